@@ -1,0 +1,25 @@
+"""What a writer gets besides the article: the layout, the article's folder, the options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from exporter.layouts import Layout
+
+
+@dataclass(frozen=True, slots=True)
+class RenderContext:
+    """Everything a writer may use besides the article itself."""
+
+    layout: Layout
+    """The layout (templates, CSS, series data, fonts)."""
+    source_dir: Path
+    """The article's own folder: with the layout, the only place files are read from."""
+    paper: str = ""
+    """The paper size asked for (letter or a4); empty means the series' default."""
+
+    @property
+    def paper_size(self) -> str:
+        """Return the paper size in force: the one asked for, else the series' default."""
+        return self.paper or self.layout.series.paper

@@ -1,0 +1,58 @@
+"""The readers: one per input format, chosen by the file's extension."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from exporter import model
+from exporter.errors import InputError
+from exporter.readers.json import read_json
+from exporter.readers.markdown import read_markdown
+from exporter.validate import validate
+
+Reader = Callable[[str], model.Article]
+
+READERS: dict[str, Reader] = {
+    ".md": read_markdown,
+    ".markdown": read_markdown,
+    ".json": read_json,
+}
+MAX_INPUT_BYTES = 5_000_000
+
+
+def load(path: str | Path) -> model.Article:
+    """Read and validate the article in `path`; raise InputError naming the file and place."""
+    path = Path(path)
+    reader = READERS.get(path.suffix.lower())
+    try:
+        if reader is None:
+            known = ", ".join(READERS)
+            raise InputError(f"unknown input format {path.suffix or '(none)'!r} (known: {known})")
+        return validate(reader(_read_text(path)))
+    except InputError as error:
+        raise error.in_file(str(path)) from None
+
+
+def _read_text(path: Path) -> str:
+    try:
+        size = path.stat().st_size
+        if size > MAX_INPUT_BYTES:
+            raise InputError(f"the file is {size} bytes, over the limit of {MAX_INPUT_BYTES}")
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file") from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not an article file") from None
+    except PermissionError:
+        raise InputError("cannot be read (permission denied)") from None
+    if not data.strip():
+        raise InputError("the file is empty")
+    if b"\0" in data:
+        raise InputError("a binary file, not text")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise InputError("not UTF-8 text", where=f"line {line}") from None
+    return text.replace("\r\n", "\n")

@@ -1,0 +1,68 @@
+"""Checks of an article that its types alone cannot express, with the place of each fault."""
+
+from __future__ import annotations
+
+import re
+
+from exporter import model
+from exporter.errors import InputError
+from exporter.walk import plain_text, query
+
+# A BCP 47 tag in the shape the toolkit needs: language, optional script, region, variants.
+LANGUAGE_TAG = re.compile(
+    r"^[a-zA-Z]{2,3}(-[a-zA-Z]{4})?(-([a-zA-Z]{2}|[0-9]{3}))?(-([a-zA-Z0-9]{5,8}|[0-9][a-zA-Z0-9]{3}))*$"
+)
+
+
+def validate(article: model.Article) -> model.Article:
+    """Return `article` unchanged if it is valid, else raise InputError naming the fault."""
+    if not article.title.strip():
+        raise InputError("the title is empty", where="title")
+    if article.number is not None and article.number < 1:
+        raise InputError(f"number {article.number} is not a positive number", where="number")
+    if not LANGUAGE_TAG.match(article.lang):
+        raise InputError(f"lang {article.lang!r} is not a BCP 47 language tag", where="lang")
+    if not article.series.replace("-", "").replace("_", "").isalnum():
+        raise InputError(f"series {article.series!r} is not a layout id", where="series")
+    for i, author in enumerate(article.authors):
+        if not author.name.strip():
+            raise InputError("the author has no name", where=f"authors[{i}]")
+    for i, block in enumerate(article.body):
+        _check_block(block, f"body[{i}]")
+    labels = [note.label for note in article.notes]
+    for label in labels:
+        if labels.count(label) > 1:
+            raise InputError(f"footnote {label!r} is defined twice", where="notes")
+    for i, note in enumerate(article.notes):
+        for j, block in enumerate(note.content):
+            _check_block(block, f"notes[{i}].content[{j}]")
+    for ref in query(article, model.NoteRef):
+        if ref.note not in labels:
+            raise InputError(f"footnote {ref.note!r} is called but never defined", where="body")
+    return article
+
+
+def _check_block(block: model.Block, where: str) -> None:
+    if isinstance(block, model.Heading) and block.level not in (2, 3):
+        raise InputError(f"heading level {block.level} is not 2 or 3", where=where)
+    if isinstance(block, model.Paragraph | model.Heading) and not plain_text([block]).strip():
+        if not query(block, model.NoteRef):
+            raise InputError(f"the {block.kind} is empty", where=where)
+    if isinstance(block, model.ListBlock):
+        if not block.items:
+            raise InputError("the list has no items", where=where)
+        if block.start < 0:
+            raise InputError(f"list start {block.start} is negative", where=where)
+        for i, item in enumerate(block.items):
+            for j, inner in enumerate(item.content):
+                _check_block(inner, f"{where}.items[{i}].content[{j}]")
+    if isinstance(block, model.BlockQuote | model.PullQuote):
+        if not block.content:
+            raise InputError(f"the {block.kind.replace('_', ' ')} is empty", where=where)
+        for j, inner in enumerate(block.content):
+            _check_block(inner, f"{where}.content[{j}]")
+    if isinstance(block, model.Figure):
+        if not block.src.strip():
+            raise InputError("the figure has no image path", where=where)
+        if not block.alt.strip():
+            raise InputError(f"figure {block.src!r} has no alt text", where=where)

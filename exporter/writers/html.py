@@ -1,0 +1,136 @@
+"""The shared HTML writer: article blocks and inlines as (X)HTML for the PDF and EPUB."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from urllib.parse import urlsplit
+
+from markupsafe import Markup
+
+from exporter import model
+
+SAFE_LINK_SCHEMES = ("http", "https", "mailto")
+
+
+@dataclass(frozen=True, slots=True)
+class HtmlOptions:
+    """How the HTML is shaped for its consumer."""
+
+    epub: bool = False
+    """Mark note calls and notes with `epub:type` and set the notes as footnote asides."""
+
+
+@dataclass(slots=True)
+class _Notes:
+    """Note numbers by label, and how often each note has been called so far."""
+
+    numbers: dict[str, int]
+    calls: dict[str, int] = field(default_factory=dict)
+
+
+def note_numbers(article: model.Article) -> dict[str, int]:
+    """Return the printed number of each footnote label (notes are numbered in order)."""
+    return {note.label: i for i, note in enumerate(article.notes, start=1)}
+
+
+def inlines_html(inlines: tuple[model.Inline, ...], options: HtmlOptions) -> Markup:
+    """Return the HTML of some inlines outside the body (captions, titles): no note calls."""
+    return Markup(_inlines(inlines, _Notes({}), options))
+
+
+def body_html(article: model.Article, options: HtmlOptions) -> Markup:
+    """Return the HTML of the article's body blocks."""
+    notes = _Notes(note_numbers(article))
+    return Markup("".join(_block(block, notes, options) for block in article.body))
+
+
+def notes_html(article: model.Article, options: HtmlOptions) -> list[Markup]:
+    """Return the HTML content of each note, in order, its number linked back to its call."""
+    notes = _Notes(note_numbers(article))
+    result = []
+    for number, note in enumerate(article.notes, start=1):
+        back = f'<a href="#note-ref-{number}" role="doc-backlink">{number}.</a> '
+        blocks = [_block(block, notes, options) for block in note.content]
+        if blocks and blocks[0].startswith("<p>"):
+            blocks[0] = "<p>" + back + blocks[0][3:]
+        else:
+            blocks.insert(0, f"<p>{back}</p>")
+        result.append(Markup("".join(blocks)))
+    return result
+
+
+def _block(block: model.Block, notes: _Notes, options: HtmlOptions) -> str:
+    if isinstance(block, model.Paragraph):
+        return f"<p>{_inlines(block.content, notes, options)}</p>"
+    if isinstance(block, model.Heading):
+        return f"<h{block.level}>{_inlines(block.content, notes, options)}</h{block.level}>"
+    if isinstance(block, model.ListBlock):
+        tag = "ol" if block.ordered else "ul"
+        start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+        items = "".join(_list_item(item, notes, options) for item in block.items)
+        return f"<{tag}{start}>{items}</{tag}>"
+    if isinstance(block, model.BlockQuote):
+        inner = "".join(_block(b, notes, options) for b in block.content)
+        return f"<blockquote>{inner}</blockquote>"
+    if isinstance(block, model.PullQuote):
+        inner = "".join(_block(b, notes, options) for b in block.content)
+        return f'<aside class="pullquote" role="doc-pullquote">{inner}</aside>'
+    caption = _inlines(block.caption, notes, options)
+    figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
+    return (
+        f'<figure><img src="{escape(block.src)}" alt="{escape(block.alt)}"/>{figcaption}</figure>'
+    )
+
+
+def _list_item(item: model.ListItem, notes: _Notes, options: HtmlOptions) -> str:
+    # A one-paragraph item is written without its <p>, as a tight list.
+    if len(item.content) == 1 and isinstance(item.content[0], model.Paragraph):
+        return f"<li>{_inlines(item.content[0].content, notes, options)}</li>"
+    return "<li>" + "".join(_block(b, notes, options) for b in item.content) + "</li>"
+
+
+def _inlines(inlines: tuple[model.Inline, ...], notes: _Notes, options: HtmlOptions) -> str:
+    return "".join(_inline(inline, notes, options) for inline in inlines)
+
+
+def _inline(inline: model.Inline, notes: _Notes, options: HtmlOptions) -> str:
+    if isinstance(inline, model.Text):
+        return escape(inline.text, quote=False)
+    if isinstance(inline, model.Emphasis):
+        return f"<em>{_inlines(inline.content, notes, options)}</em>"
+    if isinstance(inline, model.Strong):
+        return f"<strong>{_inlines(inline.content, notes, options)}</strong>"
+    if isinstance(inline, model.Code):
+        return f"<code>{escape(inline.text, quote=False)}</code>"
+    if isinstance(inline, model.LineBreak):
+        return "<br/>"
+    if isinstance(inline, model.Link):
+        text = _inlines(inline.content, notes, options)
+        if not is_safe_link(inline.url):
+            return text
+        title = f' title="{escape(inline.title)}"' if inline.title else ""
+        return f'<a href="{escape(inline.url)}"{title}>{text}</a>'
+    return _note_ref(inline, notes, options)
+
+
+def _note_ref(ref: model.NoteRef, notes: _Notes, options: HtmlOptions) -> str:
+    number = notes.numbers.get(ref.note)
+    if number is None:
+        return ""
+    count = notes.calls.get(ref.note, 0) + 1
+    notes.calls[ref.note] = count
+    ref_id = f"note-ref-{number}" if count == 1 else f"note-ref-{number}-{count}"
+    epub_type = ' epub:type="noteref"' if options.epub else ""
+    return (
+        f'<a class="note-ref" id="{ref_id}" href="#note-{number}" role="doc-noteref"'
+        f"{epub_type}>{number}</a>"
+    )
+
+
+def is_safe_link(url: str) -> bool:
+    """Return True for links a reader may follow: web, mail, and places in the document."""
+    if url.startswith("#"):
+        return True
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return scheme in SAFE_LINK_SCHEMES

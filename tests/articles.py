@@ -1,0 +1,127 @@
+"""Article fixtures built directly as models, so that writer tests do not depend on a reader."""
+
+from __future__ import annotations
+
+import datetime
+import random
+
+from exporter import model
+
+T = model.Text
+
+
+def para(*parts: model.Inline | str) -> model.Paragraph:
+    """Return a paragraph of the given inlines, strings becoming text."""
+    return model.Paragraph(tuple(T(p) if isinstance(p, str) else p for p in parts))
+
+
+def rich_article() -> model.Article:
+    """Return an article with every kind of block and inline, two authors and three notes."""
+    return model.Article(
+        title="Mekong Water Diplomacy: Đà Nẵng, Ōsaka and the Politics of Rivers",
+        series="apb",
+        number=612,
+        date=datetime.date(2023, 3, 9),
+        kicker="Analysis",
+        subtitle="What downstream states can ask of upstream dams",
+        authors=(
+            model.Author(
+                "Nguyễn Thị Lan",
+                bio="Nguyễn Thị Lan is a Research Fellow at the Institute for River Studies in Hà Nội.",
+                affiliation="Institute for River Studies",
+            ),
+            model.Author(
+                "Kenji Ōtani",
+                bio="Kenji Ōtani is a Visiting Scholar at the East-West Center in Washington.",
+            ),
+        ),
+        summary=(
+            "Nguyễn Thị Lan and Kenji Ōtani argue that the Mekong’s downstream states need a "
+            "shared data regime before the next dry season, and that Japan can broker it."
+        ),
+        lang="en",
+        keywords=("Mekong", "water security", "Japan"),
+        body=(
+            para(
+                "The Mekong River sustains sixty million people across six countries. ",
+                model.Emphasis((T("Every"),)),
+                " dry season since 2019 has been worse than the last.",
+                model.NoteRef("n1"),
+            ),
+            model.Heading(2, (T("Upstream dams, downstream doubts"),)),
+            para(
+                "Data on reservoir releases remain ",
+                model.Strong((T("scarce"),)),
+                "; the ",
+                model.Link("https://example.org/mrc", (T("Mekong River Commission"),)),
+                " publishes only part of it.",
+                model.NoteRef("n2"),
+            ),
+            model.ListBlock(
+                False,
+                (
+                    model.ListItem((para("release schedules shared a week ahead,"),)),
+                    model.ListItem(
+                        (
+                            para("joint monitoring stations, including"),
+                            model.ListBlock(
+                                True,
+                                (
+                                    model.ListItem((para("one at Chiang Saen"),)),
+                                    model.ListItem((para("one at Kratie"),)),
+                                ),
+                            ),
+                        )
+                    ),
+                    model.ListItem((para("an early-warning line for fishers."),)),
+                ),
+            ),
+            model.BlockQuote((para("Water that is not measured cannot be shared."),)),
+            model.Heading(3, (T("A role for Japan"),)),
+            para(
+                "Tokyo funds hydrology programmes in Laos and Cambodia",
+                model.NoteRef("n3"),
+                " and can tie them to open data.",
+            ),
+            model.PullQuote((para("Open data is the cheapest dam safety measure there is."),)),
+            para("The next dry season is the test of whether that promise holds."),
+        ),
+        notes=(
+            model.Footnote("n1", (para("Mekong River Commission, State of the Basin Report, 2023."),)),
+            model.Footnote("n2", (para("Interview with a hydrologist in Vientiane, January 2023."),)),
+            model.Footnote("n3", (para("JICA, Annual Report 2022, pp. 41–43."),)),
+        ),
+    )
+
+
+WORDS = (
+    "policy region security cooperation alliance trade maritime dialogue economic "
+    "institution government reform summit partner strategy development regional "
+    "leaders bilateral network investment stability council minister agreement"
+).split()
+
+
+def generated_article(body_words: int, seed: int = 0, number: int | None = 700) -> model.Article:
+    """Return an article of about `body_words` words of generated prose, with subheads."""
+    rng = random.Random(seed)
+    blocks: list[model.Block] = []
+    written = 0
+    paragraph_index = 0
+    while written < body_words:
+        if paragraph_index and paragraph_index % 3 == 0:
+            blocks.append(model.Heading(2, (T(f"Section {paragraph_index // 3}"),)))
+        size = min(rng.randint(70, 130), body_words - written)
+        words = [rng.choice(WORDS) for _ in range(max(size, 1))]
+        words[0] = f"P{paragraph_index + 1}" + words[0].capitalize()
+        blocks.append(para(" ".join(words) + "."))
+        written += max(size, 1)
+        paragraph_index += 1
+    return model.Article(
+        title=f"Generated Article of {body_words} Words",
+        number=number,
+        date=datetime.date(2024, 1, 15),
+        kicker="Analysis",
+        authors=(model.Author("Ana Pérez", bio="Ana Pérez is a writer of test articles."),),
+        summary="Ana Pérez explains why generated articles make good tests of a layout.",
+        body=tuple(blocks),
+    )
