@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import functools
+import re
 import types
 import typing
 from typing import Any, Union
@@ -16,25 +16,29 @@ from typing import Any, Union
 from exporter import model
 from exporter.errors import InputError
 
-NODE_TYPES: dict[str, type] = {
-    cls.kind: cls
-    for cls in (
-        *model.INLINE_TYPES,
-        *model.BLOCK_TYPES,
-        model.ListItem,
-        model.Footnote,
-        model.Author,
-        model.Article,
-    )
-}
+ALL_TYPES: tuple[type[Any], ...] = (
+    *model.INLINE_TYPES,
+    *model.BLOCK_TYPES,
+    model.ListItem,
+    model.Footnote,
+    model.Author,
+    model.Article,
+)
+NODE_TYPES: dict[str, type[Any]] = {str(cls.kind): cls for cls in ALL_TYPES}
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 SCHEMA_ID = "https://exporter.invalid/schema/article.json"
 
 
-@functools.cache
-def _field_hints(cls: type) -> tuple[tuple[dataclasses.Field[Any], Any], ...]:
-    """Return the dataclass fields of `cls` with their resolved type hints."""
-    hints = typing.get_type_hints(cls, vars(model))
-    return tuple((f, hints[f.name]) for f in dataclasses.fields(cls))
+_HINTS: dict[str, tuple[tuple[dataclasses.Field[Any], Any], ...]] = {}
+
+
+def _field_hints(cls: type[Any]) -> tuple[tuple[dataclasses.Field[Any], Any], ...]:
+    """Return the dataclass fields of `cls` with their resolved type hints (cached)."""
+    kind = str(cls.kind)
+    if kind not in _HINTS:
+        hints = typing.get_type_hints(cls, vars(model))
+        _HINTS[kind] = tuple((f, hints[f.name]) for f in dataclasses.fields(cls))
+    return _HINTS[kind]
 
 
 def _default(f: dataclasses.Field[Any]) -> Any:
@@ -52,8 +56,9 @@ def to_data(node: Any) -> Any:
     if isinstance(node, datetime.date):
         return node.isoformat()
     if dataclasses.is_dataclass(node) and not isinstance(node, type):
-        data: dict[str, Any] = {"type": type(node).kind}  # type: ignore[attr-defined]
-        for f, _hint in _field_hints(type(node)):
+        cls: type[Any] = type(node)
+        data: dict[str, Any] = {"type": cls.kind}
+        for f, _hint in _field_hints(cls):
             value = getattr(node, f.name)
             if value != _default(f):
                 data[f.name] = to_data(value)
@@ -73,7 +78,14 @@ def article_from_data(data: Any, where: str = "") -> model.Article:
 def _describe(value: Any) -> str:
     if value is None:
         return "null"
-    names = {dict: "an object", list: "a list", str: "a string", bool: "a boolean"}
+    names = {
+        dict: "an object",
+        list: "a list",
+        str: "a string",
+        bool: "a boolean",
+        int: "a whole number",
+        float: "a number",
+    }
     return names.get(type(value), f"a {type(value).__name__}")
 
 
@@ -117,7 +129,7 @@ def _decode_union(data: Any, options: tuple[Any, ...], where: str) -> Any:
 def _decode_date(data: Any, where: str) -> datetime.date:
     if isinstance(data, datetime.date):
         return data
-    if isinstance(data, str):
+    if isinstance(data, str) and ISO_DATE.match(data):
         try:
             return datetime.date.fromisoformat(data)
         except ValueError:
@@ -126,7 +138,7 @@ def _decode_date(data: Any, where: str) -> datetime.date:
     raise InputError(f"{shown} is not a date (YYYY-MM-DD)", where=where)
 
 
-def _decode_node(data: Any, allowed: tuple[type, ...], where: str) -> Any:
+def _decode_node(data: Any, allowed: tuple[type[Any], ...], where: str) -> Any:
     if not isinstance(data, dict):
         raise InputError(f"is {_describe(data)}, not an object", where=where)
     kind = data.get("type")
@@ -161,8 +173,8 @@ def json_schema() -> dict[str, Any]:
     }
 
 
-def _node_schema(cls: type) -> dict[str, Any]:
-    properties: dict[str, Any] = {"type": {"const": cls.kind}}  # type: ignore[attr-defined]
+def _node_schema(cls: type[Any]) -> dict[str, Any]:
+    properties: dict[str, Any] = {"type": {"const": cls.kind}}
     required = []
     for f, hint in _field_hints(cls):
         properties[f.name] = _hint_schema(hint)

@@ -18,6 +18,8 @@ class RenderContext:
     """The article's own folder: with the layout, the only place files are read from."""
     paper: str = ""
     """The paper size asked for (letter or a4); empty means the series' default."""
+    pdf_variant: str = "pdf/ua-1"
+    """The PDF variant WeasyPrint writes (pdf/ua-1 tags the PDF for accessibility)."""
 
     @property
     def paper_size(self) -> str:

@@ -33,6 +33,13 @@ class ExportError(Exception):
             self.args = (self.what, self.file, self.where)
         return self
 
+    def at(self, where: str) -> ExportError:
+        """Return this error naming the place `where`, unless it already names one."""
+        if not self.where:
+            self.where = where
+            self.args = (self.what, self.file, self.where)
+        return self
+
 
 class InputError(ExportError):
     """The input is not a valid article: the user must change it (exit 2)."""

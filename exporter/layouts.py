@@ -91,13 +91,28 @@ class Layout:
         """Return a Jinja environment over the layout's templates, autoescaping everything."""
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(self.folder),
-            autoescape=True,
+            autoescape=_autoescape,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
             lstrip_blocks=True,
         )
         env.filters["long_date"] = long_date
+        env.filters["css_string"] = css_string
         return env
+
+
+def _autoescape(template_name: str | None) -> bool:
+    """Escape every template but stylesheets, whose strings go through `css_string`."""
+    return not (template_name or "").removesuffix(".j2").endswith(".css")
+
+
+def css_string(text: str) -> str:
+    """Return `text` as a quoted CSS string, safe inside any stylesheet."""
+    escaped = "".join(
+        ch if ch.isalnum() or ch in " .,:;|!?()-_/'\u2013\u2014" else f"\\{ord(ch):x} "
+        for ch in text
+    )
+    return f'"{escaped}"'
 
 
 def long_date(date: datetime.date, lang: str = "en") -> str:

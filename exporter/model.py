@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import ClassVar, TypeAlias
+from typing import Any, ClassVar, TypeAlias
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,5 +208,5 @@ class Article:
 
 Node: TypeAlias = Inline | Block | ListItem | Footnote | Author | Article
 
-INLINE_TYPES: tuple[type, ...] = (Text, Emphasis, Strong, Link, Code, NoteRef, LineBreak)
-BLOCK_TYPES: tuple[type, ...] = (Paragraph, Heading, ListBlock, BlockQuote, PullQuote, Figure)
+INLINE_TYPES: tuple[type[Any], ...] = (Text, Emphasis, Strong, Link, Code, NoteRef, LineBreak)
+BLOCK_TYPES: tuple[type[Any], ...] = (Paragraph, Heading, ListBlock, BlockQuote, PullQuote, Figure)

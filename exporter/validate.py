@@ -45,9 +45,12 @@ def validate(article: model.Article) -> model.Article:
 def _check_block(block: model.Block, where: str) -> None:
     if isinstance(block, model.Heading) and block.level not in (2, 3):
         raise InputError(f"heading level {block.level} is not 2 or 3", where=where)
-    if isinstance(block, model.Paragraph | model.Heading) and not plain_text([block]).strip():
-        if not query(block, model.NoteRef):
-            raise InputError(f"the {block.kind} is empty", where=where)
+    if (
+        isinstance(block, model.Paragraph | model.Heading)
+        and not plain_text([block]).strip()
+        and not query(block, model.NoteRef)
+    ):
+        raise InputError(f"the {block.kind} is empty", where=where)
     if isinstance(block, model.ListBlock):
         if not block.items:
             raise InputError("the list has no items", where=where)

@@ -21,6 +21,8 @@ FONTS = (
     "NotoSerif-BoldItalic",
     "NotoSans-Regular",
     "NotoSans-Bold",
+    "NotoSans-Italic",
+    "NotoSans-BoldItalic",
 )
 
 

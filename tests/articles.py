@@ -27,7 +27,10 @@ def rich_article() -> model.Article:
         authors=(
             model.Author(
                 "Nguyễn Thị Lan",
-                bio="Nguyễn Thị Lan is a Research Fellow at the Institute for River Studies in Hà Nội.",
+                bio=(
+                    "Nguyễn Thị Lan is a Research Fellow at the Institute for River Studies "
+                    "in Hà Nội."
+                ),
                 affiliation="Institute for River Studies",
             ),
             model.Author(
@@ -87,18 +90,92 @@ def rich_article() -> model.Article:
             para("The next dry season is the test of whether that promise holds."),
         ),
         notes=(
-            model.Footnote("n1", (para("Mekong River Commission, State of the Basin Report, 2023."),)),
-            model.Footnote("n2", (para("Interview with a hydrologist in Vientiane, January 2023."),)),
+            model.Footnote(
+                "n1", (para("Mekong River Commission, State of the Basin Report, 2023."),)
+            ),
+            model.Footnote(
+                "n2", (para("Interview with a hydrologist in Vientiane, January 2023."),)
+            ),
             model.Footnote("n3", (para("JICA, Annual Report 2022, pp. 41–43."),)),
         ),
     )
 
 
-WORDS = (
-    "policy region security cooperation alliance trade maritime dialogue economic "
-    "institution government reform summit partner strategy development regional "
-    "leaders bilateral network investment stability council minister agreement"
-).split()
+# Words of policy prose with the length mix of English text (about 5 letters a word).
+WORDS = [
+    "the",
+    "of",
+    "and",
+    "to",
+    "in",
+    "a",
+    "is",
+    "that",
+    "for",
+    "on",
+    "as",
+    "with",
+    "by",
+    "it",
+    "at",
+    "from",
+    "this",
+    "be",
+    "are",
+    "was",
+    "an",
+    "have",
+    "has",
+    "not",
+    "but",
+    "or",
+    "its",
+    "more",
+    "their",
+    "which",
+    "will",
+    "also",
+    "can",
+    "new",
+    "than",
+    "both",
+    "after",
+    "over",
+    "such",
+    "trade",
+    "policy",
+    "region",
+    "talks",
+    "state",
+    "power",
+    "ties",
+    "deal",
+    "aid",
+    "law",
+    "war",
+    "sea",
+    "oil",
+    "rule",
+    "vote",
+    "security",
+    "alliance",
+    "economic",
+    "summit",
+    "partner",
+    "leaders",
+    "network",
+    "council",
+    "minister",
+    "reform",
+    "cooperation",
+    "government",
+    "development",
+    "investment",
+    "stability",
+    "agreement",
+    "maritime",
+    "dialogue",
+]
 
 
 def generated_article(body_words: int, seed: int = 0, number: int | None = 700) -> model.Article:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import subprocess
 import tempfile
 from pathlib import Path
 
 import pypdf
+
+from exporter import model, walk
 
 
 def epubcheck(path: Path) -> dict[str, object]:
@@ -32,7 +35,9 @@ def epubcheck_problems(path: Path) -> list[str]:
     for message in report.get("messages", []):  # type: ignore[union-attr]
         if message["severity"] in ("FATAL", "ERROR", "WARNING"):
             places = ", ".join(f"{loc['path']}:{loc['line']}" for loc in message["locations"])
-            problems.append(f"{message['severity']} {message['ID']}: {message['message']} ({places})")
+            problems.append(
+                f"{message['severity']} {message['ID']}: {message['message']} ({places})"
+            )
     return problems
 
 
@@ -67,10 +72,37 @@ def pdf_text(path: Path) -> str:
 
 
 def normalise(text: str) -> str:
-    """Collapse whitespace and undo hyphenation at line ends, for comparing extracted text."""
+    """Collapse whitespace and undo hyphenation at line ends, for comparing extracted text.
+
+    Hyphens the layout inserts print as U+2010 (or a soft hyphen) and are removed with
+    their line end; a hyphen typed in the text (U+002D) stays, without the line end.
+    """
     text = text.replace("\u00ad", "")
-    text = text.replace("-\n", "")
+    text = re.sub("\u2010\\s*", "", text)
+    text = re.sub("-[ \t]*\n[ \t]*", "-", text)
     return " ".join(text.split())
+
+
+def text_segments(article: model.Article) -> list[str]:
+    """Return the printed text of the article's blocks in order, split at note calls.
+
+    Note calls print as numbers inside the text, so each run between calls is checked
+    on its own.
+    """
+    segments: list[str] = []
+    for block in article.body:
+        for paragraph in walk.query(block, model.Paragraph) + walk.query(block, model.Heading):
+            current: list[str] = []
+            for node in walk.walk(paragraph):
+                if isinstance(node, model.NoteRef):
+                    segments.append("".join(current))
+                    current = []
+                elif isinstance(node, model.Text | model.Code):
+                    current.append(node.text)
+                elif isinstance(node, model.LineBreak):
+                    current.append(" ")
+            segments.append("".join(current))
+    return [s for s in (segment.strip() for segment in segments) if s]
 
 
 def assert_in_order(haystack: str, needles: list[str]) -> None:

@@ -31,6 +31,17 @@ FRONT_MATTER_KEYS = (
 )
 AUTHOR_KEYS = ("name", "bio", "affiliation")
 DASHES = re.compile(r"-{2,3}")
+UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
+
+
+class _FrontMatterLoader(yaml.SafeLoader):
+    """YAML's safe loader, but dates stay text: the model checks them with a clear message."""
+
+
+_FrontMatterLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def _parser() -> MarkdownIt:
@@ -70,7 +81,7 @@ def read_markdown(text: str) -> model.Article:
 
 def _front_matter(source: str) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(source)
+        data = yaml.load(source, Loader=_FrontMatterLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "invalid YAML"
@@ -166,6 +177,7 @@ def _block(node: SyntaxTreeNode) -> list[model.Block]:
 
 def _paragraph(node: SyntaxTreeNode) -> model.Block:
     inline = node.children[0]
+    _check_note_calls(inline, node)
     parts = [child for child in inline.children if child.type != "footnote_anchor"]
     images = [child for child in parts if child.type == "image"]
     if images:
@@ -184,8 +196,19 @@ def _paragraph(node: SyntaxTreeNode) -> model.Block:
     return model.Paragraph(_inlines(parts))
 
 
+def _check_note_calls(inline: SyntaxTreeNode, block: SyntaxTreeNode) -> None:
+    """Refuse a `[^label]` left as text: the plugin found no definition for it."""
+    for node in inline.walk():
+        if node.type == "text" and (match := UNDEFINED_NOTE.search(node.content)):
+            raise InputError(
+                f"footnote {match[1]!r} is called but never defined", where=_where(block)
+            )
+
+
 def _is_blank(node: SyntaxTreeNode) -> bool:
-    return node.type in ("softbreak", "hardbreak") or (node.type == "text" and not node.content.strip())
+    return node.type in ("softbreak", "hardbreak") or (
+        node.type == "text" and not node.content.strip()
+    )
 
 
 def _parse_inline(text: str) -> list[SyntaxTreeNode]:
@@ -221,7 +244,9 @@ def _inlines(nodes: list[SyntaxTreeNode]) -> tuple[model.Inline, ...]:
 def _inline(node: SyntaxTreeNode) -> model.Inline | None:
     kind = node.type
     if kind == "text":
-        return model.Text(DASHES.sub(lambda m: "\u2014" if len(m[0]) == 3 else "\u2013", node.content))
+        return model.Text(
+            DASHES.sub(lambda m: "\u2014" if len(m[0]) == 3 else "\u2013", node.content)
+        )
     if kind == "softbreak":
         return model.Text(" ")
     if kind == "hardbreak":

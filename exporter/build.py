@@ -1,0 +1,63 @@
+"""Build one article into the formats asked for, writing every output whole or not at all."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from exporter import model
+from exporter.context import RenderContext
+from exporter.errors import ExportError
+from exporter.layouts import find_layout
+from exporter.output import write_atomic
+from exporter.readers import load
+from exporter.writers import get_writer, writer_entry
+
+
+@dataclass(frozen=True, slots=True)
+class BuildOptions:
+    """What `exporter build` was asked for."""
+
+    formats: tuple[str, ...]
+    """The output formats, in order (pdf, epub, docx, json)."""
+    out_dir: Path
+    """The folder the outputs go to."""
+    layout: str | None = None
+    """A layout name or folder; None means the article's series."""
+    paper: str = ""
+    """letter or a4; empty means the series' default."""
+    pdf_variant: str = "pdf/ua-1"
+    """The PDF variant to write."""
+
+
+def render(article: model.Article, context: RenderContext, fmt: str) -> bytes:
+    """Return the article rendered in one format; errors name the format as their place."""
+    try:
+        return get_writer(fmt)(article, context)
+    except ExportError as error:
+        raise error.at(fmt) from None
+
+
+def build_file(source: Path, options: BuildOptions) -> list[Path]:
+    """Build one article file into every format asked for; return the paths written.
+
+    Every format is rendered in memory first, so that a failure in one leaves no
+    output of the others from this run; then each file is written atomically.
+    """
+    for fmt in options.formats:
+        writer_entry(fmt)
+    article = load(source)
+    layout = find_layout(options.layout, article.series)
+    context = RenderContext(
+        layout=layout,
+        source_dir=source.resolve().parent,
+        paper=options.paper,
+        pdf_variant=options.pdf_variant,
+    )
+    outputs = {
+        options.out_dir / (source.stem + writer_entry(fmt).extension): render(article, context, fmt)
+        for fmt in options.formats
+    }
+    for path, data in outputs.items():
+        write_atomic(path, data)
+    return list(outputs)

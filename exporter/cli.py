@@ -1,0 +1,175 @@
+"""The command line: `exporter build`, `exporter schema`; error kinds map to exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+
+from exporter.errors import ExportError, UsageError
+from exporter.writers import DEFAULT_FORMATS, WRITERS
+
+log = logging.getLogger("exporter")
+
+EXIT_OK = 0
+EXIT_INTERNAL = 1
+EXIT_BAD_INPUT = 2
+EXIT_INTERRUPTED = 130
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line with `argv` (default: sys.argv[1:]) and return the exit code."""
+    parser = _parser()
+    args = parser.parse_args(argv)
+    _configure_logging(args.verbose, args.quiet)
+    try:
+        code: int = args.run(args)
+        return code
+    except ExportError as error:
+        print(f"exporter: {error}", file=sys.stderr)
+        return error.exit_code
+    except KeyboardInterrupt:
+        print("exporter: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as error:  # an internal failure: one line, the traceback on request
+        if args.debug:
+            traceback.print_exc()
+        print(
+            f"exporter: internal error: {type(error).__name__}: {error}"
+            " (run with --debug for the traceback)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="exporter",
+        description="Turn one article into a two-page print bulletin (PDF), an EPUB and a DOCX.",
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument(
+        "-v", "--verbose", action="store_true", help="say more: what the fitting chose, each file"
+    )
+    common.add_argument("-q", "--quiet", action="store_true", help="print errors only")
+    common.add_argument(
+        "--debug", action="store_true", help="print the traceback of an internal error"
+    )
+    parser.set_defaults(run=lambda _args: _usage(parser), verbose=False, quiet=False, debug=False)
+    commands = parser.add_subparsers(title="commands", metavar="COMMAND")
+
+    build = commands.add_parser(
+        "build",
+        parents=[common],
+        help="build articles into PDF, EPUB, DOCX or JSON",
+        description=(
+            "Build each ARTICLE (Markdown with YAML front matter, or the JSON form) into "
+            "OUT/<name>.<format>. Every output is written whole or not at all."
+        ),
+    )
+    build.add_argument("articles", nargs="+", metavar="ARTICLE", type=Path, help="article files")
+    build.add_argument(
+        "--to",
+        default=",".join(DEFAULT_FORMATS),
+        metavar="FORMATS",
+        help=f"comma-separated formats from {', '.join(WRITERS)} (default: %(default)s)",
+    )
+    build.add_argument(
+        "-o",
+        "--out",
+        default=Path("dist"),
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: %(default)s)",
+    )
+    build.add_argument(
+        "--layout",
+        metavar="NAME|PATH",
+        help="a bundled layout's name or your own layout folder (default: the article's series)",
+    )
+    build.add_argument(
+        "--paper", choices=("letter", "a4"), default="", help="paper size (default: the layout's)"
+    )
+    build.add_argument(
+        "--pdf-variant",
+        default="pdf/ua-1",
+        metavar="VARIANT",
+        help="PDF variant: pdf/ua-1 (tagged, the default), pdf/a-3b, or 'none'",
+    )
+    build.add_argument(
+        "--explain", action="store_true", help="print what the copyfitting chose (as -v)"
+    )
+    build.set_defaults(run=_build)
+
+    schema = commands.add_parser(
+        "schema",
+        parents=[common],
+        help="print the JSON Schema of the article model",
+        description="Print the JSON Schema (draft 2020-12) of the JSON form of an article.",
+    )
+    schema.set_defaults(run=_schema)
+    return parser
+
+
+def _usage(parser: argparse.ArgumentParser) -> int:
+    parser.print_help(sys.stderr)
+    return EXIT_BAD_INPUT
+
+
+def _configure_logging(verbose: bool, quiet: bool) -> None:
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(levelname_lower)s: %(message)s"))
+    handler.addFilter(_lowercase_level)
+    log.handlers[:] = [handler]
+    log.propagate = False
+    log.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
+    # WeasyPrint reports every CSS property it skips; those are the layout's business.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def _lowercase_level(record: logging.LogRecord) -> bool:
+    record.levelname_lower = record.levelname.lower()
+    return True
+
+
+def _build(args: argparse.Namespace) -> int:
+    from exporter.build import BuildOptions, build_file
+
+    if args.explain:
+        log.setLevel(min(log.level, logging.INFO))
+    formats = tuple(name.strip() for name in args.to.split(",") if name.strip())
+    if not formats:
+        raise UsageError("--to names no format")
+    for name in formats:
+        if name not in WRITERS:
+            raise UsageError(f"unknown format {name!r} in --to (known: {', '.join(WRITERS)})")
+    variant = "" if args.pdf_variant == "none" else args.pdf_variant
+    options = BuildOptions(
+        formats=formats,
+        out_dir=args.out,
+        layout=args.layout,
+        paper=args.paper,
+        pdf_variant=variant,
+    )
+    worst = EXIT_OK
+    for source in args.articles:
+        try:
+            for path in build_file(source, options):
+                log.info("wrote %s", path)
+        except ExportError as error:
+            print(f"exporter: {error.in_file(str(source))}", file=sys.stderr)
+            worst = max(worst, error.exit_code)
+    return worst
+
+
+def _schema(args: argparse.Namespace) -> int:
+    from exporter.codec import json_schema
+
+    del args
+    print(json.dumps(json_schema(), indent=2, ensure_ascii=False))
+    return EXIT_OK

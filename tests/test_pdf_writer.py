@@ -1,0 +1,154 @@
+"""The PDF writer, from model fixtures: two pages, fonts, tags, metadata, text in order."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pikepdf
+import pypdf
+import pytest
+
+from exporter import model
+from exporter.context import RenderContext
+from exporter.errors import RefusedError
+from exporter.layouts import find_layout
+from exporter.writers.pdf import write_pdf
+from tests.articles import generated_article, para, rich_article
+from tests.tools import assert_in_order, normalise, text_segments
+
+LETTER = (612, 792)
+
+
+def render(article: model.Article, folder: Path, **options: str) -> bytes:
+    return write_pdf(article, RenderContext(find_layout(None), folder, **options))
+
+
+@pytest.fixture(scope="module")
+def rich_pdf(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return render(rich_article(), tmp_path_factory.mktemp("rich"))
+
+
+def page_texts(data: bytes) -> list[str]:
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return [normalise(page.extract_text() or "") for page in reader.pages]
+
+
+def test_rich_article_is_two_letter_pages(rich_pdf: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(rich_pdf))
+    assert len(reader.pages) == 2
+    for page in reader.pages:
+        assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == LETTER
+
+
+def test_every_paragraph_in_order(rich_pdf: bytes) -> None:
+    article = rich_article()
+    text = " ".join(page_texts(rich_pdf))
+    assert_in_order(
+        text,
+        [article.title, article.summary, *text_segments(article)]
+        + [author.bio for author in article.authors]
+        + ["The views expressed in this publication"],
+    )
+
+
+def test_parts_of_page_one_and_page_two(rich_pdf: bytes) -> None:
+    first, second = page_texts(rich_pdf)
+    assert first.startswith("Asia Pacific Bulletin")
+    assert "Number 612 | March 9, 2023" in first
+    assert "ANALYSIS" in first.upper()
+    assert "Nguyễn Thị Lan and Kenji Ōtani" in first
+    assert "do not necessarily reflect the policy or position of the publisher" in second
+    assert "EastWestCenter.org/APB" in second
+    assert "Asia Pacific Bulletin | Number 612 | March 9, 2023" in second
+
+
+def test_fonts_are_embedded_subsets_of_the_shipped_families(rich_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(rich_pdf)) as pdf:
+        names = set()
+        for page in pdf.pages:
+            for font in page.Resources.Font.values():
+                descriptor = font.DescendantFonts[0].FontDescriptor
+                assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
+                names.add(str(font.BaseFont).split("+", 1)[1])
+    assert {"Noto-Serif", "Noto-Sans-Bold"} <= names
+
+
+def test_tagged_with_language_title_and_metadata(rich_pdf: bytes) -> None:
+    article = rich_article()
+    with pikepdf.open(io.BytesIO(rich_pdf)) as pdf:
+        assert str(pdf.Root.Lang) == "en"
+        assert bool(pdf.Root.MarkInfo.Marked)
+        assert "/StructTreeRoot" in pdf.Root
+        assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+        info = pdf.docinfo
+        assert str(info.Title) == article.title
+        assert str(info.Author) == "Nguyễn Thị Lan, Kenji Ōtani"
+        assert str(info.Subject) == article.summary
+        assert "Mekong" in str(info.Keywords)
+
+
+def test_bookmarks_for_title_and_subheads(rich_pdf: bytes) -> None:
+    reader = pypdf.PdfReader(io.BytesIO(rich_pdf))
+    titles = []
+
+    def collect(items: list[object]) -> None:
+        for item in items:
+            if isinstance(item, list):
+                collect(item)
+            else:
+                titles.append(item.title)  # type: ignore[attr-defined]
+
+    collect(reader.outline)
+    assert titles[0] == rich_article().title
+    assert "Upstream dams, downstream doubts" in titles
+
+
+@pytest.mark.parametrize("words", [450, 900, 1500])
+def test_generated_articles_fit_two_pages(words: int, tmp_path: Path) -> None:
+    article = generated_article(words, seed=words)
+    data = render(article, tmp_path)
+    texts = page_texts(data)
+    assert len(texts) == 2
+    assert_in_order(" ".join(texts), text_segments(article))
+    assert "The views expressed" in texts[1]
+
+
+def test_short_article_keeps_largest_type_and_publisher_block_on_page_two(tmp_path: Path) -> None:
+    article = generated_article(300, seed=3)
+    texts = page_texts(render(article, tmp_path))
+    assert len(texts) == 2
+    assert "The views expressed" in texts[1]
+    assert article.authors[0].bio in texts[1]
+
+
+def test_too_long_article_is_refused_with_words_over(tmp_path: Path) -> None:
+    with pytest.raises(RefusedError, match=r"about [\d,]+ words over"):
+        render(generated_article(3400, seed=1), tmp_path)
+
+
+def test_a4_paper(tmp_path: Path) -> None:
+    data = render(generated_article(600, seed=2), tmp_path, paper="a4")
+    page = pypdf.PdfReader(io.BytesIO(data)).pages[0]
+    assert (round(float(page.mediabox.width)), round(float(page.mediabox.height))) == (595, 842)
+
+
+def test_images_outside_the_article_folder_are_not_read(tmp_path: Path) -> None:
+    folder = tmp_path / "article"
+    folder.mkdir()
+    secret = tmp_path / "secret.png"
+    secret.write_bytes(b"not an image")
+    article = model.Article(
+        title="Refused Images",
+        body=(
+            para("Before the figures."),
+            model.Figure("../secret.png", "a secret"),
+            model.Figure("/etc/hostname", "the host name"),
+            model.Figure("http://127.0.0.1:9/x.png", "a remote image"),
+            para("After the figures."),
+        ),
+    )
+    text = " ".join(page_texts(render(article, folder)))
+    assert_in_order(text, ["Before the figures.", "After the figures."])
+    hostname = Path("/etc/hostname").read_text().strip()
+    assert hostname not in text
