@@ -38,8 +38,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as error:  # an internal failure: one line, the traceback on request
         if args.debug:
             traceback.print_exc()
+        message = " ".join(str(error).split())
         print(
-            f"exporter: internal error: {type(error).__name__}: {error}"
+            f"exporter: internal error: {type(error).__name__}: {message}"
             " (run with --debug for the traceback)",
             file=sys.stderr,
         )

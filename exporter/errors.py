@@ -24,7 +24,8 @@ class ExportError(Exception):
         super().__init__(self.what, self.file, self.where)
 
     def __str__(self) -> str:
-        return ": ".join(part for part in (self.file, self.where, self.what) if part)
+        line = ": ".join(part for part in (self.file, self.where, self.what) if part)
+        return " ".join(line.split())  # always one line, whatever the parts hold
 
     def in_file(self, file: str) -> ExportError:
         """Return this error naming `file`, unless it already names one."""

@@ -24,7 +24,13 @@ from exporter.layouts import find_layout
 from exporter.walk import plain_text
 from exporter.writers.docx import write_docx
 from tests.articles import T, generated_article, para, rich_article
-from tests.tools import assert_in_order, libreoffice_to_pdf, normalise, pdf_text
+from tests.tools import (
+    assert_in_order,
+    libreoffice_to_pdf,
+    normalise,
+    pdf_text,
+    text_without_page_furniture,
+)
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -430,17 +436,6 @@ def printed_texts(article: model.Article) -> list[str]:
 
     body = tuple(with_calls(block) for block in article.body)
     return [text for _style, text in expected_blocks(body)]  # type: ignore[arg-type]
-
-
-def text_without_page_furniture(path: Path, running_head: str) -> str:
-    """Return a PDF's text with the running head and page number of pages 2+ removed."""
-    pages = [normalise(page.extract_text()) for page in pypdf.PdfReader(path).pages]
-    kept = [pages[0]]
-    for number, text in enumerate(pages[1:], start=2):
-        assert text.startswith(running_head + " "), text[:80]
-        assert text.endswith(f" {number}"), text[-80:]
-        kept.append(text.removeprefix(running_head + " ").removesuffix(f" {number}"))
-    return " ".join(kept)
 
 
 @pytest.mark.slow

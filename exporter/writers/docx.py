@@ -331,12 +331,12 @@ class _DocxBuilder:
     def _set_properties(self) -> None:
         article = self.article
         properties = self.document.core_properties
-        properties.title = article.title
-        properties.author = "; ".join(author.name for author in article.authors)
-        properties.subject = article.summary
-        properties.keywords = ", ".join(article.keywords)
+        properties.title = _core_text(article.title)
+        properties.author = _core_text("; ".join(author.name for author in article.authors))
+        properties.subject = _core_text(article.summary)
+        properties.keywords = _core_text(", ".join(article.keywords))
+        properties.category = _core_text(article.kicker)
         properties.language = article.lang
-        properties.category = article.kicker
         properties.comments = ""
         properties.last_modified_by = ""
         properties.revision = 1
@@ -575,3 +575,10 @@ def _with_fixed_timestamps(data: bytes, date: datetime.date) -> bytes:
             entry.compress_type = zipfile.ZIP_DEFLATED
             target.writestr(entry, source.read(info.filename))
     return buffer.getvalue()
+
+
+def _core_text(text: str, limit: int = 255) -> str:
+    """Return `text` cut at a word to the 255 characters a core property may hold."""
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0].rstrip(" ,;:") + "\u2026"

@@ -67,7 +67,10 @@ def _block(block: model.Block, notes: _Notes, options: HtmlOptions) -> str:
         return f"<h{block.level}>{_inlines(block.content, notes, options)}</h{block.level}>"
     if isinstance(block, model.ListBlock):
         tag = "ol" if block.ordered else "ul"
-        start = f' start="{block.start}"' if block.ordered and block.start != 1 else ""
+        start = ""
+        if block.ordered and block.start != 1:
+            # The counter reset makes layouts that draw numbers with ::before count right.
+            start = f' start="{block.start}" style="counter-reset: list-item {block.start - 1}"'
         items = "".join(_list_item(item, notes, options) for item in block.items)
         return f"<{tag}{start}>{items}</{tag}>"
     if isinstance(block, model.BlockQuote):

@@ -1,0 +1,444 @@
+"""Tests of the EPUB writer, from model fixtures: validity, metadata, content, navigation."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+import io
+import re
+import socket
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
+from copy import deepcopy
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from exporter import model, walk
+from exporter.context import RenderContext
+from exporter.layouts import find_layout
+from exporter.writers import get_writer
+from exporter.writers.epub import write_epub
+from tests.articles import T, generated_article, para, rich_article
+from tests.tools import assert_in_order, epubcheck_problems, normalise
+
+NS = {
+    "opf": "http://www.idpf.org/2007/opf",
+    "dc": "http://purl.org/dc/elements/1.1/",
+    "h": "http://www.w3.org/1999/xhtml",
+    "epub": "http://www.idpf.org/2007/ops",
+    "c": "urn:oasis:names:tc:opendocument:xmlns:container",
+}
+EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+
+
+def png_bytes(width: int = 4, height: int = 3) -> bytes:
+    """Return a small, valid, grey PNG image."""
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0)
+    rows = b"".join(b"\x00" + b"\x80" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
+
+
+def context_for(folder: Path) -> RenderContext:
+    """Return the bundled layout's render context for an article in `folder`."""
+    return RenderContext(layout=find_layout(None), source_dir=folder)
+
+
+@dataclasses.dataclass
+class Built:
+    """An EPUB built for a test, and the parts tests look at."""
+
+    article: model.Article
+    path: Path
+    data: bytes
+
+    def read(self, name: str) -> bytes:
+        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+            return archive.read(name)
+
+    def names(self) -> list[str]:
+        with zipfile.ZipFile(io.BytesIO(self.data)) as archive:
+            return archive.namelist()
+
+    def xml(self, name: str) -> etree._Element:
+        return etree.fromstring(self.read(name))
+
+    def opf(self) -> etree._Element:
+        container = self.xml("META-INF/container.xml")
+        return self.xml(str(container.xpath("//c:rootfile/@full-path", namespaces=NS)[0]))
+
+    def content(self) -> etree._Element:
+        return self.xml("EPUB/content.xhtml")
+
+    def nav(self) -> etree._Element:
+        return self.xml("EPUB/nav.xhtml")
+
+
+def figure_article(src: str) -> model.Article:
+    """Return a short article with one figure whose image is `src`."""
+    return model.Article(
+        title="A Chart of Rainfall",
+        number=613,
+        date=datetime.date(2023, 4, 1),
+        body=(
+            para("Rainfall fell by a third."),
+            model.Figure(src, "Bar chart of rainfall, 2019 to 2023", (T("Rainfall by year."),)),
+            para("The trend is clear."),
+        ),
+    )
+
+
+def minimal_article() -> model.Article:
+    """Return an article with only a title and one paragraph: no number, date or authors."""
+    return model.Article(title="Only a Title", body=(para("One paragraph and nothing else."),))
+
+
+def build(article: model.Article, folder: Path, name: str) -> Built:
+    """Write the EPUB of an article to `folder/name.epub`."""
+    data = write_epub(article, context_for(folder))
+    path = folder / f"{name}.epub"
+    path.write_bytes(data)
+    return Built(article, path, data)
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
+    """Build the sample EPUBs once for the whole module."""
+    folder = tmp_path_factory.mktemp("epub")
+    (folder / "chart.png").write_bytes(png_bytes())
+    return {
+        "rich": build(rich_article(), folder, "rich"),
+        "generated": build(generated_article(1500, seed=3), folder, "generated"),
+        "figure": build(figure_article("chart.png"), folder, "figure"),
+        "minimal": build(minimal_article(), folder, "minimal"),
+    }
+
+
+@pytest.fixture(scope="module")
+def epubcheck_reports(built: dict[str, Built]) -> dict[str, list[str]]:
+    """Run epubcheck on the samples two at a time: each run is a JVM start of several seconds."""
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        reports = pool.map(epubcheck_problems, [b.path for b in built.values()])
+        return dict(zip(built, reports, strict=True))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["rich", "generated", "figure", "minimal"])
+def test_epubcheck_finds_no_errors_or_warnings(
+    epubcheck_reports: dict[str, list[str]], name: str
+) -> None:
+    assert epubcheck_reports[name] == []
+
+
+def test_registry_finds_the_writer() -> None:
+    assert get_writer("epub") is write_epub
+
+
+def test_package_metadata(built: dict[str, Built]) -> None:
+    opf = built["rich"].opf()
+    article = built["rich"].article
+
+    def texts(path: str) -> list[str]:
+        return [str(t) for t in opf.xpath(f"//opf:metadata/{path}/text()", namespaces=NS)]
+
+    assert texts("dc:language") == ["en"]
+    assert texts("dc:title") == [article.title]
+    assert texts("dc:creator") == ["Nguyễn Thị Lan", "Kenji Ōtani"]
+    assert texts("dc:date") == ["2023-03-09"]
+    assert texts("dc:subject") == ["Mekong", "water security", "Japan"]
+    assert texts("dc:description") == [article.summary]
+    assert texts("dc:publisher") == ["East-West Center in Washington"]
+    assert texts("opf:meta[@property='dcterms:modified']") == ["2023-03-09T00:00:00Z"]
+    assert "none" in texts("opf:meta[@property='schema:accessibilityHazard']")
+    assert "textual" in texts("opf:meta[@property='schema:accessMode']")
+    unique = opf.get("unique-identifier")
+    (identifier,) = texts(f"dc:identifier[@id='{unique}']")
+    assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", identifier)
+
+
+def identifier_of(data: bytes) -> str:
+    opf = Built(minimal_article(), Path(), data).opf()
+    unique = opf.get("unique-identifier")
+    return str(opf.xpath(f"//dc:identifier[@id='{unique}']/text()", namespaces=NS)[0])
+
+
+def test_identifier_is_stable_and_follows_series_and_number(tmp_path: Path) -> None:
+    context = context_for(tmp_path)
+    first = identifier_of(write_epub(rich_article(), context))
+    retitled = dataclasses.replace(rich_article(), title="Another Title")
+    assert identifier_of(write_epub(retitled, context)) == first
+    renumbered = dataclasses.replace(rich_article(), number=613)
+    assert identifier_of(write_epub(renumbered, context)) != first
+    unnumbered = dataclasses.replace(rich_article(), number=None)
+    assert identifier_of(write_epub(unnumbered, context)) != first
+    assert identifier_of(write_epub(minimal_article(), context)) == identifier_of(
+        write_epub(minimal_article(), context)
+    )
+
+
+def test_builds_are_byte_identical(built: dict[str, Built], tmp_path: Path) -> None:
+    assert write_epub(rich_article(), context_for(tmp_path)) == built["rich"].data
+
+
+def test_zip_layout_is_fixed(built: dict[str, Built]) -> None:
+    with zipfile.ZipFile(io.BytesIO(built["rich"].data)) as archive:
+        infos = archive.infolist()
+    assert infos[0].filename == "mimetype"
+    assert infos[0].compress_type == zipfile.ZIP_STORED
+    assert built["rich"].data[30:38] == b"mimetype"  # no extra field before the name
+    assert built["rich"].read("mimetype") == b"application/epub+zip"
+    assert {info.date_time for info in infos} == {(2023, 3, 9, 0, 0, 0)}
+
+
+def test_source_date_epoch_fixes_the_time_of_an_undated_article(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    data = write_epub(minimal_article(), context_for(tmp_path))
+    opf = Built(minimal_article(), tmp_path, data).opf()
+    modified = opf.xpath("//opf:meta[@property='dcterms:modified']/text()", namespaces=NS)
+    assert modified == ["2023-11-14T22:13:20Z"]
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        assert {info.date_time for info in archive.infolist()} == {(2023, 11, 14, 22, 13, 20)}
+    assert write_epub(minimal_article(), context_for(tmp_path)) == data
+
+
+def text_of(element: etree._Element) -> str:
+    """Return the text of an element as a reader reads it, without the note call numbers."""
+    copy = deepcopy(element)
+    for call in copy.xpath(".//h:a[@role='doc-noteref']", namespaces=NS):
+        parent = call.getparent()
+        previous = call.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + (call.tail or "")
+        else:
+            parent.text = (parent.text or "") + (call.tail or "")
+        parent.remove(call)
+    return normalise("".join(str(t) for t in copy.itertext()))
+
+
+def test_content_document_language(tmp_path: Path) -> None:
+    article = dataclasses.replace(minimal_article(), lang="vi")
+    data = write_epub(article, context_for(tmp_path))
+    built = Built(article, tmp_path, data)
+    html = built.content()
+    assert html.get("{http://www.w3.org/XML/1998/namespace}lang") == "vi"
+    assert html.get("lang") == "vi"
+    assert built.opf().xpath("//dc:language/text()", namespaces=NS) == ["vi"]
+
+
+def test_parts_are_in_the_print_order(built: dict[str, Built]) -> None:
+    article = built["rich"].article
+    series = find_layout(None).series
+    body = [walk.plain_text([block]) for block in article.body]
+    notes = [walk.plain_text(note.content) for note in article.notes]
+    assert_in_order(
+        text_of(built["rich"].content()),
+        [
+            "Number 612 | March 9, 2023",
+            article.kicker,
+            article.title,
+            article.subtitle,
+            "Nguyễn Thị Lan",
+            article.summary,
+            *body,
+            *notes,
+            *(author.bio for author in article.authors),
+            series.mission,
+            series.statement,
+            *series.editors,
+            series.disclaimer,
+            series.web,
+        ],
+    )
+
+
+def test_every_paragraph_appears_in_order(built: dict[str, Built]) -> None:
+    article = built["generated"].article
+    paragraphs = [b for b in article.body if isinstance(b, model.Paragraph)]
+    assert len(paragraphs) > 10
+    text = text_of(built["generated"].content().find("h:body", NS))
+    assert_in_order(text, [walk.plain_text([p]) for p in paragraphs])
+
+
+def test_headings_are_in_order(built: dict[str, Built]) -> None:
+    html = built["rich"].content()
+    headings = [
+        (el.tag.rsplit("}", 1)[1], text_of(el))
+        for el in html.iter("{*}h1", "{*}h2", "{*}h3", "{*}h4", "{*}h5", "{*}h6")
+    ]
+    assert headings == [
+        ("h1", rich_article().title),
+        ("h2", "Upstream dams, downstream doubts"),
+        ("h3", "A role for Japan"),
+        ("h2", "Notes"),
+    ]
+
+
+def test_summary_is_a_labelled_abstract(built: dict[str, Built]) -> None:
+    (summary,) = built["rich"].content().xpath("//h:section[@role='doc-abstract']", namespaces=NS)
+    assert summary.get("aria-label") == find_layout(None).series.summary_label
+    assert text_of(summary) == normalise(rich_article().summary)
+
+
+def test_three_footnotes_with_backlinks(built: dict[str, Built]) -> None:
+    html = built["rich"].content()
+    asides = html.xpath("//h:aside[@epub:type='footnote']", namespaces=NS)
+    assert [a.get("id") for a in asides] == ["note-1", "note-2", "note-3"]
+    assert all(a.get("role") == "doc-footnote" for a in asides)
+    ids = {el.get("id") for el in html.iter()}
+    for aside in asides:
+        (back,) = aside.xpath(".//h:a[@role='doc-backlink']", namespaces=NS)
+        assert back.get("href")[1:] in ids
+    calls = html.xpath("//h:a[@epub:type='noteref']/@href", namespaces=NS)
+    assert calls == ["#note-1", "#note-2", "#note-3"]
+
+
+def test_every_internal_link_has_a_target(built: dict[str, Built]) -> None:
+    for sample in built.values():
+        html = sample.content()
+        ids = [el.get("id") for el in html.iter() if el.get("id")]
+        assert len(ids) == len(set(ids))
+        for href in html.xpath("//h:a/@href", namespaces=NS):
+            if href.startswith("#"):
+                assert href[1:] in ids
+
+
+def test_note_without_call_and_note_calling_a_note(tmp_path: Path) -> None:
+    article = dataclasses.replace(
+        rich_article(),
+        notes=(
+            *rich_article().notes[:2],
+            model.Footnote("n3", (para("See also note", model.NoteRef("n1"), "."),)),
+            model.Footnote("orphan", (para("A note nobody calls."),)),
+        ),
+    )
+    html = Built(article, tmp_path, write_epub(article, context_for(tmp_path))).content()
+    ids = [el.get("id") for el in html.iter() if el.get("id")]
+    assert len(ids) == len(set(ids))
+    for href in html.xpath("//h:a/@href", namespaces=NS):
+        assert not href.startswith("#") or href[1:] in ids
+    assert "A note nobody calls." in text_of(html)
+
+
+def test_navigation_has_toc_and_landmarks(built: dict[str, Built]) -> None:
+    nav = built["rich"].nav()
+    (toc,) = nav.xpath("//h:nav[@epub:type='toc']", namespaces=NS)
+    entries = [(a.get("href"), text_of(a)) for a in toc.iter("{*}a")]
+    assert [text for _, text in entries] == [
+        rich_article().title,
+        "Upstream dams, downstream doubts",
+        "A role for Japan",
+        "Notes",
+    ]
+    content_ids = {el.get("id") for el in built["rich"].content().iter()}
+    for href, _ in entries:
+        page, _, fragment = href.partition("#")
+        assert page == "content.xhtml"
+        assert fragment in content_ids
+    (landmarks,) = nav.xpath("//h:nav[@epub:type='landmarks']", namespaces=NS)
+    kinds = {a.get(EPUB_TYPE): a.get("href") for a in landmarks.iter("{*}a")}
+    assert kinds["bodymatter"] == "content.xhtml"
+    assert "cover" in kinds
+
+
+def test_cover_is_declared(built: dict[str, Built]) -> None:
+    opf = built["rich"].opf()
+    (href,) = opf.xpath("//opf:item[@properties='cover-image']/@href", namespaces=NS)
+    cover = built["rich"].xml(f"EPUB/{href}")
+    assert cover.tag == "{http://www.w3.org/2000/svg}svg"
+    assert "Asia Pacific Bulletin" in text_of(cover)
+
+
+def test_fonts_and_colours_come_from_the_layout(built: dict[str, Built]) -> None:
+    layout = find_layout(None)
+    names = built["rich"].names()
+    css = built["rich"].read("EPUB/styles/epub.css").decode("utf-8")
+    manifest = built["rich"].opf().xpath("//opf:item/@href", namespaces=NS)
+    assert layout.font_files()
+    for font in layout.font_files():
+        assert built["rich"].read(f"EPUB/fonts/{font.name}") == font.read_bytes()
+        assert f"fonts/{font.name}" in manifest
+        assert f'url("../fonts/{font.name}")' in css
+    assert len([n for n in names if n.startswith("EPUB/fonts/")]) == len(layout.font_files())
+    assert css.count("@font-face {") == len(layout.font_files())
+    assert layout.series.colours["band"] in css
+    assert "background-image" not in css
+
+
+def test_figure_in_the_article_folder_is_packed(built: dict[str, Built]) -> None:
+    sample = built["figure"]
+    (img,) = sample.content().xpath("//h:figure/h:img", namespaces=NS)
+    assert img.get("alt") == "Bar chart of rainfall, 2019 to 2023"
+    assert sample.read(f"EPUB/{img.get('src')}") == png_bytes()
+    opf = sample.opf()
+    item = opf.xpath(f"//opf:item[@href='{img.get('src')}']", namespaces=NS)
+    assert item and item[0].get("media-type") == "image/png"
+    modes = opf.xpath("//opf:meta[@property='schema:accessMode']/text()", namespaces=NS)
+    assert sorted(modes) == ["textual", "visual"]
+
+
+@pytest.fixture
+def listening_port() -> Iterator[tuple[socket.socket, int]]:
+    """Yield a local server socket that records whether anybody connected to it."""
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.setblocking(False)
+    yield server, server.getsockname()[1]
+    server.close()
+
+
+@pytest.mark.parametrize(
+    "src",
+    ["../secret.png", "/etc/hostname", "http://127.0.0.1:{port}/x.png", "file:///etc/passwd"],
+)
+def test_figure_outside_the_policy_is_not_packed(
+    tmp_path: Path, listening_port: tuple[socket.socket, int], src: str
+) -> None:
+    server, port = listening_port
+    article_folder = tmp_path / "article"
+    article_folder.mkdir()
+    (tmp_path / "secret.png").write_bytes(png_bytes())
+    article = figure_article(src.format(port=port))
+    data = write_epub(article, context_for(article_folder))
+    sample = Built(article, tmp_path, data)
+    with pytest.raises(BlockingIOError):
+        server.accept()  # nothing connected: the writer fetched nothing
+    html = sample.content()
+    assert html.xpath("//h:img", namespaces=NS) == []
+    assert_in_order(
+        text_of(html),
+        [
+            "Rainfall fell by a third.",
+            "Bar chart of rainfall, 2019 to 2023",
+            "Rainfall by year.",
+            "The trend is clear.",
+        ],
+    )
+    assert [n for n in sample.names() if n.startswith("EPUB/images/")] == ["EPUB/images/cover.svg"]
+    assert png_bytes() not in data
+    modes = sample.opf().xpath("//opf:meta[@property='schema:accessMode']/text()", namespaces=NS)
+    assert modes == ["textual"]
+
+
+def test_file_that_is_not_an_image_is_not_packed(tmp_path: Path) -> None:
+    (tmp_path / "chart.png").write_bytes(b"not a picture at all")
+    article = figure_article("chart.png")
+    sample = Built(article, tmp_path, write_epub(article, context_for(tmp_path)))
+    assert sample.content().xpath("//h:img", namespaces=NS) == []
+    assert "Bar chart of rainfall" in text_of(sample.content())
