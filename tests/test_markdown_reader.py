@@ -166,3 +166,13 @@ def test_unknown_extension_is_refused(tmp_path: Path) -> None:
     path.write_text("hello", encoding="utf-8")
     with pytest.raises(InputError, match=r"unknown input format '\.txt'"):
         load(path)
+
+
+def test_front_matter_texts_get_typographic_quotes_and_dashes() -> None:
+    article = read_markdown(
+        '---\ntitle: "The Mekong\'s \'data\' gap -- now"\nsummary: A "quoted" *word*\n'
+        'authors: [{name: A, bio: "A\'s bio"}]\n---\n'
+    )
+    assert article.title == "The Mekong\u2019s \u2018data\u2019 gap \u2013 now"
+    assert article.summary == "A \u201cquoted\u201d *word*"
+    assert article.authors[0].bio == "A\u2019s bio"

@@ -72,6 +72,8 @@ def test_fonts_are_embedded_subsets_of_the_shipped_families(rich_pdf: bytes) -> 
                 assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
                 names.add(str(font.BaseFont).split("+", 1)[1])
     assert {"Noto-Serif", "Noto-Sans-Bold"} <= names
+    # No fallback font: every glyph, Vietnamese and macrons included, came from fonts/.
+    assert all(name.startswith(("Noto-Serif", "Noto-Sans")) for name in names), names
 
 
 def test_tagged_with_language_title_and_metadata(rich_pdf: bytes) -> None:
@@ -152,3 +154,30 @@ def test_images_outside_the_article_folder_are_not_read(tmp_path: Path) -> None:
     assert_in_order(text, ["Before the figures.", "After the figures."])
     hostname = Path("/etc/hostname").read_text().strip()
     assert hostname not in text
+
+
+def test_list_numbers_stay_in_reading_order(tmp_path: Path) -> None:
+    article = model.Article(
+        title="Lists",
+        body=(
+            para("Before the list."),
+            model.ListBlock(
+                True,
+                (
+                    model.ListItem((para("first item"),)),
+                    model.ListItem(
+                        (
+                            para("second item, with"),
+                            model.ListBlock(False, (model.ListItem((para("a bullet"),)),)),
+                        )
+                    ),
+                ),
+                start=3,
+            ),
+            para("After the list."),
+        ),
+    )
+    text = " ".join(page_texts(render(article, tmp_path)))
+    assert_in_order(
+        text, ["Before the list.", "3. first item", "4. second item, with", "a bullet", "After"]
+    )

@@ -56,6 +56,22 @@ def _parser() -> MarkdownIt:
 
 
 PARSER = _parser()
+# Only the typographer, for front-matter texts: quotes and dashes, no other markup.
+TYPOGRAPHER = MarkdownIt("zero", {"typographer": True}).enable("smartquotes")
+TYPESET_KEYS = ("kicker", "title", "subtitle", "summary")
+
+
+def typeset(text: str) -> str:
+    """Return `text` with typographic quotes and dashes, as the body gets them."""
+    tokens = TYPOGRAPHER.parseInline(text)
+    children = tokens[0].children or [] if tokens else []
+    quoted = "".join(t.content for t in children if t.type == "text") or text
+    return _dashes(quoted)
+
+
+def _dashes(text: str) -> str:
+    """Return `text` with `--` as an en dash and `---` as an em dash."""
+    return DASHES.sub(lambda m: "\u2014" if len(m[0]) == 3 else "\u2013", text)
 
 
 def read_markdown(text: str) -> model.Article:
@@ -98,6 +114,9 @@ def _front_matter(source: str) -> dict[str, Any]:
     if "title" not in data:
         raise InputError("no title (add 'title: ...')", where="front matter")
     data = dict(data)
+    for key in TYPESET_KEYS:
+        if isinstance(data.get(key), str):
+            data[key] = typeset(data[key])
     if isinstance(data.get("authors"), list):
         data["authors"] = [_author(item, i) for i, item in enumerate(data["authors"])]
     if isinstance(data.get("keywords"), str):
@@ -122,6 +141,8 @@ def _author(item: Any, index: int) -> Any:
                 )
         if "name" not in item:
             raise InputError(f"authors[{index}] has no name", where="front matter")
+        if isinstance(item.get("bio"), str):
+            item = {**item, "bio": typeset(item["bio"])}
         return {"type": "author", **item}
     return item
 
@@ -244,9 +265,7 @@ def _inlines(nodes: list[SyntaxTreeNode]) -> tuple[model.Inline, ...]:
 def _inline(node: SyntaxTreeNode) -> model.Inline | None:
     kind = node.type
     if kind == "text":
-        return model.Text(
-            DASHES.sub(lambda m: "\u2014" if len(m[0]) == 3 else "\u2013", node.content)
-        )
+        return model.Text(_dashes(node.content))
     if kind == "softbreak":
         return model.Text(" ")
     if kind == "hardbreak":

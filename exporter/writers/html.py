@@ -87,10 +87,13 @@ def _block(block: model.Block, notes: _Notes, options: HtmlOptions) -> str:
 
 
 def _list_item(item: model.ListItem, notes: _Notes, options: HtmlOptions) -> str:
-    # A one-paragraph item is written without its <p>, as a tight list.
-    if len(item.content) == 1 and isinstance(item.content[0], model.Paragraph):
-        return f"<li>{_inlines(item.content[0].content, notes, options)}</li>"
-    return "<li>" + "".join(_block(b, notes, options) for b in item.content) + "</li>"
+    # The first paragraph is written without its <p>, so that it runs on from the
+    # item's number or bullet; the item's other blocks follow as blocks.
+    blocks = list(item.content)
+    lead = ""
+    if blocks and isinstance(blocks[0], model.Paragraph):
+        lead = _inlines(blocks.pop(0).content, notes, options)
+    return "<li>" + lead + "".join(_block(b, notes, options) for b in blocks) + "</li>"
 
 
 def _inlines(inlines: tuple[model.Inline, ...], notes: _Notes, options: HtmlOptions) -> str:
