@@ -91,8 +91,9 @@ def _list_item(item: model.ListItem, notes: _Notes, options: HtmlOptions) -> str
     # item's number or bullet; the item's other blocks follow as blocks.
     blocks = list(item.content)
     lead = ""
-    if blocks and isinstance(blocks[0], model.Paragraph):
-        lead = _inlines(blocks.pop(0).content, notes, options)
+    if blocks and isinstance(first := blocks[0], model.Paragraph):
+        lead = _inlines(first.content, notes, options)
+        blocks.pop(0)
     return "<li>" + lead + "".join(_block(b, notes, options) for b in blocks) + "</li>"
 
 
