@@ -28,6 +28,10 @@ class BuildOptions:
     """letter or a4; empty means the series' default."""
     pdf_variant: str = "pdf/ua-1"
     """The PDF variant to write."""
+    print_marks: bool = False
+    """Add bleed and crop marks to the PDF."""
+    reference_docx: Path | None = None
+    """A DOCX whose styles the DOCX writer uses instead of the layout's."""
 
 
 def render(article: model.Article, context: RenderContext, fmt: str) -> bytes:
@@ -53,6 +57,8 @@ def build_file(source: Path, options: BuildOptions) -> list[Path]:
         source_dir=source.resolve().parent,
         paper=options.paper,
         pdf_variant=options.pdf_variant,
+        print_marks=options.print_marks,
+        reference_docx=options.reference_docx,
     )
     outputs = {
         options.out_dir / (source.stem + writer_entry(fmt).extension): render(article, context, fmt)

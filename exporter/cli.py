@@ -10,6 +10,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from exporter.context import RenderContext
 from exporter.errors import ExportError, UsageError
 from exporter.writers import DEFAULT_FORMATS, WRITERS
 
@@ -102,9 +103,46 @@ def _parser() -> argparse.ArgumentParser:
         help="PDF variant: pdf/ua-1 (tagged, the default), pdf/a-3b, or 'none'",
     )
     build.add_argument(
+        "--print",
+        dest="print_marks",
+        action="store_true",
+        help="a PDF for the printer: 0.125 in bleed and crop marks",
+    )
+    build.add_argument(
+        "--reference-docx",
+        type=Path,
+        metavar="FILE",
+        help="a DOCX whose styles the DOCX output uses instead of the layout's",
+    )
+    build.add_argument(
         "--explain", action="store_true", help="print what the copyfitting chose (as -v)"
     )
     build.set_defaults(run=_build)
+
+    importer = commands.add_parser(
+        "import",
+        parents=[common],
+        help="turn a file (a returned DOCX, JSON, Markdown) into an article file",
+        description=(
+            "Read FILE into the article model and write it as Markdown with front matter "
+            "(or JSON), ready for `exporter build`. Warnings say what had to be guessed."
+        ),
+    )
+    importer.add_argument("source", type=Path, metavar="FILE", help="the file to import")
+    importer.add_argument(
+        "-o",
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="where to write the article (default: standard output)",
+    )
+    importer.add_argument(
+        "--to", choices=("md", "json"), default=None, help="md (default) or json"
+    )
+    importer.add_argument(
+        "--lang", metavar="TAG", help="the article's language (BCP 47), if the file's is wrong"
+    )
+    importer.set_defaults(run=_import)
 
     schema = commands.add_parser(
         "schema",
@@ -156,6 +194,8 @@ def _build(args: argparse.Namespace) -> int:
         layout=args.layout,
         paper=args.paper,
         pdf_variant=variant,
+        print_marks=args.print_marks,
+        reference_docx=args.reference_docx,
     )
     worst = EXIT_OK
     for source in args.articles:
@@ -166,6 +206,32 @@ def _build(args: argparse.Namespace) -> int:
             print(f"exporter: {error.in_file(str(source))}", file=sys.stderr)
             worst = max(worst, error.exit_code)
     return worst
+
+
+def _import(args: argparse.Namespace) -> int:
+    import dataclasses
+
+    from exporter.layouts import find_layout
+    from exporter.output import write_atomic
+    from exporter.readers import load
+    from exporter.validate import validate
+    from exporter.writers import get_writer
+
+    article = load(args.source)
+    if args.lang:
+        try:
+            article = validate(dataclasses.replace(article, lang=args.lang))
+        except ExportError as error:
+            raise UsageError(f"--lang: {error.what}") from None
+    fmt = args.to or ("json" if args.output and args.output.suffix == ".json" else "md")
+    context = RenderContext(find_layout(None, article.series), args.source.resolve().parent)
+    data = get_writer(fmt)(article, context)
+    if args.output is None:
+        sys.stdout.write(data.decode("utf-8"))
+    else:
+        write_atomic(args.output, data)
+        log.info("wrote %s", args.output)
+    return EXIT_OK
 
 
 def _schema(args: argparse.Namespace) -> int:

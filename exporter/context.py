@@ -20,6 +20,10 @@ class RenderContext:
     """The paper size asked for (letter or a4); empty means the series' default."""
     pdf_variant: str = "pdf/ua-1"
     """The PDF variant WeasyPrint writes (pdf/ua-1 tags the PDF for accessibility)."""
+    print_marks: bool = False
+    """Add 0.125 in bleed and crop marks to the PDF, for the printer."""
+    reference_docx: Path | None = None
+    """A DOCX whose styles replace the layout's own in the DOCX writer."""
 
     @property
     def paper_size(self) -> str:

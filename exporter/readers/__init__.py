@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Callable
 from pathlib import Path
 
@@ -12,29 +13,41 @@ from exporter.readers.markdown import read_markdown
 from exporter.validate import validate
 
 Reader = Callable[[str], model.Article]
+BinaryReader = Callable[[bytes], model.Article]
 
 READERS: dict[str, Reader] = {
     ".md": read_markdown,
     ".markdown": read_markdown,
     ".json": read_json,
 }
+# Readers of binary files, as "module:function" taking the file's bytes, imported on use.
+BINARY_READERS: dict[str, str] = {}
 MAX_INPUT_BYTES = 5_000_000
 
 
 def load(path: str | Path) -> model.Article:
     """Read and validate the article in `path`; raise InputError naming the file and place."""
     path = Path(path)
-    reader = READERS.get(path.suffix.lower())
+    suffix = path.suffix.lower()
     try:
+        if suffix in BINARY_READERS:
+            return validate(_binary_reader(suffix)(_read_bytes(path)))
+        reader = READERS.get(suffix)
         if reader is None:
-            known = ", ".join(READERS)
+            known = ", ".join([*READERS, *BINARY_READERS])
             raise InputError(f"unknown input format {path.suffix or '(none)'!r} (known: {known})")
-        return validate(reader(_read_text(path)))
+        return validate(reader(_decode_text(_read_bytes(path))))
     except InputError as error:
         raise error.in_file(str(path)) from None
 
 
-def _read_text(path: Path) -> str:
+def _binary_reader(suffix: str) -> BinaryReader:
+    module, function = BINARY_READERS[suffix].split(":")
+    reader: BinaryReader = getattr(importlib.import_module(module), function)
+    return reader
+
+
+def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
         if size > MAX_INPUT_BYTES:
@@ -48,6 +61,10 @@ def _read_text(path: Path) -> str:
         raise InputError("cannot be read (permission denied)") from None
     if not data.strip():
         raise InputError("the file is empty")
+    return data
+
+
+def _decode_text(data: bytes) -> str:
     if b"\0" in data:
         raise InputError("a binary file, not text")
     try:

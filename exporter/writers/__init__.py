@@ -34,6 +34,7 @@ WRITERS: dict[str, WriterEntry] = {
     "epub": WriterEntry("exporter.writers.epub", "write_epub", ".epub"),
     "docx": WriterEntry("exporter.writers.docx", "write_docx", ".docx"),
     "json": WriterEntry("exporter.writers.json", "write_json", ".json"),
+    "md": WriterEntry("exporter.writers.markdown", "write_markdown", ".md"),
 }
 DEFAULT_FORMATS = ("pdf", "epub", "docx")
 
