@@ -136,9 +136,7 @@ def _parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="where to write the article (default: standard output)",
     )
-    importer.add_argument(
-        "--to", choices=("md", "json"), default=None, help="md (default) or json"
-    )
+    importer.add_argument("--to", choices=("md", "json"), default=None, help="md (default) or json")
     importer.add_argument(
         "--lang", metavar="TAG", help="the article's language (BCP 47), if the file's is wrong"
     )

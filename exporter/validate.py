@@ -6,7 +6,7 @@ import re
 
 from exporter import model
 from exporter.errors import InputError
-from exporter.walk import plain_text, query
+from exporter.walk import plain_text, query, walk
 
 # A BCP 47 tag in the shape the toolkit needs: language, optional script, region, variants.
 LANGUAGE_TAG = re.compile(
@@ -36,9 +36,17 @@ def validate(article: model.Article) -> model.Article:
     for i, note in enumerate(article.notes):
         for j, block in enumerate(note.content):
             _check_block(block, f"notes[{i}].content[{j}]")
+    for link in query(article, model.Link):
+        if any(query(inner, model.Link) for inner in link.content):
+            raise InputError(f"a link inside a link ({link.url!r})", where="body")
+    called = set()
     for ref in query(article, model.NoteRef):
         if ref.note not in labels:
             raise InputError(f"footnote {ref.note!r} is called but never defined", where="body")
+        called.add(ref.note)
+    for i, label in enumerate(labels):
+        if label not in called:
+            raise InputError(f"footnote {label!r} is never called", where=f"notes[{i}]")
     return article
 
 
@@ -51,6 +59,8 @@ def _check_block(block: model.Block, where: str) -> None:
         and not query(block, model.NoteRef)
     ):
         raise InputError(f"the {block.kind} is empty", where=where)
+    if isinstance(block, model.Heading) and query(block, model.LineBreak):
+        raise InputError("a subhead cannot hold a line break", where=where)
     if isinstance(block, model.ListBlock):
         if not block.items:
             raise InputError("the list has no items", where=where)
@@ -65,6 +75,8 @@ def _check_block(block: model.Block, where: str) -> None:
         for j, inner in enumerate(block.content):
             _check_block(inner, f"{where}.content[{j}]")
     if isinstance(block, model.Figure):
+        if any(isinstance(n, model.NoteRef | model.LineBreak) for n in walk(block)):
+            raise InputError("a caption cannot hold a footnote call or line break", where=where)
         if not block.src.strip():
             raise InputError("the figure has no image path", where=where)
         if not block.alt.strip():

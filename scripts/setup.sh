@@ -6,10 +6,12 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # WeasyPrint's Pango and HarfBuzz (with subsetting), LibreOffice for the DOCX tests,
-# Java for epubcheck, poppler for proofs, and the venv module.
+# Java for epubcheck, poppler for proofs, Chromium for Ace (the EPUB accessibility
+# checker, which wants Node 20+ and npm), and the venv module.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
-          libreoffice-writer-nogui poppler-utils python3-venv)
+          libreoffice-writer-nogui poppler-utils chromium python3-venv)
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
+command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
 missing=()
 for package in "${packages[@]}"; do
@@ -34,4 +36,8 @@ if [ ! -x .venv/bin/python ]; then
 fi
 .venv/bin/python -m pip install -q --upgrade pip
 .venv/bin/python -m pip install -q -e '.[test]'
+
+# Ace by DAISY, the EPUB accessibility checker the tests run (scripts/ace.sh), in .ace/.
+bash scripts/ace.sh install
+
 echo "setup: ready (.venv)"

@@ -19,7 +19,7 @@ from PIL import Image
 
 from exporter import model
 from exporter.context import RenderContext
-from exporter.errors import LayoutError
+from exporter.errors import LayoutError, UsageError
 from exporter.layouts import find_layout
 from exporter.walk import plain_text
 from exporter.writers.docx import write_docx
@@ -484,3 +484,87 @@ def test_libreoffice_prints_lists_figures_and_page_furniture(office_pdfs: dict[s
     letter = rich_pages[0].mediabox
     assert (round(float(a4.width)), round(float(a4.height))) == (595, 842)
     assert (round(float(letter.width)), round(float(letter.height))) == (612, 792)
+
+
+@pytest.mark.parametrize(
+    ("lang", "slots"),
+    [("he", {"val": "he", "bidi": "he"}), ("ko-KR", {"val": "ko-KR", "eastAsia": "ko-KR"})],
+)
+def test_language_goes_into_the_slot_of_its_script(
+    layout_context: RenderContext, lang: str, slots: dict[str, str]
+) -> None:
+    data = write_docx(dataclasses.replace(rich_article(), lang=lang), layout_context)
+    found = part(data, "word/styles.xml").find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+    assert found is not None
+    assert dict(found.attrib) == {f"{{{W}}}{slot}": value for slot, value in slots.items()}
+
+
+def test_every_bulletin_part_has_a_named_style(rich_docx: bytes) -> None:
+    names = {s.name for s in open_docx(rich_docx).styles}
+    wanted = [
+        "Do Not Translate - Masthead",
+        "Do Not Translate - Issue Line",
+        "Kicker",
+        "Title",
+        "Summary",
+        "Body Text",
+        "Heading 2",
+        "Heading 3",
+        "List Paragraph",
+        "Quote",
+        "Pull Quote",
+        "footnote text",
+        "Bio",
+        "Do Not Translate - Publisher Block",
+    ]
+    assert [name for name in wanted if name not in names] == []
+
+
+def test_reference_docx_styles_replace_ours_by_name(
+    layout_context: RenderContext, rich_docx: bytes, tmp_path: Path
+) -> None:
+    # A user's reference: our own output with Body Text restyled and its id renamed, as
+    # LibreOffice renames it ("TextBody") when it saves.
+    styles = part(rich_docx, "word/styles.xml")
+    (body,) = styles.xpath("w:style[@w:styleId='BodyText']", namespaces=NS)
+    body.set(f"{{{W}}}styleId", "TextBody")
+    body.find("w:rPr/w:sz", NS).set(f"{{{W}}}val", "30")
+    for bio in styles.xpath("w:style[w:basedOn/@w:val='BodyText']/w:basedOn", namespaces=NS):
+        bio.set(f"{{{W}}}val", "TextBody")
+    reference = tmp_path / "reference.docx"
+    with zipfile.ZipFile(io.BytesIO(rich_docx)) as source, zipfile.ZipFile(reference, "w") as out:
+        for name in source.namelist():
+            content = source.read(name)
+            out.writestr(name, etree.tostring(styles) if name == "word/styles.xml" else content)
+    context = dataclasses.replace(layout_context, reference_docx=reference)
+    data = write_docx(dataclasses.replace(rich_article(), lang="vi"), context)
+    merged = part(data, "word/styles.xml")
+    (body,) = merged.xpath("w:style[w:name/@w:val='Body Text']", namespaces=NS)
+    assert body.get(f"{{{W}}}styleId") == "BodyText"
+    assert body.xpath("string(w:rPr/w:sz/@w:val)", namespaces=NS) == "30"
+    (bio,) = merged.xpath("w:style[@w:styleId='Bio']", namespaces=NS)
+    assert bio.xpath("string(w:basedOn/@w:val)", namespaces=NS) == "BodyText"
+    lang = merged.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+    assert lang is not None and lang.get(f"{{{W}}}val") == "vi"
+    assert [p.text for p in open_docx(data).paragraphs] == [
+        p.text
+        for p in open_docx(
+            write_docx(dataclasses.replace(rich_article(), lang="vi"), layout_context)
+        ).paragraphs
+    ]
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"not a zip", "not a ZIP archive"), (None, "cannot read it")],
+)
+def test_a_bad_reference_docx_is_one_usage_error(
+    layout_context: RenderContext, tmp_path: Path, content: bytes | None, message: str
+) -> None:
+    reference = tmp_path / "reference.docx"
+    if content is not None:
+        reference.write_bytes(content)
+    context = dataclasses.replace(layout_context, reference_docx=reference)
+    with pytest.raises(UsageError, match=message) as caught:
+        write_docx(rich_article(), context)
+    assert str(caught.value).startswith(f"{reference}: --reference-docx: ")

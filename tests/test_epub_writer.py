@@ -5,12 +5,15 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import io
+import json
 import re
 import socket
 import struct
+import subprocess
+import time
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from copy import deepcopy
 from pathlib import Path
@@ -18,6 +21,7 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
+import exporter
 from exporter import model, walk
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
@@ -26,6 +30,8 @@ from exporter.writers.epub import write_epub
 from tests.articles import T, generated_article, para, rich_article
 from tests.tools import assert_in_order, epubcheck_problems, normalise
 
+REPOSITORY = Path(__file__).resolve().parent.parent
+SEED_EXAMPLE = REPOSITORY / "examples" / "japan-rok-relations.md"
 NS = {
     "opf": "http://www.idpf.org/2007/opf",
     "dc": "http://purl.org/dc/elements/1.1/",
@@ -442,3 +448,124 @@ def test_file_that_is_not_an_image_is_not_packed(tmp_path: Path) -> None:
     sample = Built(article, tmp_path, write_epub(article, context_for(tmp_path)))
     assert sample.content().xpath("//h:img", namespaces=NS) == []
     assert "Bar chart of rainfall" in text_of(sample.content())
+
+
+def test_package_declares_its_language_and_the_print_source(built: dict[str, Built]) -> None:
+    opf = built["rich"].opf()
+    assert opf.get("{http://www.w3.org/XML/1998/namespace}lang") == "en"
+    (source,) = opf.xpath("//dc:source/text()", namespaces=NS)
+    assert opf.xpath("//opf:meta[@property='pageBreakSource']/text()", namespaces=NS) == [source]
+    (identifier,) = opf.xpath("//dc:identifier/text()", namespaces=NS)
+    assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", source) and source != identifier
+    features = opf.xpath(
+        "//opf:meta[@property='schema:accessibilityFeature']/text()", namespaces=NS
+    )
+    assert {"pageBreakMarkers", "pageNavigation"} <= set(features)
+
+
+@pytest.mark.parametrize("name", ["rich", "generated"])
+def test_page_list_points_at_the_page_markers(built: dict[str, Built], name: str) -> None:
+    (page_list,) = built[name].nav().xpath("//h:nav[@epub:type='page-list']", namespaces=NS)
+    links = [(a.get("href"), text_of(a)) for a in page_list.iter("{*}a")]
+    assert [label for _, label in links] == ["1", "2"]
+    content = built[name].content()
+    for href, label in links:
+        page, _, fragment = href.partition("#")
+        assert page == "content.xhtml"
+        (marker,) = content.xpath(f"//*[@id='{fragment}']")
+        assert marker.get(EPUB_TYPE) == "pagebreak"
+        assert marker.get("role") == "doc-pagebreak"
+        assert marker.get("aria-label") == label
+    markers = content.xpath("//h:span[@role='doc-pagebreak']", namespaces=NS)
+    assert len(markers) == 2
+    body = content.find("h:body", NS)
+    assert body[0] is markers[0]  # page 1 begins before everything
+
+
+def test_page_2_of_the_rich_article_begins_with_the_bios(built: dict[str, Built]) -> None:
+    # The rich article's body fills page 1; the print layout sets the bios on page 2.
+    (marker,) = built["rich"].content().xpath("//*[@id='page-2']")
+    following = marker.getnext()
+    assert following is not None and following.tag == f"{{{NS['h']}}}p"
+    assert text_of(following) == rich_article().authors[0].bio
+
+
+def test_an_article_too_long_for_print_has_no_page_list(tmp_path: Path) -> None:
+    article = generated_article(4000, seed=1)
+    sample = Built(article, tmp_path, write_epub(article, context_for(tmp_path)))
+    assert sample.nav().xpath("//h:nav[@epub:type='page-list']", namespaces=NS) == []
+    assert sample.content().xpath("//*[@role='doc-pagebreak']") == []
+    opf = sample.opf()
+    assert opf.xpath("//dc:source", namespaces=NS) == []
+    features = opf.xpath(
+        "//opf:meta[@property='schema:accessibilityFeature']/text()", namespaces=NS
+    )
+    assert "pageBreakMarkers" not in features
+    assert walk.plain_text([article.body[-1]]) in text_of(sample.content())
+
+
+def ace_report(epub: Path, out: Path) -> dict[str, object]:
+    """Run Ace by DAISY (scripts/ace.sh, in Debian's Chromium) and return its JSON report."""
+    run = subprocess.run(
+        ["bash", str(REPOSITORY / "scripts" / "ace.sh"), "check", str(out), str(epub)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
+    assert run.returncode == 0, run.stderr or run.stdout
+    report: dict[str, object] = json.loads((out / "report.json").read_text(encoding="utf-8"))
+    return report
+
+
+def ace_violations(report: dict[str, object]) -> list[str]:
+    """Return Ace's violations, one line each: the document, the rule and its impact."""
+    found = []
+    for document in report["assertions"]:  # type: ignore[attr-defined]
+        for assertion in document["assertions"]:
+            test = assertion["earl:test"]
+            found.append(
+                f"{document['earl:testSubject']['url']}: {test['dct:title']} "
+                f"({test['earl:impact']}): {test['dct:description']}"
+            )
+    return found
+
+
+@pytest.mark.slow
+def test_ace_finds_no_violations(built: dict[str, Built], tmp_path: Path) -> None:
+    seed_epub = tmp_path / "seed.epub"
+    seed_epub.write_bytes(write_epub(exporter.load(SEED_EXAMPLE), context_for(SEED_EXAMPLE.parent)))
+    samples = {"rich": built["rich"].path, "seed": seed_epub}
+    started = time.monotonic()
+    for name, path in samples.items():
+        report = ace_report(path, tmp_path / f"ace-{name}")
+        assert ace_violations(report) == [], name
+        assert report["earl:result"] == {"earl:outcome": "pass"}, name
+        metadata = report["a11y-metadata"]
+        assert "schema:accessibilitySummary" in metadata["present"]  # type: ignore[index]
+    assert time.monotonic() - started < 120
+
+
+def with_entry(data: bytes, name: str, change: Callable[[bytes], bytes]) -> bytes:
+    """Return a copy of an EPUB with one entry changed, the others as they were."""
+    output = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(output, "w") as target:
+        for info in source.infolist():
+            entry = source.read(info.filename)
+            target.writestr(info, change(entry) if info.filename == name else entry)
+    return output.getvalue()
+
+
+@pytest.mark.slow
+def test_ace_reports_an_image_without_alt_text(built: dict[str, Built], tmp_path: Path) -> None:
+    # The control of the test above: Ace's browser checks run and would report a fault.
+    broken = tmp_path / "no-alt.epub"
+    broken.write_bytes(
+        with_entry(
+            built["rich"].data,
+            "EPUB/cover.xhtml",
+            lambda xhtml: re.sub(rb' alt="[^"]*"', b"", xhtml),
+        )
+    )
+    violations = ace_violations(ace_report(broken, tmp_path / "ace"))
+    assert any("cover.xhtml" in line and "image-alt" in line for line in violations), violations

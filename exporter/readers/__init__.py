@@ -21,7 +21,7 @@ READERS: dict[str, Reader] = {
     ".json": read_json,
 }
 # Readers of binary files, as "module:function" taking the file's bytes, imported on use.
-BINARY_READERS: dict[str, str] = {}
+BINARY_READERS: dict[str, str] = {".docx": "exporter.readers.docx:read_docx"}
 MAX_INPUT_BYTES = 5_000_000
 
 

@@ -8,6 +8,7 @@ from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
@@ -44,20 +45,54 @@ _FrontMatterLoader.yaml_implicit_resolvers = {
 }
 
 
-def _parser() -> MarkdownIt:
+def _dashes(state: StateCore) -> None:
+    """Turn `--` into an en dash and `---` into an em dash in text, as smart quotes do.
+
+    A core rule, so that backslash-escaped hyphens (kept apart until `text_join`) stay.
+    """
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text":
+                child.content = DASHES.sub(
+                    lambda m: "\u2014" if len(m[0]) == 3 else "\u2013", child.content
+                )
+
+
+def _undefined_notes(state: StateCore) -> None:
+    """Refuse a `[^label]` left as text: the plugin found no definition for it.
+
+    A core rule, so that an escaped `\\[^1]` (kept apart until `text_join`) is allowed.
+    """
+    for token in state.tokens:
+        for child in token.children or ():
+            if child.type == "text" and (match := UNDEFINED_NOTE.search(child.content)):
+                where = f"line {token.map[0] + 1}" if token.map else ""
+                raise InputError(f"footnote {match[1]!r} is called but never defined", where=where)
+
+
+def _parser(preset: str = "commonmark") -> MarkdownIt:
     # CommonMark with raw HTML shown as text: nothing an author types becomes markup
     # the renderers did not ask for. Smart quotes turn typed straight quotes into
     # typographic ones; typed curly quotes pass through as they are.
-    parser = MarkdownIt("commonmark", {"typographer": True, "html": False})
+    parser = MarkdownIt(preset, {"typographer": True, "html": False})
+    # Keep link targets and image paths as the author typed them ("map one.png"), not
+    # percent-encoded: the model holds paths and addresses, the writers encode them.
+    parser.normalizeLink = lambda url: url  # type: ignore[method-assign]
     parser.enable("smartquotes")
-    parser.use(front_matter_plugin).use(footnote_plugin)
-    parser.use(container_plugin, name="pullquote")
+    parser.core.ruler.after("smartquotes", "dashes", _dashes)
+    if preset == "commonmark":
+        parser.use(front_matter_plugin).use(footnote_plugin)
+        parser.use(container_plugin, name="pullquote")
+        parser.core.ruler.before("text_join", "undefined_notes", _undefined_notes)
+    else:
+        # Front-matter texts: a backslash keeps a straight quote or hyphen as typed.
+        parser.enable(["escape", "text_join"])
     return parser
 
 
 PARSER = _parser()
 # Only the typographer, for front-matter texts: quotes and dashes, no other markup.
-TYPOGRAPHER = MarkdownIt("zero", {"typographer": True}).enable("smartquotes")
+TYPOGRAPHER = _parser("zero")
 TYPESET_KEYS = ("kicker", "title", "subtitle", "summary")
 
 
@@ -65,13 +100,7 @@ def typeset(text: str) -> str:
     """Return `text` with typographic quotes and dashes, as the body gets them."""
     tokens = TYPOGRAPHER.parseInline(text)
     children = tokens[0].children or [] if tokens else []
-    quoted = "".join(t.content for t in children if t.type == "text") or text
-    return _dashes(quoted)
-
-
-def _dashes(text: str) -> str:
-    """Return `text` with `--` as an en dash and `---` as an em dash."""
-    return DASHES.sub(lambda m: "\u2014" if len(m[0]) == 3 else "\u2013", text)
+    return "".join(t.content for t in children if t.type == "text")
 
 
 def read_markdown(text: str) -> model.Article:
@@ -198,7 +227,6 @@ def _block(node: SyntaxTreeNode) -> list[model.Block]:
 
 def _paragraph(node: SyntaxTreeNode) -> model.Block:
     inline = node.children[0]
-    _check_note_calls(inline, node)
     parts = [child for child in inline.children if child.type != "footnote_anchor"]
     images = [child for child in parts if child.type == "image"]
     if images:
@@ -217,15 +245,6 @@ def _paragraph(node: SyntaxTreeNode) -> model.Block:
     return model.Paragraph(_inlines(parts))
 
 
-def _check_note_calls(inline: SyntaxTreeNode, block: SyntaxTreeNode) -> None:
-    """Refuse a `[^label]` left as text: the plugin found no definition for it."""
-    for node in inline.walk():
-        if node.type == "text" and (match := UNDEFINED_NOTE.search(node.content)):
-            raise InputError(
-                f"footnote {match[1]!r} is called but never defined", where=_where(block)
-            )
-
-
 def _is_blank(node: SyntaxTreeNode) -> bool:
     return node.type in ("softbreak", "hardbreak") or (
         node.type == "text" and not node.content.strip()
@@ -236,10 +255,8 @@ def _parse_inline(text: str) -> list[SyntaxTreeNode]:
     """Parse a caption as inline Markdown, so that it may carry emphasis and quotes."""
     if not text:
         return []
-    tree = SyntaxTreeNode(PARSER.parse(text))
-    if not tree.children or not tree.children[0].children:
-        return []
-    return list(tree.children[0].children[0].children)
+    tree = SyntaxTreeNode(PARSER.parseInline(text))
+    return list(tree.children[0].children) if tree.children else []
 
 
 def _plain(nodes: list[SyntaxTreeNode]) -> str:
@@ -265,7 +282,7 @@ def _inlines(nodes: list[SyntaxTreeNode]) -> tuple[model.Inline, ...]:
 def _inline(node: SyntaxTreeNode) -> model.Inline | None:
     kind = node.type
     if kind == "text":
-        return model.Text(_dashes(node.content))
+        return model.Text(node.content)
     if kind == "softbreak":
         return model.Text(" ")
     if kind == "hardbreak":

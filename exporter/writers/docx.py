@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 import io
+import json
 import logging
 import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import docx
@@ -23,8 +25,10 @@ from docx.shared import Emu, Inches, Pt, RGBColor, Twips
 
 from exporter import model
 from exporter.context import RenderContext
-from exporter.errors import LayoutError
+from exporter.errors import InputError, LayoutError, UsageError
 from exporter.layouts import Layout, issue_line
+from exporter.readers.docx.front import METADATA_PROPERTY
+from exporter.readers.docx.package import open_package
 from exporter.resources import local_path
 from exporter.writers import ooxml
 from exporter.writers.html import note_numbers
@@ -172,6 +176,8 @@ class _DocxBuilder:
             if author.bio.strip():
                 self._text_paragraph("bio", author.bio)
         self._write_publisher_block()
+        if self.context.reference_docx is not None:
+            self._adopt_reference_styles(self.context.reference_docx)
 
     # -- document set-up -------------------------------------------------------------
 
@@ -183,6 +189,29 @@ class _DocxBuilder:
         ):
             for relationship_id in [r for r, rel in rels.items() if rel.reltype == reltype]:
                 del rels[relationship_id]
+
+    def _adopt_reference_styles(self, path: Path) -> None:
+        """Take the styles and theme of a reference DOCX, keeping the article's language."""
+        try:
+            package = open_package(path.read_bytes())
+            styles_name = package.related(package.document_name, "/styles")
+            if styles_name is None:
+                raise InputError("the document has no styles")
+            reference = package.xml(styles_name)
+            theme_name = package.related(package.document_name, "/theme")
+            theme = package.read(theme_name) if theme_name else None
+        except OSError as error:
+            raise UsageError(
+                f"--reference-docx: cannot read it ({error.strerror})", str(path)
+            ) from None
+        except InputError as error:
+            raise UsageError(f"--reference-docx: {error.what}", str(path)) from None
+        ooxml.merge_styles(self.document.styles.element, reference)
+        ooxml.set_language(self.document.styles.element, self.article.lang)
+        if theme is not None:
+            for relationship in self.document.part.rels.values():
+                if relationship.reltype == RT.THEME and not relationship.is_external:
+                    relationship.target_part._blob = theme
 
     def _set_page(self) -> None:
         section = self.document.sections[0]
@@ -345,6 +374,17 @@ class _DocxBuilder:
             article.date or FALLBACK_DATE, datetime.time(), tzinfo=datetime.UTC
         )
         properties.created = properties.modified = stamp
+        # What the page does not print, kept for the way back (`exporter import`): LibreOffice
+        # rewrites the keywords property ("a, b c" becomes "a b c") but keeps custom ones.
+        metadata = {
+            "series": article.series,
+            "keywords": list(article.keywords),
+            "affiliations": [author.affiliation for author in article.authors],
+        }
+        ooxml.custom_properties(
+            self.document.part.package,
+            {METADATA_PROPERTY: json.dumps(metadata, ensure_ascii=False)},
+        )
 
     # -- parts of the bulletin -------------------------------------------------------
 
@@ -443,7 +483,7 @@ class _DocxBuilder:
         embedded = False
         if path is not None:
             try:
-                paragraph.append(self._picture_run(str(path), figure.alt))
+                paragraph.append(self._picture_run(str(path), figure.alt, figure.src))
                 embedded = True
             except (UnrecognizedImageError, OSError) as error:
                 log.warning("could not embed %r in the DOCX: %s", figure.src, error)
@@ -456,12 +496,14 @@ class _DocxBuilder:
             caption = self._paragraph(story, "caption" if not story.in_note else part)
             self._inlines(caption, figure.caption, _RunFormat(), story)
 
-    def _picture_run(self, path: str, alt: str) -> Any:
+    def _picture_run(self, path: str, alt: str, src: str) -> Any:
         part = self.document.part
         _relationship_id, image = part.get_or_add_image(path)
         width, _height = image.scaled_dimensions(None, None)
         inline = part.new_pic_inline(path, min(width, self.text_width), None)
         inline.docPr.set("descr", alt)
+        # The object's name survives a word processor's re-save: the reader takes the src from it.
+        inline.docPr.set("name", src)
         drawing = ooxml.special_run("w:drawing")
         drawing[-1].append(inline)
         return drawing

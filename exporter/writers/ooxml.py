@@ -8,14 +8,17 @@ so the DOCX writer builds those elements here, in the order the OOXML schema
 
 from __future__ import annotations
 
+import re
 from typing import Any
+from xml.sax.saxutils import escape
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
-from docx.opc.part import XmlPart
+from docx.opc.part import Part, XmlPart
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import OxmlElement, parse_xml
+from lxml import etree
 
 # Python-docx elements are lxml elements with extra methods; lxml-stubs cannot see them.
 Element = Any
@@ -35,6 +38,9 @@ RPR_ORDER = (  # noqa: SIM905 - a long sequence of names reads best as one strin
 ).split()
 SETTINGS_BEFORE_FOOTNOTE_PR = ("endnotePr", "compat", "docVars", "rsids")
 EAST_ASIAN_LANGUAGES = ("ja", "ko", "zh")
+CUSTOM_PROPERTIES_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+QUOTES = {'"': "&quot;"}
 RIGHT_TO_LEFT_LANGUAGES = ("ar", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi")
 
 
@@ -287,3 +293,76 @@ class Numbering:
     def item_indent(self, level: int) -> int:
         """Return the text indent (twips) of items at `level`, for their later paragraphs."""
         return int(self.indent * (level + 1) + self.hanging)
+
+
+def custom_properties(package: Any, properties: dict[str, str]) -> None:
+    """Add docProps/custom.xml with text properties that word processors keep on saving."""
+    rows = "".join(
+        f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" '
+        f'name="{escape(name, QUOTES)}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        for pid, (name, value) in enumerate(properties.items(), start=2)
+    )
+    blob = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f'<Properties xmlns="{CUSTOM_PROPERTIES_NS}" xmlns:vt="{VT_NS}">{rows}</Properties>'
+    ).encode()
+    part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
+    package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def merge_styles(ours: Element, reference: Element) -> None:
+    """Give our styles the reference document's definitions, matched by style name.
+
+    A style both documents have keeps our id (the document refers to it) and takes the
+    reference's formatting; a style only the reference has is added; the reference's
+    document defaults replace ours. Ids are matched through names because a word
+    processor that re-saves a document may rename them (LibreOffice writes
+    "Footnote Text" as "Footnote").
+    """
+    our_ids = {(_kind(s), _style_name(s)): s.get(qn("w:styleId")) for s in _styles(ours)}
+    taken = {s.get(qn("w:styleId")) for s in _styles(ours)}
+    new_ids: dict[str, str] = {}
+    for style in _styles(reference):
+        ref_id = style.get(qn("w:styleId"), "")
+        mine = our_ids.get((_kind(style), _style_name(style)))
+        # Two reference styles may differ only in case ("Caption", "caption"): first wins.
+        if mine is None or mine in new_ids.values():
+            mine = ref_id
+            while mine in taken:
+                mine += "Ref"
+            taken.add(mine)
+        new_ids[ref_id] = mine
+    by_id = {s.get(qn("w:styleId")): s for s in _styles(ours)}
+    for style in _styles(reference):
+        copy = parse_xml(etree.tostring(style))
+        copy.set(qn("w:styleId"), new_ids[style.get(qn("w:styleId"), "")])
+        for link in copy.xpath("./w:basedOn | ./w:next | ./w:link"):
+            link.set(qn("w:val"), new_ids.get(link.get(qn("w:val")), link.get(qn("w:val"))))
+        existing = by_id.get(copy.get(qn("w:styleId")))
+        if existing is None:
+            ours.append(copy)
+        else:
+            existing.getparent().replace(existing, copy)
+    defaults = reference.find(qn("w:docDefaults"))
+    if defaults is not None:
+        mine_defaults = ours.find(qn("w:docDefaults"))
+        copy = parse_xml(etree.tostring(defaults))
+        if mine_defaults is None:
+            ours.insert(0, copy)
+        else:
+            ours.replace(mine_defaults, copy)
+
+
+def _styles(root: Element) -> list[Element]:
+    return list(root.iterfind(qn("w:style")))
+
+
+def _kind(style: Element) -> str:
+    return str(style.get(qn("w:type"), "paragraph"))
+
+
+def _style_name(style: Element) -> str:
+    """Return a style's name as matched: case and punctuation ignored ("heading 2")."""
+    name = style.find(qn("w:name"))
+    shown = name.get(qn("w:val"), "") if name is not None else style.get(qn("w:styleId"), "")
+    return re.sub(r"[^0-9a-z]", "", str(shown).lower())

@@ -11,7 +11,7 @@ import re
 import textwrap
 import uuid
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,8 @@ from exporter.errors import LayoutError, UsageError
 from exporter.layouts import Layout, issue_line
 from exporter.resources import local_path
 from exporter.writers import html
+from exporter.writers.epub.page_markers import PageTarget, mark_article, place_markers
+from exporter.writers.pagination import print_page_breaks
 
 log = logging.getLogger("exporter")
 
@@ -40,6 +42,8 @@ IMAGE_FOLDER = "images"
 MIMETYPE = b"application/epub+zip"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
+PACKAGE_FILE = "EPUB/content.opf"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1b2a52-3c1e-5b8e-9a57-0e4c1d2f7a10")
 """A fixed namespace for uuid5 identifiers, so that an issue keeps its identifier forever."""
 ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
@@ -123,14 +127,18 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
 
     env = _environment(context.layout)
     moment = build_moment(article)
+    breaks = print_page_breaks(article, context)
+    marked = mark_article(article, breaks or ())
     images: list[PackedImage] = []
-    packed_article = _pack_figures(article, context, images)
+    packed_article = _pack_figures(marked.article, context, images)
     fonts = _font_faces(context.layout)
-    content, headings = _content_document(packed_article, context, env)
+    content, headings, pages = _content_document(
+        packed_article, marked.bios, context, env, with_pages=breaks is not None
+    )
     has_cover = _template_exists(env, "cover.svg")
 
     book = epub.EpubBook()
-    _set_metadata(book, packed_article, context, env)
+    _set_metadata(book, packed_article, context, env, has_pages=bool(pages))
     stylesheet = _render(
         env,
         "epub.css",
@@ -176,6 +184,7 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
         stylesheet=STYLESHEET_FILE,
         toc=toc,
         landmarks=landmarks,
+        page_list=[(target.page, f"{CONTENT_FILE}#{target.ident}") for target in pages],
     )
     nav_item = _item(epub, "nav", NAV_FILE, "application/xhtml+xml", nav)
     nav_item.properties = ["nav"]
@@ -196,7 +205,7 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
         "raise_exceptions": True,
     }
     epub.write_epub(buffer, book, options)
-    return _reproducible_zip(buffer.getvalue(), moment)
+    return _reproducible_zip(buffer.getvalue(), moment, {PACKAGE_FILE: _package_language(article)})
 
 
 def build_moment(article: model.Article) -> datetime.datetime:
@@ -215,6 +224,12 @@ def book_identifier(article: model.Article) -> str:
     """Return the stable identifier of an issue: a uuid5 of its series and number (else title)."""
     which = str(article.number) if article.number is not None else f"title:{article.title}"
     return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{article.series}/{which}')}"
+
+
+def print_identifier(article: model.Article) -> str:
+    """Return the stable identifier of the issue's print edition (the PDF bulletin)."""
+    which = str(article.number) if article.number is not None else f"title:{article.title}"
+    return f"urn:uuid:{uuid.uuid5(IDENTIFIER_NAMESPACE, f'{article.series}/{which}/print')}"
 
 
 def _environment(layout: Layout) -> jinja2.Environment:
@@ -253,7 +268,11 @@ def _relative(href: str, from_file: str) -> str:
 
 
 def _set_metadata(
-    book: Any, article: model.Article, context: RenderContext, env: jinja2.Environment
+    book: Any,
+    article: model.Article,
+    context: RenderContext,
+    env: jinja2.Environment,
+    has_pages: bool,
 ) -> None:
     series = context.layout.series
     book.set_identifier(book_identifier(article))
@@ -276,10 +295,18 @@ def _set_metadata(
         book.add_metadata(None, "meta", "series", {**refines, "property": "collection-type"})
         position = {**refines, "property": "group-position"}
         book.add_metadata(None, "meta", str(article.number), position)
-    _set_accessibility(book, article, env)
+    if has_pages:
+        # The page list follows the print edition: dc:source names it (EPUB 3.3), and
+        # pageBreakSource says it is the source of the page breaks (EPUB Accessibility).
+        source = print_identifier(article)
+        book.add_metadata("DC", "source", source, {"id": "print-edition"})
+        book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
+    _set_accessibility(book, article, env, has_pages)
 
 
-def _set_accessibility(book: Any, article: model.Article, env: jinja2.Environment) -> None:
+def _set_accessibility(
+    book: Any, article: model.Article, env: jinja2.Environment, has_pages: bool
+) -> None:
     # No conformance claim (dcterms:conformsTo): nobody has audited the output against WCAG,
     # and a claim without a certifier is worth less than an honest summary.
     figures = [block for block in _all_blocks(article) if isinstance(block, model.Figure)]
@@ -303,11 +330,17 @@ def _set_accessibility(book: Any, article: model.Article, env: jinja2.Environmen
     ]
     if figures and all_described:
         features.append("alternativeText")
+    if has_pages:
+        features.extend(("pageBreakMarkers", "pageNavigation"))
     for feature in features:
         schema("accessibilityFeature", feature)
     schema("accessibilityHazard", "none")
     summary = _render(
-        env, "accessibility-summary.txt", has_images=bool(figures), all_described=all_described
+        env,
+        "accessibility-summary.txt",
+        has_images=bool(figures),
+        all_described=all_described,
+        has_pages=has_pages,
     )
     # The template is autoescaped like every layout template; ebooklib escapes again.
     schema("accessibilitySummary", " ".join(Markup(summary).unescape().split()))
@@ -425,9 +458,18 @@ def _css_colours(colours: dict[str, str]) -> dict[str, Markup]:
 
 
 def _content_document(
-    article: model.Article, context: RenderContext, env: jinja2.Environment
-) -> tuple[bytes, list[tuple[int, str, str]]]:
-    """Return the content XHTML and its headings as (level, href, text), in order."""
+    article: model.Article,
+    bios: list[str],
+    context: RenderContext,
+    env: jinja2.Environment,
+    with_pages: bool,
+) -> tuple[bytes, list[tuple[int, str, str]], list[PageTarget]]:
+    """Return the content XHTML, its headings as (level, href, text) and its print pages.
+
+    The article and bios hold the tokens of print page breaks (see `page_markers`);
+    `with_pages` makes them markers, page 1's included. Without a print edition there
+    are no tokens and no markers.
+    """
     options = html.HtmlOptions(epub=True)
     series = context.layout.series
     rendered = _render(
@@ -439,17 +481,19 @@ def _content_document(
         stylesheet=STYLESHEET_FILE,
         body=html.body_html(article, options),
         notes=html.notes_html(article, options),
-        bios=[author.bio for author in article.authors if author.bio],
+        bios=bios,
     )
     parser = etree.XMLParser(resolve_entities=False, no_network=True)
     root = etree.fromstring(rendered.encode("utf-8"), parser)
     _make_ids_unique(root)
     _unlink_missing_targets(root)
+    pages = place_markers(root) if with_pages else []
     headings = _number_headings(root)
     document = etree.tostring(
         root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>"
     )
-    return document, [(level, f"{CONTENT_FILE}#{ident}", text) for level, ident, text in headings]
+    entries = [(level, f"{CONTENT_FILE}#{ident}", text) for level, ident, text in headings]
+    return document, entries, pages
 
 
 def _make_ids_unique(root: etree._Element) -> None:
@@ -537,10 +581,31 @@ def _cover_alt(article: model.Article, context: RenderContext) -> str:
     return ". ".join(part for part in parts if part)
 
 
-def _reproducible_zip(ebooklib_zip: bytes, moment: datetime.datetime) -> bytes:
+def _package_language(article: model.Article) -> Callable[[bytes], bytes]:
+    """Return a rewrite of the package document that gives its root the article's language.
+
+    ebooklib writes no xml:lang on <package>; reading systems and Ace read the
+    language of the metadata's text from it.
+    """
+
+    def rewrite(package: bytes) -> bytes:
+        parser = etree.XMLParser(resolve_entities=False, no_network=True)
+        root = etree.fromstring(package, parser)
+        root.set(XML_LANG, article.lang)
+        return bytes(etree.tostring(root, xml_declaration=True, encoding="utf-8"))
+
+    return rewrite
+
+
+def _reproducible_zip(
+    ebooklib_zip: bytes,
+    moment: datetime.datetime,
+    rewrites: dict[str, Callable[[bytes], bytes]],
+) -> bytes:
     """Rewrite ebooklib's zip with fixed dates and modes; mimetype first and stored.
 
-    ebooklib stamps every entry with the current time, so two builds would differ.
+    ebooklib stamps every entry with the current time, so two builds would differ;
+    `rewrites` change the named entries on the way.
     """
     stamp = min(max(moment, ZIP_EPOCH), ZIP_END)
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
@@ -552,7 +617,10 @@ def _reproducible_zip(ebooklib_zip: bytes, moment: datetime.datetime) -> bytes:
         names = [name for name in source.namelist() if name != "mimetype"]
         _write_entry(target, "mimetype", MIMETYPE, date_time, zipfile.ZIP_STORED)
         for name in names:
-            _write_entry(target, name, source.read(name), date_time, zipfile.ZIP_DEFLATED)
+            data = source.read(name)
+            if name in rewrites:
+                data = rewrites[name](data)
+            _write_entry(target, name, data, date_time, zipfile.ZIP_DEFLATED)
     return output.getvalue()
 
 

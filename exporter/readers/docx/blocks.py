@@ -1,0 +1,91 @@
+"""Paragraphs to model blocks: lists rebuilt from Word numbering, quotes, figures, subheads."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from exporter import model
+from exporter.readers.docx.numbering import ListLevel
+
+
+@dataclass
+class _OpenList:
+    """A list being read: its Word identity, nesting level and the blocks of each item."""
+
+    level: ListLevel
+    ilvl: int
+    items: list[list[model.Block]] = field(default_factory=list)
+
+
+@dataclass
+class BlockBuilder:
+    """Collects blocks in reading order, nesting list items and merging quote paragraphs."""
+
+    blocks: list[model.Block] = field(default_factory=list)
+    open_lists: list[_OpenList] = field(default_factory=list)
+
+    def add(self, block: model.Block) -> None:
+        """Append a block outside any list; a quote paragraph joins the quote before it."""
+        self.close_lists()
+        previous = self.blocks[-1] if self.blocks else None
+        if isinstance(block, model.BlockQuote) and isinstance(previous, model.BlockQuote):
+            self.blocks[-1] = model.BlockQuote(previous.content + block.content)
+        elif isinstance(block, model.PullQuote) and isinstance(previous, model.PullQuote):
+            self.blocks[-1] = model.PullQuote(previous.content + block.content)
+        else:
+            self.blocks.append(block)
+
+    def add_caption(self, caption: tuple[model.Inline, ...]) -> bool:
+        """Give the figure just before its caption; return False when there is none."""
+        previous = self.blocks[-1] if self.blocks and not self.open_lists else None
+        if isinstance(previous, model.Figure) and not previous.caption:
+            self.blocks[-1] = model.Figure(previous.src, previous.alt, caption)
+            return True
+        return False
+
+    def add_item(self, level: ListLevel, ilvl: int, paragraph: model.Paragraph) -> None:
+        """Start a list item at nesting level `ilvl` of the list `level` belongs to."""
+        while self.open_lists and self.open_lists[-1].ilvl > ilvl:
+            self._close_innermost()
+        top = self.open_lists[-1] if self.open_lists else None
+        if top is not None and top.ilvl == ilvl and top.level.list_key != level.list_key:
+            self._close_innermost()  # a new list right after another at the same level
+            top = self.open_lists[-1] if self.open_lists else None
+        if top is not None and top.ilvl == ilvl:
+            top.items.append([paragraph])
+        else:
+            self.open_lists.append(_OpenList(level, ilvl, [[paragraph]]))
+
+    def add_continuation(self, paragraph: model.Paragraph, indent: int | None) -> bool:
+        """Add a later paragraph to the open item its indent lines up with; False if none."""
+        if not self.open_lists:
+            return False
+        if indent is not None:
+            matching = [i for i, lst in enumerate(self.open_lists) if lst.level.indent == indent]
+            if matching:
+                while len(self.open_lists) > matching[-1] + 1:
+                    self._close_innermost()
+        self.open_lists[-1].items[-1].append(paragraph)
+        return True
+
+    def close_lists(self) -> None:
+        """End every open list."""
+        while self.open_lists:
+            self._close_innermost()
+
+    def _close_innermost(self) -> None:
+        closing = self.open_lists.pop()
+        block = model.ListBlock(
+            ordered=closing.level.ordered,
+            items=tuple(model.ListItem(tuple(item)) for item in closing.items),
+            start=closing.level.start if closing.level.ordered else 1,
+        )
+        if self.open_lists:
+            self.open_lists[-1].items[-1].append(block)
+        else:
+            self.blocks.append(block)
+
+    def finish(self) -> tuple[model.Block, ...]:
+        """Return the blocks read, every list closed."""
+        self.close_lists()
+        return tuple(self.blocks)

@@ -1,0 +1,133 @@
+"""The article's metadata from a DOCX: issue line, byline and bios, properties, language."""
+
+from __future__ import annotations
+
+import datetime
+import json
+import logging
+import re
+from typing import Any
+
+from exporter import model
+from exporter.layouts import long_date
+from exporter.readers.docx.package import NS, Package, w
+from exporter.validate import LANGUAGE_TAG
+
+log = logging.getLogger("exporter")
+
+METADATA_PROPERTY = "Exporter Article"
+"""The custom property where the writer keeps what the page does not print (keywords, ...)."""
+ISSUE_LINE_SEPARATORS = re.compile(r"\s*[|｜]\s*")
+BYLINE_SEPARATORS = re.compile(r"\s*(?:[,;、，；]|\band\b)\s*")
+YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
+NUMBER = re.compile(r"(?<!\d)(\d{1,6})(?!\d)")
+
+
+def parse_issue_line(text: str, lang: str) -> tuple[int | None, datetime.date | None]:
+    """Return the number and date of an issue line ("Number 600 | October 12, 2022").
+
+    The date may be written in the article's language or in English; it is found by
+    writing every day of the year it names the way the writer would, and comparing.
+    """
+    number: int | None = None
+    date: datetime.date | None = None
+    for segment in ISSUE_LINE_SEPARATORS.split(text.strip()):
+        found_date = _parse_long_date(segment, lang) if date is None else None
+        if found_date is not None:
+            date = found_date
+            continue
+        match = NUMBER.search(segment)
+        if number is None and match and not YEAR.fullmatch(match.group(1)):
+            number = int(match.group(1))
+    return number, date
+
+
+def _parse_long_date(text: str, lang: str) -> datetime.date | None:
+    years = YEAR.findall(text)
+    if len(years) != 1:
+        return None
+    wanted = " ".join(text.split()).casefold()
+    year = int(years[0])
+    day = datetime.date(year, 1, 1)
+    languages = dict.fromkeys((lang, lang.split("-")[0], "en"))
+    while day.year == year:
+        for language in languages:
+            if " ".join(long_date(day, language).split()).casefold() == wanted:
+                return day
+        day += datetime.timedelta(days=1)
+    return None
+
+
+def split_byline(byline: str) -> list[str]:
+    """Return the author names of a byline ("A, B and C", "甲、乙")."""
+    return [name for name in BYLINE_SEPARATORS.split(byline) if name.strip()]
+
+
+def authors_with_bios(
+    names: list[str], bios: list[str], affiliations: list[str]
+) -> tuple[model.Author, ...]:
+    """Return the authors, each bio given to the author it names, else to the next in order."""
+    assigned: dict[int, str] = {}
+    unplaced: list[str] = []
+    for bio in bios:
+        index = next((i for i, name in enumerate(names) if i not in assigned and name in bio), None)
+        if index is None:
+            unplaced.append(bio)
+        else:
+            assigned[index] = bio
+    for bio in unplaced:
+        index = next((i for i in range(len(names)) if i not in assigned), None)
+        if index is None:
+            log.warning("a bio names no author of the byline and was left out: %.60s", bio)
+            continue
+        assigned[index] = bio
+    padded = [*affiliations, *[""] * len(names)]
+    return tuple(
+        model.Author(name, bio=assigned.get(i, ""), affiliation=padded[i])
+        for i, name in enumerate(names)
+    )
+
+
+def core_properties(package: Package) -> dict[str, str]:
+    """Return the core properties (title, creator, keywords, language, ...) by local name."""
+    name = package.related("", "/core-properties") or (
+        "docProps/core.xml" if package.has("docProps/core.xml") else None
+    )
+    if name is None:
+        return {}
+    return {
+        element.tag.rpartition("}")[2]: (element.text or "").strip()
+        for element in package.xml(name)
+        if isinstance(element.tag, str)
+    }
+
+
+def toolkit_metadata(package: Package) -> dict[str, Any]:
+    """Return what the writer kept in its custom property (series, keywords, affiliations)."""
+    name = package.related("", "/custom-properties")
+    if name is None:
+        return {}
+    for prop in package.xml(name).iterfind("op:property", NS):
+        if prop.get("name") == METADATA_PROPERTY:
+            try:
+                data = json.loads("".join(prop.itertext()))
+            except ValueError:
+                log.warning("the %r property is damaged; ignored", METADATA_PROPERTY)
+                return {}
+            return data if isinstance(data, dict) else {}
+    return {}
+
+
+def document_language(package: Package, core: dict[str, str]) -> str:
+    """Return the article's language: the core property, else the style defaults, else en."""
+    candidates = [core.get("language", "")]
+    styles = package.related(package.document_name, "/styles")
+    if styles is not None:
+        lang = package.xml(styles).find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+        if lang is not None:
+            candidates += [lang.get(w("val"), ""), lang.get(w("eastAsia"), "")]
+    for candidate in candidates:
+        if candidate and LANGUAGE_TAG.match(candidate):
+            return candidate
+    log.warning("the document names no language; assumed English (use --lang to set it)")
+    return "en"

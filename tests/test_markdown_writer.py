@@ -1,0 +1,159 @@
+"""The Markdown writer: what it writes reads back into the same article."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from exporter import model, walk
+from exporter.context import RenderContext
+from exporter.layouts import find_layout
+from exporter.readers import load
+from exporter.readers.markdown import read_markdown
+from exporter.writers.markdown import write_markdown
+from tests.articles import generated_article, para, rich_article
+
+ROOT = Path(__file__).resolve().parent.parent
+CONTEXT = RenderContext(find_layout(None), ROOT)
+
+
+def round_trip(article: model.Article) -> model.Article:
+    return read_markdown(write_markdown(article, CONTEXT).decode("utf-8"))
+
+
+def test_fixtures_and_example_read_back_unchanged() -> None:
+    for article in (
+        rich_article(),
+        generated_article(600, seed=4),
+        load(ROOT / "examples" / "japan-rok-relations.md"),
+        load(ROOT / "tests" / "fixtures" / "rich-article.md"),
+    ):
+        assert round_trip(article) == article
+
+
+def test_markup_characters_and_straight_quotes_stay_text() -> None:
+    article = model.Article(
+        title='A "straight" title -- with *stars*',
+        summary="It's 'quoted' --- and # not a heading",
+        body=(
+            para("# not a heading, *not emphasis*, [not a link](x), <b>not html</b> & co."),
+            para("1. not a list item; - not a bullet; \"straight\" 'quotes' -- and --- dashes"),
+            para("12) also not a list, ::: not a fence, > not a quote, [^1] not a note"),
+        ),
+    )
+    assert round_trip(article) == article
+
+
+WORD = st.lists(
+    st.sampled_from(
+        list("abcxyzÀéễĐōー日本語한국") + list("*_[]<>!&#\"'-`\\.,;:()|~^=+") + ["--", "1."]
+    ),
+    min_size=1,
+    max_size=8,
+).map("".join)
+WORDS = st.lists(WORD, min_size=1, max_size=4).map(" ".join)
+
+
+def merge(inlines: list[model.Inline]) -> tuple[model.Inline, ...]:
+    result: list[model.Inline] = []
+    for inline in inlines:
+        if isinstance(inline, model.Text) and result and isinstance(result[-1], model.Text):
+            result[-1] = model.Text(result[-1].text + inline.text)
+        else:
+            result.append(inline)
+    return tuple(result)
+
+
+@st.composite
+def inline_runs(draw: st.DrawFn, depth: int = 0, caption: bool = False) -> tuple[model.Inline, ...]:
+    parts: list[model.Inline] = [model.Text(draw(WORDS))]
+    # The reader merges neighbouring text runs, so empty ones are dropped here.
+    kinds = ["em", "strong", "code", "link", "text"] + ([] if caption else ["note", "break"])
+    for _ in range(draw(st.integers(0, 3))):
+        kind = draw(st.sampled_from(kinds))
+        # Spaces next to a line break are not kept by Markdown; none are drawn there.
+        gap = "" if kind == "break" else " "
+        parts.append(model.Text(gap))
+        inner = draw(inline_runs(depth + 1, caption)) if depth < 1 else (model.Text(draw(WORDS)),)
+        if kind == "em":
+            parts.append(model.Emphasis(inner))
+        elif kind == "strong":
+            parts.append(model.Strong(inner))
+        elif kind == "code":
+            parts.append(model.Code(draw(WORDS)))
+        elif kind == "link":
+            url = draw(st.sampled_from(["https://example.org/a b", "https://x.test/(1)", "#n"]))
+            text_only = (model.Text(draw(WORDS)),)  # a link never holds a link
+            parts.append(model.Link(url, text_only, draw(st.sampled_from(["", 'say "hi"']))))
+        elif kind == "note":
+            parts.append(model.NoteRef("1"))
+        elif kind == "break":
+            parts.append(model.LineBreak())
+        else:
+            parts.append(model.Text(draw(WORDS)))
+        parts.append(model.Text(gap + draw(WORDS)))
+    return merge([p for p in parts if not (isinstance(p, model.Text) and not p.text)])
+
+
+def make_list(ordered: bool, items: tuple[model.ListItem, ...], start: int) -> model.ListBlock:
+    """Return a list; only an ordered one has a start number to keep."""
+    return model.ListBlock(ordered, items, start if ordered else 1)
+
+
+paragraphs = inline_runs().map(model.Paragraph)
+blocks = st.recursive(
+    st.one_of(
+        paragraphs,
+        st.builds(model.Heading, st.sampled_from([2, 3]), inline_runs(caption=True)),
+        st.builds(model.Figure, st.just("map one.png"), WORDS, inline_runs(caption=True)),
+    ),
+    lambda children: st.one_of(
+        st.builds(model.BlockQuote, st.lists(children, min_size=1, max_size=2).map(tuple)),
+        st.builds(model.PullQuote, st.tuples(paragraphs)),
+        st.builds(
+            make_list,
+            st.booleans(),
+            st.lists(
+                st.builds(
+                    model.ListItem,
+                    st.tuples(paragraphs) | st.tuples(paragraphs, children),
+                ),
+                min_size=1,
+                max_size=3,
+            ).map(tuple),
+            st.integers(min_value=1, max_value=30),
+        ),
+    ),
+    max_leaves=6,
+)
+
+
+def with_called_notes(article: model.Article) -> model.Article:
+    """Keep the note only where the body calls it, as a valid article must."""
+    called = any(isinstance(node, model.NoteRef) for node in walk.walk(article))
+    return dataclasses.replace(article, notes=article.notes if called else ())
+
+
+articles = st.builds(
+    model.Article,
+    title=WORDS,
+    number=st.none() | st.integers(min_value=1, max_value=9999),
+    date=st.none() | st.dates(),
+    kicker=st.just("") | WORDS,
+    subtitle=st.just("") | WORDS,
+    authors=st.lists(st.builds(model.Author, WORDS, WORDS, WORDS), max_size=2).map(tuple),
+    summary=st.just("") | WORDS,
+    lang=st.sampled_from(["en", "ja", "vi"]),
+    keywords=st.lists(WORDS, max_size=2).map(tuple),
+    body=st.lists(blocks, min_size=1, max_size=4).map(tuple),
+    notes=st.just((model.Footnote("1", (para("A note."), para("Its second paragraph."))),)),
+).map(with_called_notes)
+
+
+@settings(max_examples=60, deadline=None)
+@given(articles)
+def test_any_article_reads_back_unchanged(article: model.Article) -> None:
+    assert round_trip(article) == article
