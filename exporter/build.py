@@ -42,12 +42,8 @@ def render(article: model.Article, context: RenderContext, fmt: str) -> bytes:
         raise error.at(fmt) from None
 
 
-def build_file(source: Path, options: BuildOptions) -> list[Path]:
-    """Build one article file into every format asked for; return the paths written.
-
-    Every format is rendered in memory first, so that a failure in one leaves no
-    output of the others from this run; then each file is written atomically.
-    """
+def render_file(source: Path, options: BuildOptions) -> dict[str, bytes]:
+    """Read one article file and render it in every format asked for, in memory."""
     for fmt in options.formats:
         writer_entry(fmt)
     article = load(source)
@@ -60,9 +56,18 @@ def build_file(source: Path, options: BuildOptions) -> list[Path]:
         print_marks=options.print_marks,
         reference_docx=options.reference_docx,
     )
+    return {fmt: render(article, context, fmt) for fmt in options.formats}
+
+
+def build_file(source: Path, options: BuildOptions) -> list[Path]:
+    """Build one article file into every format asked for; return the paths written.
+
+    Every format is rendered in memory first, so that a failure in one leaves no
+    output of the others from this run; then each file is written atomically.
+    """
     outputs = {
-        options.out_dir / (source.stem + writer_entry(fmt).extension): render(article, context, fmt)
-        for fmt in options.formats
+        options.out_dir / (source.stem + writer_entry(fmt).extension): data
+        for fmt, data in render_file(source, options).items()
     }
     for path, data in outputs.items():
         write_atomic(path, data)

@@ -119,6 +119,34 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.set_defaults(run=_build)
 
+    proof = commands.add_parser(
+        "proof",
+        parents=[common],
+        help="write a PNG of both bulletin pages side by side",
+        description=(
+            "Lay out each ARTICLE as its bulletin PDF and write OUT/<name>-proof.png, both "
+            "pages side by side, to look at without a PDF viewer."
+        ),
+    )
+    proof.add_argument("articles", nargs="+", metavar="ARTICLE", type=Path, help="article files")
+    proof.add_argument(
+        "-o",
+        "--out",
+        default=Path("dist"),
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: %(default)s)",
+    )
+    proof.add_argument(
+        "--dpi", type=int, default=100, help="resolution of the PNG (default: %(default)s)"
+    )
+    proof.add_argument("--layout", metavar="NAME|PATH", help="as for build")
+    proof.add_argument("--paper", choices=("letter", "a4"), default="", help="as for build")
+    proof.add_argument(
+        "--print", dest="print_marks", action="store_true", help="show bleed and crop marks"
+    )
+    proof.set_defaults(run=_proof)
+
     importer = commands.add_parser(
         "import",
         parents=[common],
@@ -200,6 +228,33 @@ def _build(args: argparse.Namespace) -> int:
         try:
             for path in build_file(source, options):
                 log.info("wrote %s", path)
+        except ExportError as error:
+            print(f"exporter: {error.in_file(str(source))}", file=sys.stderr)
+            worst = max(worst, error.exit_code)
+    return worst
+
+
+def _proof(args: argparse.Namespace) -> int:
+    from exporter.build import BuildOptions, render_file
+    from exporter.output import write_atomic
+    from exporter.proof import proof_png
+
+    if not 20 <= args.dpi <= 600:
+        raise UsageError(f"--dpi {args.dpi} is not between 20 and 600")
+    options = BuildOptions(
+        formats=("pdf",),
+        out_dir=args.out,
+        layout=args.layout,
+        paper=args.paper,
+        print_marks=args.print_marks,
+    )
+    worst = EXIT_OK
+    for source in args.articles:
+        try:
+            pdf = render_file(source, options)["pdf"]
+            target = args.out / f"{source.stem}-proof.png"
+            write_atomic(target, proof_png(pdf, args.dpi))
+            log.info("wrote %s", target)
         except ExportError as error:
             print(f"exporter: {error.in_file(str(source))}", file=sys.stderr)
             worst = max(worst, error.exit_code)

@@ -202,3 +202,55 @@ def generated_article(body_words: int, seed: int = 0, number: int | None = 700) 
         summary="Ana Pérez explains why generated articles make good tests of a layout.",
         body=tuple(blocks),
     )
+
+
+def full_article(body_words: int, seed: int = 0) -> model.Article:
+    """Return an article with everything a bulletin may hold, at about `body_words` words.
+
+    Two authors, a 90-word summary, four subheads, a numbered and a bulleted list, a
+    block quote, a pull quote and three footnotes, around generated prose.
+    """
+    base = generated_article(body_words - 110, seed=seed)
+    prose = [b for b in base.body if isinstance(b, model.Paragraph)]
+    rng = random.Random(seed)
+
+    def words(count: int) -> str:
+        return " ".join(rng.choice(WORDS) for _ in range(count))
+
+    extras: list[list[model.Block]] = [
+        [model.Heading(2, (T("The setting"),))],
+        [model.ListBlock(True, tuple(model.ListItem((para(words(8) + ","),)) for _ in range(4)))],
+        [model.Heading(2, (T("What has changed"),))],
+        [model.PullQuote((para(words(14) + "."),))],
+        [model.Heading(3, (T("A closer look"),))],
+        [model.BlockQuote((para(words(20) + "."),))],
+        [model.Heading(2, (T("What comes next"),))],
+        [model.ListBlock(False, tuple(model.ListItem((para(words(6)),)) for _ in range(3)))],
+    ]
+    body: list[model.Block] = []
+    calls = 0
+    for i, paragraph in enumerate(prose):
+        if i in (0, 1, 3) and calls < 3:
+            calls += 1
+            paragraph = model.Paragraph((*paragraph.content, model.NoteRef(f"n{calls}")))
+        body.append(paragraph)
+        if extras and i % 2 == 1:
+            body.extend(extras.pop(0))
+    for extra in extras:
+        body.extend(extra)
+    return model.Article(
+        title=f"A Full Bulletin of {body_words} Words, With Every Part a Layout Must Hold",
+        number=base.number,
+        date=base.date,
+        kicker="Analysis",
+        authors=(
+            model.Author("Trần Văn Bình", bio="Trần Văn Bình is a Fellow in Đà Nẵng."),
+            model.Author("Aiko Ōno", bio="Aiko Ōno is a Visiting Scholar in Ōsaka."),
+        ),
+        summary="Trần Văn Bình and Aiko Ōno argue that " + words(82) + ".",
+        body=tuple(body),
+        notes=tuple(
+            model.Footnote(f"n{i}", (para(f"Source {i}: {words(12)}."),))
+            for i in range(1, calls + 1)
+        ),
+    )

@@ -205,3 +205,35 @@ def test_own_layout_folder_is_used(tmp_path: Path) -> None:
     )
     assert code == 0, err
     assert pdf_text(tmp_path / "japan-rok-relations.pdf").startswith("Harbour Notes")
+
+
+def test_proof_writes_both_pages_side_by_side(tmp_path: Path) -> None:
+    from PIL import Image
+
+    code, _out, err = run("proof", str(RICH), "--out", str(tmp_path), "--dpi", "30")
+    assert code == 0, err
+    proof = Image.open(tmp_path / "rich-article-proof.png")
+    page_width, page_height = 8.5 * 30, 11 * 30
+    assert proof.width > 2 * page_width and proof.width < 2.5 * page_width
+    assert page_height < proof.height < 1.3 * page_height
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["rich-article-proof.png"]
+
+
+def test_import_of_our_own_docx_gives_back_the_article(built: Path, tmp_path: Path) -> None:
+    target = tmp_path / "back.md"
+    code, _out, err = run("import", str(built / "japan-rok-relations.docx"), "-o", str(target))
+    assert code == 0, err
+    assert load(target) == load(EXAMPLE)
+    code, _out, err = run(
+        "import", str(built / "japan-rok-relations.docx"), "-o", str(target), "--lang", "ja"
+    )
+    assert code == 0, err
+    assert load(target).lang == "ja"
+
+
+def test_import_refuses_a_file_that_is_not_a_docx(tmp_path: Path) -> None:
+    fake = tmp_path / "fake.docx"
+    fake.write_bytes(b"plain text, not a zip")
+    code, _out, err = run("import", str(fake))
+    assert code == 2
+    assert err.startswith(f"exporter: {fake}: ") and len(err.strip().splitlines()) == 1

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 from pathlib import Path
 
 import pikepdf
@@ -13,14 +14,15 @@ from exporter import model
 from exporter.context import RenderContext
 from exporter.errors import RefusedError
 from exporter.layouts import find_layout
-from exporter.writers.pdf import write_pdf
-from tests.articles import generated_article, para, rich_article
+from exporter.writers.pdf import layout_bulletin, write_pdf
+from tests.articles import T, full_article, generated_article, para, rich_article
 from tests.tools import assert_in_order, normalise, text_segments
 
 LETTER = (612, 792)
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 
-def render(article: model.Article, folder: Path, **options: str) -> bytes:
+def render(article: model.Article, folder: Path, **options: str | bool) -> bytes:
     return write_pdf(article, RenderContext(find_layout(None), folder, **options))
 
 
@@ -34,6 +36,12 @@ def page_texts(data: bytes) -> list[str]:
     return [normalise(page.extract_text() or "") for page in reader.pages]
 
 
+def document_text(data: bytes) -> str:
+    """Return the whole text, pages joined before normalising (a word may cross pages)."""
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    return normalise("\n".join(page.extract_text() or "" for page in reader.pages))
+
+
 def test_rich_article_is_two_letter_pages(rich_pdf: bytes) -> None:
     reader = pypdf.PdfReader(io.BytesIO(rich_pdf))
     assert len(reader.pages) == 2
@@ -43,7 +51,7 @@ def test_rich_article_is_two_letter_pages(rich_pdf: bytes) -> None:
 
 def test_every_paragraph_in_order(rich_pdf: bytes) -> None:
     article = rich_article()
-    text = " ".join(page_texts(rich_pdf))
+    text = document_text(rich_pdf)
     assert_in_order(
         text,
         [article.title, article.summary, *text_segments(article)]
@@ -83,6 +91,7 @@ def test_tagged_with_language_title_and_metadata(rich_pdf: bytes) -> None:
         assert bool(pdf.Root.MarkInfo.Marked)
         assert "/StructTreeRoot" in pdf.Root
         assert bool(pdf.Root.ViewerPreferences.DisplayDocTitle)
+        assert 'pdfuaid:part="1"' in pdf.Root.Metadata.read_bytes().decode("utf-8")
         info = pdf.docinfo
         assert str(info.Title) == article.title
         assert str(info.Author) == "Nguyễn Thị Lan, Kenji Ōtani"
@@ -112,7 +121,7 @@ def test_generated_articles_fit_two_pages(words: int, tmp_path: Path) -> None:
     data = render(article, tmp_path)
     texts = page_texts(data)
     assert len(texts) == 2
-    assert_in_order(" ".join(texts), text_segments(article))
+    assert_in_order(document_text(data), text_segments(article))
     assert "The views expressed" in texts[1]
 
 
@@ -150,7 +159,7 @@ def test_images_outside_the_article_folder_are_not_read(tmp_path: Path) -> None:
             para("After the figures."),
         ),
     )
-    text = " ".join(page_texts(render(article, folder)))
+    text = document_text(render(article, folder))
     assert_in_order(text, ["Before the figures.", "After the figures."])
     hostname = Path("/etc/hostname").read_text().strip()
     assert hostname not in text
@@ -177,7 +186,87 @@ def test_list_numbers_stay_in_reading_order(tmp_path: Path) -> None:
             para("After the list."),
         ),
     )
-    text = " ".join(page_texts(render(article, tmp_path)))
+    text = document_text(render(article, tmp_path))
     assert_in_order(
         text, ["Before the list.", "3. first item", "4. second item, with", "a bullet", "After"]
     )
+
+
+@pytest.mark.parametrize("words", [400, 800, 1200, 1500])
+def test_full_articles_fit_two_pages_in_few_passes(words: int, tmp_path: Path) -> None:
+    article = full_article(words, seed=words)
+    context = RenderContext(find_layout(None), tmp_path)
+    result = layout_bulletin(article, context)
+    assert len(result.document.pages) == 2
+    assert 9.5 <= result.setting.body_size <= 11.5
+    assert len(result.attempts) <= 5, result.explain()
+    data = render(article, tmp_path)
+    texts = page_texts(data)
+    assert_in_order(document_text(data), [article.summary, *text_segments(article)])
+    assert "The views expressed" in texts[1]
+
+
+def artifact_text(data: bytes, page_index: int) -> str:
+    """Return the text a page draws inside /Artifact marked content."""
+    page = pypdf.PdfReader(io.BytesIO(data)).pages[page_index]
+    stack: list[str] = []
+    found: list[str] = []
+
+    def before(operator: bytes, operands: list[object], *_: object) -> None:
+        if operator in (b"BDC", b"BMC"):
+            stack.append(str(operands[0]))
+        elif operator == b"EMC" and stack:
+            stack.pop()
+
+    def text(chunk: str, *_: object) -> None:
+        # pypdf hands over a run's text at the operator after it, inside the same sequence.
+        if "/Artifact" in stack:
+            found.append(chunk)
+
+    page.extract_text(visitor_operand_before=before, visitor_text=text)
+    return normalise(" ".join(found))
+
+
+def test_running_head_and_page_number_are_artifacts(rich_pdf: bytes) -> None:
+    assert artifact_text(rich_pdf, 1) == "Asia Pacific Bulletin | Number 612 | March 9, 2023 2"
+    assert "Mekong" not in artifact_text(rich_pdf, 0)
+
+
+def test_figures_carry_their_alt_text(tmp_path: Path) -> None:
+    shutil.copy(FIXTURES / "basin.png", tmp_path / "basin.png")
+    article = model.Article(
+        title="A Figure",
+        body=(para("Text."), model.Figure("basin.png", "A map of the basin", (T("Caption"),))),
+    )
+    with pikepdf.open(io.BytesIO(render(article, tmp_path))) as pdf:
+        figures = []
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            element = stack.pop()
+            if str(element.get("/S", "")) == "/Figure":
+                figures.append(str(element.get("/Alt", "")))
+            kids = element.get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary):
+                    stack.append(kid)
+        assert figures == ["A map of the basin"]
+
+
+def test_print_mode_has_bleed_and_trim_boxes(tmp_path: Path) -> None:
+    data = render(generated_article(700, seed=5), tmp_path, print_marks=True)
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            trim = [float(v) for v in page.obj.TrimBox]
+            bleed = [float(v) for v in page.obj.BleedBox]
+            assert trim == [0, 0, 612, 792]
+            assert bleed == [-9, -9, 621, 801]  # 0.125 in = 9 pt on every side
+        assert len(pdf.pages) == 2
+
+
+def test_pdf_a_variant(tmp_path: Path) -> None:
+    data = render(generated_article(700, seed=6), tmp_path, pdf_variant="pdf/a-3b")
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        xmp = str(pdf.Root.Metadata.read_bytes(), "utf-8")
+        assert 'pdfaid:part="3"' in xmp
+        assert 'pdfaid:conformance="B"' in xmp
+        assert "/OutputIntents" in pdf.Root

@@ -17,6 +17,7 @@ from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import issue_line
 from exporter.walk import word_count
+from exporter.writers.artifacts import mark_margin_artifacts
 from exporter.writers.copyfit import FitResult, FitSetting, fit, read_bounds
 from exporter.writers.fetcher import PolicyFetcher
 from exporter.writers.html import HtmlOptions, body_html, notes_html
@@ -48,7 +49,7 @@ def write_pdf(article: model.Article, context: RenderContext) -> bytes:
         pdf_identifier=_identifier(article),
         uncompressed_pdf=False,
     )
-    return pdf
+    return mark_margin_artifacts(pdf)
 
 
 def layout_bulletin(article: model.Article, context: RenderContext) -> FitResult:
@@ -81,12 +82,13 @@ def layout_bulletin(article: model.Article, context: RenderContext) -> FitResult
             paper=PAPER[context.paper_size],
             running_head=running_head,
             bio_on_new_page=bio_on_new_page,
+            print_marks=context.print_marks,
         )
         html = page_template.render(css=css, **parts)
         document = HTML(
             string=html, base_url=context.source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
         ).render(font_config=font_config)
-        return document, len(document.pages), _last_page_fill(document)
+        return document, len(document.pages), _last_page_used(document)
 
     result = fit(lay_out, bounds, word_count(article.body))
     if len(result.document.pages) < bounds.pages or _last_page_fill(result.document) < 0.01:
@@ -136,7 +138,7 @@ def font_faces(folder: Path) -> tuple[FontFace, ...]:
 
 
 def _last_page_fill(document: Any) -> float:
-    """Return how far down its content area the last page is filled (0 to 1)."""
+    """Return how far down its content area the last page's main flow reaches (0 to 1)."""
     page_box = document.pages[-1]._page_box
     top = page_box.content_box_y()
     height = page_box.height or 1
@@ -145,6 +147,22 @@ def _last_page_fill(document: Any) -> float:
         if type(box).__name__ == "LineBox":
             bottom = max(bottom, box.position_y + box.height)
     return float(min(max((bottom - top) / height, 0.0), 1.0))
+
+
+def _last_page_used(document: Any) -> float:
+    """Return the share of the last page's content area used, footnote area included.
+
+    The footnote area holds the publisher block: when only it has moved to an extra
+    page, its height is the overflow.
+    """
+    page_box = document.pages[-1]._page_box
+    footnotes = sum(
+        child.margin_height()
+        for child in page_box.children
+        if type(child).__name__ == "FootnoteAreaBox"
+    )
+    used = _last_page_fill(document) + footnotes / (page_box.height or 1)
+    return float(min(used, 1.0))
 
 
 def _flow_boxes(box: Any) -> Iterator[Any]:
