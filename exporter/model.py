@@ -66,13 +66,24 @@ class NoteRef:
 
 
 @dataclass(frozen=True, slots=True)
+class Span:
+    """A passage in another language than the article's, such as a name in its script."""
+
+    kind: ClassVar[str] = "span"
+    lang: str
+    """The BCP 47 language tag of the passage."""
+    content: tuple[Inline, ...]
+    """The passage's inlines."""
+
+
+@dataclass(frozen=True, slots=True)
 class LineBreak:
     """A hard line break inside a block."""
 
     kind: ClassVar[str] = "line_break"
 
 
-Inline: TypeAlias = Text | Emphasis | Strong | Link | Code | NoteRef | LineBreak
+Inline: TypeAlias = Text | Emphasis | Strong | Link | Code | NoteRef | Span | LineBreak
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,5 +219,14 @@ class Article:
 
 Node: TypeAlias = Inline | Block | ListItem | Footnote | Author | Article
 
-INLINE_TYPES: tuple[type[Any], ...] = (Text, Emphasis, Strong, Link, Code, NoteRef, LineBreak)
+INLINE_TYPES: tuple[type[Any], ...] = (
+    Text,
+    Emphasis,
+    Strong,
+    Link,
+    Code,
+    NoteRef,
+    Span,
+    LineBreak,
+)
 BLOCK_TYPES: tuple[type[Any], ...] = (Paragraph, Heading, ListBlock, BlockQuote, PullQuote, Figure)

@@ -36,6 +36,9 @@ def validate(article: model.Article) -> model.Article:
     for i, note in enumerate(article.notes):
         for j, block in enumerate(note.content):
             _check_block(block, f"notes[{i}].content[{j}]")
+    for span in query(article, model.Span):
+        if not LANGUAGE_TAG.match(span.lang):
+            raise InputError(f"span language {span.lang!r} is not a BCP 47 tag", where="body")
     for link in query(article, model.Link):
         if any(query(inner, model.Link) for inner in link.content):
             raise InputError(f"a link inside a link ({link.url!r})", where="body")

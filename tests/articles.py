@@ -46,7 +46,9 @@ def rich_article() -> model.Article:
         keywords=("Mekong", "water security", "Japan"),
         body=(
             para(
-                "The Mekong River sustains sixty million people across six countries. ",
+                "The Mekong River (",
+                model.Span("vi", (T("sông Mê Kông"),)),
+                ") sustains sixty million people across six countries. ",
                 model.Emphasis((T("Every"),)),
                 " dry season since 2019 has been worse than the last.",
                 model.NoteRef("n1"),

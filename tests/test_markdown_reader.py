@@ -108,6 +108,16 @@ def test_typed_typographic_characters_are_kept() -> None:
     assert walk.plain_text(article.body) == "\u201cCurly\u201d \u2014 it\u2019s typed."
 
 
+def test_language_spans() -> None:
+    article = read_markdown("---\ntitle: T\n---\nMr [岸田]{lang=ja} spoke. [x](u){.c}\n")
+    first = article.body[0]
+    assert isinstance(first, model.Paragraph)
+    assert first.content[1] == model.Span("ja", (model.Text("岸田"),))
+    assert walk.plain_text([first]).endswith("spoke. x{.c}")
+    with pytest.raises(InputError, match="needs a language"):
+        read_markdown("---\ntitle: T\n---\nA [b]{.class} c\n")
+
+
 def test_raw_html_is_text_not_markup() -> None:
     article = read_markdown("---\ntitle: T\n---\nA <script>alert(1)</script> b\n")
     assert walk.plain_text(article.body) == "A <script>alert(1)</script> b"

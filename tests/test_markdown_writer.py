@@ -71,7 +71,8 @@ def merge(inlines: list[model.Inline]) -> tuple[model.Inline, ...]:
 def inline_runs(draw: st.DrawFn, depth: int = 0, caption: bool = False) -> tuple[model.Inline, ...]:
     parts: list[model.Inline] = [model.Text(draw(WORDS))]
     # The reader merges neighbouring text runs, so empty ones are dropped here.
-    kinds = ["em", "strong", "code", "link", "text"] + ([] if caption else ["note", "break"])
+    kinds = ["em", "strong", "code", "link", "span", "text"]
+    kinds += [] if caption else ["note", "break"]
     for _ in range(draw(st.integers(0, 3))):
         kind = draw(st.sampled_from(kinds))
         # Spaces next to a line break are not kept by Markdown; none are drawn there.
@@ -88,6 +89,8 @@ def inline_runs(draw: st.DrawFn, depth: int = 0, caption: bool = False) -> tuple
             url = draw(st.sampled_from(["https://example.org/a b", "https://x.test/(1)", "#n"]))
             text_only = (model.Text(draw(WORDS)),)  # a link never holds a link
             parts.append(model.Link(url, text_only, draw(st.sampled_from(["", 'say "hi"']))))
+        elif kind == "span":
+            parts.append(model.Span(draw(st.sampled_from(["ja", "ko", "zh-Hant"])), inner))
         elif kind == "note":
             parts.append(model.NoteRef("1"))
         elif kind == "break":

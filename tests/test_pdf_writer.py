@@ -270,3 +270,15 @@ def test_pdf_a_variant(tmp_path: Path) -> None:
         assert 'pdfaid:part="3"' in xmp
         assert 'pdfaid:conformance="B"' in xmp
         assert "/OutputIntents" in pdf.Root
+
+
+def test_links_are_live_and_dates_are_the_article_s(rich_pdf: bytes) -> None:
+    with pikepdf.open(io.BytesIO(rich_pdf)) as pdf:
+        uris = [
+            str(annotation.A.URI)
+            for page in pdf.pages
+            for annotation in page.obj.get("/Annots", [])
+            if "/A" in annotation and "/URI" in annotation.A
+        ]
+        assert "https://example.org/mrc" in uris
+        assert str(pdf.docinfo.CreationDate).startswith("D:20230309")

@@ -10,6 +10,7 @@ import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.tree import SyntaxTreeNode
+from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
@@ -83,6 +84,9 @@ def _parser(preset: str = "commonmark") -> MarkdownIt:
     if preset == "commonmark":
         parser.use(front_matter_plugin).use(footnote_plugin)
         parser.use(container_plugin, name="pullquote")
+        # `[岸田]{lang=ja}` marks a passage in another language; attributes elsewhere
+        # (after links, images, code) are not part of the format and stay text.
+        parser.use(attrs_plugin, spans=True, after=("span_close",), allowed=("lang",))
         parser.core.ruler.before("text_join", "undefined_notes", _undefined_notes)
     else:
         # Front-matter texts: a backslash keeps a straight quote or hyphen as typed.
@@ -296,6 +300,11 @@ def _inline(node: SyntaxTreeNode) -> model.Inline | None:
     if kind == "link":
         title = str(node.attrs.get("title") or "")
         return model.Link(str(node.attrs.get("href", "")), _inlines(node.children), title)
+    if kind == "span":
+        lang = str(node.attrs.get("lang", ""))
+        if not lang:
+            raise InputError("a [text]{...} span needs a language: [text]{lang=xx}")
+        return model.Span(lang, _inlines(node.children))
     if kind == "footnote_ref":
         return model.NoteRef(_note_label(node.meta))
     if kind == "image":

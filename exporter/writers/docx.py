@@ -130,6 +130,7 @@ class _RunFormat:
     bold: bool = False
     italic: bool = False
     style_id: str = ""
+    lang: str = ""
 
 
 @dataclass(slots=True)
@@ -525,7 +526,13 @@ class _DocxBuilder:
             text = _clean(inline.text)
             if text:
                 container.append(
-                    ooxml.run(text, bold=fmt.bold, italic=fmt.italic, style_id=fmt.style_id)
+                    ooxml.run(
+                        text,
+                        bold=fmt.bold,
+                        italic=fmt.italic,
+                        style_id=fmt.style_id,
+                        lang=fmt.lang,
+                    )
                 )
         elif isinstance(inline, model.Emphasis):
             self._inlines(container, inline.content, _with(fmt, italic=True), story)
@@ -533,11 +540,15 @@ class _DocxBuilder:
             self._inlines(container, inline.content, _with(fmt, bold=True), story)
         elif isinstance(inline, model.Code):
             code = self.style_ids["code"]
-            container.append(ooxml.run(_clean(inline.text), bold=fmt.bold, style_id=code))
+            container.append(
+                ooxml.run(_clean(inline.text), bold=fmt.bold, style_id=code, lang=fmt.lang)
+            )
         elif isinstance(inline, model.LineBreak):
             container.append(ooxml.special_run("w:br"))
         elif isinstance(inline, model.Link):
             self._link(container, inline, fmt, story)
+        elif isinstance(inline, model.Span):
+            self._inlines(container, inline.content, _with(fmt, lang=inline.lang), story)
         else:
             self._note_call(container, inline, story)
 
@@ -597,7 +608,13 @@ def _new_note_paragraph(parent: Any) -> Any:
 
 
 def _with(fmt: _RunFormat, **changes: Any) -> _RunFormat:
-    values = {"bold": fmt.bold, "italic": fmt.italic, "style_id": fmt.style_id, **changes}
+    values = {
+        "bold": fmt.bold,
+        "italic": fmt.italic,
+        "style_id": fmt.style_id,
+        "lang": fmt.lang,
+        **changes,
+    }
     return _RunFormat(**values)
 
 

@@ -112,6 +112,11 @@ def _inline(inline: model.Inline, notes: _Notes, options: HtmlOptions) -> str:
         return f"<code>{escape(inline.text, quote=False)}</code>"
     if isinstance(inline, model.LineBreak):
         return "<br/>"
+    if isinstance(inline, model.Span):
+        lang = escape(inline.lang)
+        xml_lang = f' xml:lang="{lang}"' if options.epub else ""
+        return f'<span lang="{lang}"{xml_lang}>{_inlines(inline.content, notes, options)}</span>'
+
     if isinstance(inline, model.Link):
         text = _inlines(inline.content, notes, options)
         if not is_safe_link(inline.url):

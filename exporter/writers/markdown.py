@@ -158,6 +158,8 @@ def _inline(inline: model.Inline) -> str:
         return f"[{_inlines(inline.content)}](<{_destination(inline.url)}>{title_part})"
     if isinstance(inline, model.NoteRef):
         return f"[^{inline.note}]"
+    if isinstance(inline, model.Span):
+        return f"[{_inlines(inline.content)}]{{lang={inline.lang}}}"
     return "\\\n"
 
 

@@ -124,10 +124,12 @@ def set_language(styles: Element, lang: str) -> None:
     _set_child(rpr, _element("w:lang", **attributes), RPR_ORDER)
 
 
-def run(text: str, *, bold: bool = False, italic: bool = False, style_id: str = "") -> Element:
-    """Return a run of text with optional character style, bold and italic."""
+def run(
+    text: str, *, bold: bool = False, italic: bool = False, style_id: str = "", lang: str = ""
+) -> Element:
+    """Return a run of text with optional character style, bold, italic and language."""
     element = OxmlElement("w:r")
-    properties = run_properties(bold=bold, italic=italic, style_id=style_id)
+    properties = run_properties(bold=bold, italic=italic, style_id=style_id, lang=lang)
     if properties is not None:
         element.append(properties)
     text_element = OxmlElement("w:t")
@@ -138,9 +140,9 @@ def run(text: str, *, bold: bool = False, italic: bool = False, style_id: str = 
     return element
 
 
-def run_properties(*, bold: bool, italic: bool, style_id: str) -> Element | None:
+def run_properties(*, bold: bool, italic: bool, style_id: str, lang: str = "") -> Element | None:
     """Return the w:rPr of a run, or None when it has no formatting."""
-    if not (bold or italic or style_id):
+    if not (bold or italic or style_id or lang):
         return None
     properties = OxmlElement("w:rPr")
     if style_id:
@@ -149,6 +151,10 @@ def run_properties(*, bold: bool, italic: bool, style_id: str) -> Element | None
         properties.append(OxmlElement("w:b"))
     if italic:
         properties.append(OxmlElement("w:i"))
+    if lang:
+        # A passage in another language: the tag goes in every slot, so that Word's
+        # spelling and a CAT tool see it whatever script the passage is written in.
+        properties.append(_element("w:lang", val=lang, eastAsia=lang, bidi=lang))
     return properties
 
 

@@ -26,11 +26,16 @@ log = logging.getLogger("exporter")
 def read_docx(data: bytes) -> model.Article:
     """Return the article a DOCX holds; warnings say what had to be guessed."""
     package = open_package(data)
-    reader = DocumentReader(package, StyleTable.read(package), Numbering.read(package))
-    body = reader.read_body()
     core = core_properties(package)
+    named_lang = document_language(package, core)
+    lang = named_lang or "en"
+    reader = DocumentReader(
+        package, StyleTable.read(package), Numbering.read(package), document_lang=lang
+    )
+    body = reader.read_body()
+    if not named_lang:
+        log.warning("the document names no language; assumed English (use --lang to set it)")
     extra = toolkit_metadata(package)
-    lang = document_language(package, core)
     front = {role: " ".join(texts) for role, texts in reader.front.items()}
     title = front.get("title", "")
     if not title and core.get("title"):

@@ -81,6 +81,8 @@ class DocumentReader:
     images: list[str] = field(default_factory=list)
     guesses: list[str] = field(default_factory=list)
     toolkit_document: bool = False
+    document_lang: str = ""
+    """The document's language, against which runs in other languages are told apart."""
 
     def __post_init__(self) -> None:
         self.notes = Notes(self)
@@ -102,7 +104,12 @@ class DocumentReader:
         """Read one footnote's paragraphs into blocks."""
         builder = BlockBuilder()
         # A note cannot call notes; a repeated-call number inside one stays text.
-        inline_reader = InlineReader(self.styles, self._hyperlinks(part_name), lambda *_: None)
+        inline_reader = InlineReader(
+            self.styles,
+            self._hyperlinks(part_name),
+            lambda *_: None,
+            document_lang=self.document_lang,
+        )
         for index, paragraph in enumerate(_paragraphs(note)):
             atoms = inline_reader.atoms(paragraph)
             if index == 0:
@@ -119,6 +126,7 @@ class DocumentReader:
             self._hyperlinks(part_name),
             self.notes.call,
             lambda text: text in self.notes.labels.values(),
+            document_lang=self.document_lang,
         )
 
     def _hyperlinks(self, part_name: str) -> dict[str, str]:

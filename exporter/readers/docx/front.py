@@ -119,7 +119,10 @@ def toolkit_metadata(package: Package) -> dict[str, Any]:
 
 
 def document_language(package: Package, core: dict[str, str]) -> str:
-    """Return the article's language: the core property, else the style defaults, else en."""
+    """Return the article's language: the core property, else the style defaults, else "".
+
+    Empty means the document names none; the caller assumes English and says so.
+    """
     candidates = [core.get("language", "")]
     styles = package.related(package.document_name, "/styles")
     if styles is not None:
@@ -129,5 +132,4 @@ def document_language(package: Package, core: dict[str, str]) -> str:
     for candidate in candidates:
         if candidate and LANGUAGE_TAG.match(candidate):
             return candidate
-    log.warning("the document names no language; assumed English (use --lang to set it)")
-    return "en"
+    return ""

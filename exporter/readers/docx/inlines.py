@@ -44,6 +44,8 @@ class Atom:
     bold: bool = False
     italic: bool = False
     link: LinkTarget | None = None
+    lang: str = ""
+    """The run's language where it differs from the document's, else empty."""
 
 
 NoteCaller = Callable[[str, str], "str | None"]
@@ -60,6 +62,8 @@ class InlineReader:
     call_note: NoteCaller
     is_note_label: Callable[[str], bool] = lambda _text: False
     """Whether a text is the label of a note already called: a repeated call prints it."""
+    document_lang: str = ""
+    """The document's language: runs tagged with another become language spans."""
     serial: int = 0
 
     def atoms(self, paragraph: Element) -> list[Atom]:
@@ -110,7 +114,9 @@ class InlineReader:
             fonts is not None and is_monospace(fonts.get(w("ascii"), ""))
         )
         is_call_style = self.styles.is_note_reference(style_id)
-        template = Atom("code" if code else "text", "", bold, italic and not code, link)
+        template = Atom(
+            "code" if code else "text", "", bold, italic and not code, link, self._lang(properties)
+        )
         for child in run:
             tag = child.tag.rpartition("}")[2] if isinstance(child.tag, str) else ""
             if tag == "t":
@@ -130,6 +136,26 @@ class InlineReader:
                 if label is not None:
                     yield Atom("note", label, link=link)
 
+    def _lang(self, properties: Element | None) -> str:
+        """Return the run's language if it is tagged with one other than the document's."""
+        element = properties.find("w:lang", NS) if properties is not None else None
+        if element is None:
+            return ""
+        lang = element.get(w("val"), "") or element.get(w("eastAsia"), "")
+        same = lang.split("-")[0].lower() == self.document_lang.split("-")[0].lower()
+        return "" if not lang or same else _without_likely_region(lang)
+
+
+def _without_likely_region(tag: str) -> str:
+    """Return "vi" for "vi-VN": word processors add the region a language most likely has."""
+    from babel.core import get_global
+
+    language, _, region = tag.partition("-")
+    likely = str(get_global("likely_subtags").get(language.lower(), ""))
+    if len(region) == 2 and likely.endswith("_" + region.upper()):
+        return language
+    return tag
+
 
 def clean(text: str) -> str:
     """Return text as the model holds it: no control characters, no hard breaks."""
@@ -137,7 +163,18 @@ def clean(text: str) -> str:
 
 
 def group(atoms: list[Atom]) -> tuple[model.Inline, ...]:
-    """Return the atoms as nested model inlines: links, then strong, then emphasis."""
+    """Return the atoms as nested model inlines: language, links, strong, then emphasis."""
+    result: list[model.Inline] = []
+    for lang, passage in groupby(atoms, key=lambda atom: atom.lang):
+        inner = _group_links(list(passage))
+        if lang and inner:
+            result.append(model.Span(lang, inner))
+        else:
+            result.extend(inner)
+    return tuple(result)
+
+
+def _group_links(atoms: list[Atom]) -> tuple[model.Inline, ...]:
     result: list[model.Inline] = []
     for target, linked in groupby(atoms, key=lambda atom: atom.link):
         inner = _group_strong(list(linked))
