@@ -15,8 +15,8 @@ demo: $(STAMP)
 	$(VENV)/bin/exporter build $(EXAMPLE) --out dist --explain
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check exporter tests scripts
-	$(VENV)/bin/ruff format --check exporter tests scripts
+	$(VENV)/bin/ruff check exporter tests scripts benchmarks
+	$(VENV)/bin/ruff format --check exporter tests scripts benchmarks
 
 typecheck: $(STAMP)
 	$(VENV)/bin/mypy

@@ -15,8 +15,6 @@ import io
 import logging
 import re
 import shutil
-import subprocess
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -40,7 +38,7 @@ from exporter.readers.docx.front import parse_issue_line
 from exporter.readers.docx.inlines import Atom, LinkTarget, clean, group
 from exporter.writers.docx import EXTERNAL_LINK_SCHEMES, write_docx
 from tests.articles import T, para, rich_article
-from tests.tools import libreoffice_to_pdf, pdf_text
+from tests.tools import libreoffice_convert, libreoffice_to_pdf, pdf_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "japan-rok-relations.md"
@@ -544,25 +542,7 @@ def translated(article: model.Article) -> model.Article:
 
 def libreoffice_resave(paths: list[Path], out_dir: Path) -> list[Path]:
     """Open and save documents as Word files with LibreOffice headless, in one run."""
-    office = shutil.which("soffice") or shutil.which("libreoffice")
-    assert office, "LibreOffice is not installed (make setup installs it)"
-    with tempfile.TemporaryDirectory() as profile:
-        subprocess.run(
-            [
-                office,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                "docx:MS Word 2007 XML",
-                "--outdir",
-                str(out_dir),
-                *map(str, paths),
-            ],
-            capture_output=True,
-            check=True,
-            timeout=600,
-        )
-    return [out_dir / p.name for p in paths]
+    return libreoffice_convert(paths, out_dir, "docx:MS Word 2007 XML")
 
 
 @pytest.fixture(scope="module")

@@ -172,9 +172,9 @@ def test_binary_and_non_utf8_files_are_refused(tmp_path: Path) -> None:
 
 
 def test_unknown_extension_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "a.txt"
+    path = tmp_path / "a.rtf"
     path.write_text("hello", encoding="utf-8")
-    with pytest.raises(InputError, match=r"unknown input format '\.txt'"):
+    with pytest.raises(InputError, match=r"unknown input format '\.rtf'"):
         load(path)
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import shutil
 from pathlib import Path
@@ -282,3 +283,10 @@ def test_links_are_live_and_dates_are_the_article_s(rich_pdf: bytes) -> None:
         ]
         assert "https://example.org/mrc" in uris
         assert str(pdf.docinfo.CreationDate).startswith("D:20230309")
+
+
+def test_short_article_without_bios_still_has_two_pages(tmp_path: Path) -> None:
+    article = dataclasses.replace(generated_article(250, seed=8), authors=())
+    texts = page_texts(render(article, tmp_path))
+    assert len(texts) == 2
+    assert "The views expressed" in texts[1] and "The views expressed" not in texts[0]

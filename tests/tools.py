@@ -45,8 +45,11 @@ def epubcheck_problems(path: Path) -> list[str]:
     return problems
 
 
-def libreoffice_to_pdf(paths: list[Path], out_dir: Path) -> list[Path]:
-    """Convert documents to PDF with LibreOffice headless in one run; return the PDFs."""
+def libreoffice_convert(paths: list[Path], out_dir: Path, target: str) -> list[Path]:
+    """Convert documents with LibreOffice headless in one run; return the converted files.
+
+    `target` is LibreOffice's filter, for example "pdf" or "docx:MS Word 2007 XML".
+    """
     office = shutil.which("soffice") or shutil.which("libreoffice")
     assert office, "LibreOffice is not installed (make setup installs it)"
     with tempfile.TemporaryDirectory() as profile:
@@ -56,7 +59,7 @@ def libreoffice_to_pdf(paths: list[Path], out_dir: Path) -> list[Path]:
                 f"-env:UserInstallation=file://{profile}",
                 "--headless",
                 "--convert-to",
-                "pdf",
+                target,
                 "--outdir",
                 str(out_dir),
                 *map(str, paths),
@@ -65,7 +68,13 @@ def libreoffice_to_pdf(paths: list[Path], out_dir: Path) -> list[Path]:
             check=True,
             timeout=600,
         )
-    return [out_dir / (p.stem + ".pdf") for p in paths]
+    extension = target.split(":")[0]
+    return [out_dir / f"{p.stem}.{extension}" for p in paths]
+
+
+def libreoffice_to_pdf(paths: list[Path], out_dir: Path) -> list[Path]:
+    """Convert documents to PDF with LibreOffice headless in one run; return the PDFs."""
+    return libreoffice_convert(paths, out_dir, "pdf")
 
 
 def pdf_text(path: Path) -> str:

@@ -10,6 +10,7 @@ from exporter import model
 from exporter.errors import InputError
 from exporter.readers.json import read_json
 from exporter.readers.markdown import read_markdown
+from exporter.readers.webpage import read_saved_page
 from exporter.validate import validate
 
 Reader = Callable[[str], model.Article]
@@ -19,9 +20,15 @@ READERS: dict[str, Reader] = {
     ".md": read_markdown,
     ".markdown": read_markdown,
     ".json": read_json,
+    ".txt": read_saved_page,
 }
 # Readers of binary files, as "module:function" taking the file's bytes, imported on use.
-BINARY_READERS: dict[str, str] = {".docx": "exporter.readers.docx:read_docx"}
+# HTML is read as bytes: its <meta charset> says how to decode it, not UTF-8 by rule.
+BINARY_READERS: dict[str, str] = {
+    ".docx": "exporter.readers.docx:read_docx",
+    ".html": "exporter.readers.webpage.html_page:read_html_page",
+    ".htm": "exporter.readers.webpage.html_page:read_html_page",
+}
 MAX_INPUT_BYTES = 5_000_000
 
 

@@ -164,7 +164,7 @@ def _front_matter(source: str) -> dict[str, Any]:
 def _author(item: Any, index: int) -> Any:
     """Accept a bare name as shorthand for {name: ...}; check the keys of a full entry."""
     if isinstance(item, str):
-        return {"name": item}
+        return {"type": "author", "name": item}
     if isinstance(item, dict):
         for key in item:
             if key not in AUTHOR_KEYS:

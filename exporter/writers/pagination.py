@@ -161,20 +161,14 @@ def page_lines(page_box: Any) -> list[str]:
     list numbers (::before) and note calls print numbers the article's text lacks.
     """
     lines = []
-    for box in _flow_boxes(page_box):
+    from exporter.writers.pdf import flow_boxes  # WeasyPrint loads only when needed
+
+    for box in flow_boxes(page_box):
         if type(box).__name__ == "LineBox":
             text = "".join(_line_text(box))
             if text.strip():
                 lines.append(text)
     return lines
-
-
-def _flow_boxes(box: Any) -> Iterator[Any]:
-    for child in getattr(box, "children", ()):
-        if type(child).__name__ in ("MarginBox", "FootnoteAreaBox"):
-            continue
-        yield child
-        yield from _flow_boxes(child)
 
 
 def _line_text(box: Any) -> Iterator[str]:

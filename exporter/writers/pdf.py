@@ -143,7 +143,7 @@ def _last_page_fill(document: Any) -> float:
     top = page_box.content_box_y()
     height = page_box.height or 1
     bottom = top
-    for box in _flow_boxes(page_box):
+    for box in flow_boxes(page_box):
         if type(box).__name__ == "LineBox":
             bottom = max(bottom, box.position_y + box.height)
     return float(min(max((bottom - top) / height, 0.0), 1.0))
@@ -165,10 +165,10 @@ def _last_page_used(document: Any) -> float:
     return float(min(used, 1.0))
 
 
-def _flow_boxes(box: Any) -> Iterator[Any]:
+def flow_boxes(box: Any) -> Iterator[Any]:
     """Yield the boxes of the page's main flow, skipping margin boxes and the footnote area."""
     for child in getattr(box, "children", ()):
         if type(child).__name__ in ("MarginBox", "FootnoteAreaBox"):
             continue
         yield child
-        yield from _flow_boxes(child)
+        yield from flow_boxes(child)

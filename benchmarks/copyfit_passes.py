@@ -1,0 +1,58 @@
+"""Copyfitting passes and time per article over a range of lengths (run by hand).
+
+    python benchmarks/copyfit_passes.py
+
+Prints, for generated full articles (two authors, a 90-word summary, subheads, lists,
+quotes, notes) of 400 to 1,500 body words, the body size chosen, the number of layout
+passes and the time of the fitting, then the median passes.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from exporter.context import RenderContext
+from exporter.errors import RefusedError
+from exporter.layouts import find_layout
+from exporter.writers.pdf import layout_bulletin
+from tests.articles import full_article
+
+LENGTHS = range(400, 1600, 100)
+SEEDS = (1, 2, 3)
+
+
+def main() -> int:
+    """Lay out every length and seed; print one line each and the medians."""
+    context = RenderContext(find_layout(None), Path("."))
+    layout_bulletin(full_article(600, seed=0), context)  # warm the fonts and templates
+    passes: list[int] = []
+    times: list[float] = []
+    for words in LENGTHS:
+        for seed in SEEDS:
+            start = time.perf_counter()
+            try:
+                result = layout_bulletin(full_article(words, seed=seed), context)
+            except RefusedError as error:
+                print(f"{words:5} words seed {seed}: refused ({error.what})")
+                continue
+            elapsed = time.perf_counter() - start
+            passes.append(len(result.attempts))
+            times.append(elapsed)
+            print(
+                f"{words:5} words seed {seed}: {result.setting.body_size:5.2f} pt, "
+                f"{len(result.attempts)} passes, {elapsed:.2f} s"
+            )
+    print(
+        f"median passes {statistics.median(passes)}, max {max(passes)}; "
+        f"median fitting time {statistics.median(times):.2f} s over {len(passes)} articles"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
