@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from pathlib import Path
 
 from exporter import model
 from exporter.context import RenderContext
-from exporter.errors import ExportError
+from exporter.errors import ExportError, InputError
+from exporter.glyphs import article_text, describe, missing_characters
 from exporter.layouts import find_layout
 from exporter.output import write_atomic
 from exporter.readers import load
 from exporter.writers import get_writer, writer_entry
+
+log = logging.getLogger("exporter")
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,6 +36,8 @@ class BuildOptions:
     """Add bleed and crop marks to the PDF."""
     reference_docx: Path | None = None
     """A DOCX whose styles the DOCX writer uses instead of the layout's."""
+    strict: bool = False
+    """Refuse an article with characters no font can show, instead of warning."""
 
 
 def render(article: model.Article, context: RenderContext, fmt: str) -> bytes:
@@ -42,12 +48,24 @@ def render(article: model.Article, context: RenderContext, fmt: str) -> bytes:
         raise error.at(fmt) from None
 
 
+def check_glyphs(article: model.Article, font_files: list[Path], strict: bool) -> None:
+    """Warn about (or, when strict, refuse) characters that no available font can show."""
+    missing = missing_characters(article_text(article), font_files)
+    if not missing:
+        return
+    message = f"no font can show {describe(missing)}; they would print as empty boxes"
+    if strict:
+        raise InputError(message, where="text")
+    log.warning("%s", message)
+
+
 def render_file(source: Path, options: BuildOptions) -> dict[str, bytes]:
     """Read one article file and render it in every format asked for, in memory."""
     for fmt in options.formats:
         writer_entry(fmt)
     article = load(source)
     layout = find_layout(options.layout, article.series)
+    check_glyphs(article, layout.font_files(), options.strict)
     context = RenderContext(
         layout=layout,
         source_dir=source.resolve().parent,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from exporter.context import RenderContext
 from exporter.errors import ExportError, UsageError
+from exporter.report import collect_warnings
 from exporter.writers import DEFAULT_FORMATS, WRITERS
 
 log = logging.getLogger("exporter")
@@ -115,6 +116,11 @@ def _parser() -> argparse.ArgumentParser:
         help="a DOCX whose styles the DOCX output uses instead of the layout's",
     )
     build.add_argument(
+        "--strict",
+        action="store_true",
+        help="refuse an article with characters no font can show (default: warn)",
+    )
+    build.add_argument(
         "--explain", action="store_true", help="print what the copyfitting chose (as -v)"
     )
     build.set_defaults(run=_build)
@@ -189,12 +195,18 @@ def _configure_logging(verbose: bool, quiet: bool) -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(levelname_lower)s: %(message)s"))
     handler.addFilter(_lowercase_level)
+    # Warnings of a build are collected and printed once at its end (report.py).
+    handler.addFilter(lambda record: record.levelno != logging.WARNING or not _collecting())
     log.handlers[:] = [handler]
     log.propagate = False
     log.setLevel(logging.ERROR if quiet else logging.INFO if verbose else logging.WARNING)
     # WeasyPrint reports every CSS property it skips; those are the layout's business.
     logging.getLogger("weasyprint").setLevel(logging.ERROR)
     logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def _collecting() -> bool:
+    return any(type(h).__name__ == "_Collector" for h in log.handlers)
 
 
 def _lowercase_level(record: logging.LogRecord) -> bool:
@@ -222,16 +234,30 @@ def _build(args: argparse.Namespace) -> int:
         pdf_variant=variant,
         print_marks=args.print_marks,
         reference_docx=args.reference_docx,
+        strict=args.strict,
     )
     worst = EXIT_OK
+    warnings: list[tuple[Path, list[str]]] = []
     for source in args.articles:
-        try:
-            for path in build_file(source, options):
-                log.info("wrote %s", path)
-        except ExportError as error:
-            print(f"exporter: {error.in_file(str(source))}", file=sys.stderr)
-            worst = max(worst, error.exit_code)
+        with collect_warnings() as messages:
+            try:
+                for path in build_file(source, options):
+                    log.info("wrote %s", path)
+            except ExportError as error:
+                print(f"exporter: {error.in_file(str(source))}", file=sys.stderr)
+                worst = max(worst, error.exit_code)
+        warnings.append((source, messages))
+    _print_warnings(warnings, quiet=args.quiet)
     return worst
+
+
+def _print_warnings(warnings: list[tuple[Path, list[str]]], quiet: bool) -> None:
+    """Print each article's warnings once, after the build, naming the file."""
+    if quiet:
+        return
+    for source, messages in warnings:
+        for message in messages:
+            print(f"warning: {source}: {message}", file=sys.stderr)
 
 
 def _proof(args: argparse.Namespace) -> int:
