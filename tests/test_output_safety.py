@@ -103,7 +103,9 @@ def test_a_failing_format_leaves_no_output_of_the_others(tmp_path: Path) -> None
 
 def test_characters_no_font_shows_are_warned_once_at_the_end(tmp_path: Path) -> None:
     # U+E000 is a private-use character: no font of the layout or the system shows it.
-    source = write_article(tmp_path, "pua.md", body="A private sign \ue000 here.\n\nAnd \ue000 again.")
+    source = write_article(
+        tmp_path, "pua.md", body="A private sign \ue000 here.\n\nAnd \ue000 again."
+    )
     code, err = run("build", str(source), "--to", "pdf,docx", "--out", str(tmp_path / "o"))
     assert code == 0
     lines = err.strip().splitlines()
