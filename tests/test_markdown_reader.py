@@ -118,9 +118,139 @@ def test_language_spans() -> None:
         read_markdown("---\ntitle: T\n---\nA [b]{.class} c\n")
 
 
-def test_raw_html_is_text_not_markup() -> None:
-    article = read_markdown("---\ntitle: T\n---\nA <script>alert(1)</script> b\n")
-    assert walk.plain_text(article.body) == "A <script>alert(1)</script> b"
+def body_of(markdown: str) -> tuple[model.Block, ...]:
+    """Return the body blocks of a Markdown body under a minimal front matter."""
+    return read_markdown("---\ntitle: T\n---\n" + markdown).body
+
+
+def test_safe_raw_html_becomes_model_inlines() -> None:
+    body = body_of(
+        "A <em>b</em> <i>c</i> <strong>d</strong><b>e</b> <code>f &lt;g&gt;</code><br>"
+        '<a href="https://example.org/" title="T">h</a> <span lang="ja">岸田</span>'
+        " <sub>2</sub><u>u</u>.\n"
+    )
+    assert body == (
+        model.Paragraph(
+            (
+                model.Text("A "),
+                model.Emphasis((model.Text("b"),)),
+                model.Text(" "),
+                model.Emphasis((model.Text("c"),)),
+                model.Text(" "),
+                model.Strong((model.Text("d"),)),
+                model.Strong((model.Text("e"),)),
+                model.Text(" "),
+                model.Code("f <g>"),
+                model.LineBreak(),
+                model.Link("https://example.org/", (model.Text("h"),), "T"),
+                model.Text(" "),
+                model.Span("ja", (model.Text("岸田"),)),
+                model.Text(" 2u."),
+            )
+        ),
+    )
+
+
+def test_raw_html_mixes_with_markdown_and_note_calls() -> None:
+    body = body_of("*a <b>b</b>* [c <i>d</i>](http://e.org)[^1]\n\n[^1]: N.\n")
+    assert body == (
+        model.Paragraph(
+            (
+                model.Emphasis((model.Text("a "), model.Strong((model.Text("b"),)))),
+                model.Text(" "),
+                model.Link("http://e.org", (model.Text("c "), model.Emphasis((model.Text("d"),)))),
+                model.NoteRef("1"),
+            )
+        ),
+    )
+
+
+def test_block_html_becomes_model_blocks() -> None:
+    body = body_of(
+        "<div>\n<p>One  <b>two</b>\nthree</p>\n<blockquote><p>Quoted</p></blockquote>\n"
+        '<ol start="3"><li>first</li><li>second</li></ol>\n<h2>Sub</h2>\nloose text\n</div>\n'
+    )
+    assert body == (
+        model.Paragraph(
+            (model.Text("One "), model.Strong((model.Text("two"),)), model.Text(" three"))
+        ),
+        model.BlockQuote((model.Paragraph((model.Text("Quoted"),)),)),
+        model.ListBlock(
+            True,
+            (
+                model.ListItem((model.Paragraph((model.Text("first"),)),)),
+                model.ListItem((model.Paragraph((model.Text("second"),)),)),
+            ),
+            3,
+        ),
+        model.Heading(2, (model.Text("Sub"),)),
+        model.Paragraph((model.Text("loose text"),)),
+    )
+
+
+DANGEROUS = [
+    # (Markdown body, what the warning names, text that must not survive anywhere)
+    ("A <script>alert(1)</script> b.\n", "<script> (line 4)", "alert"),
+    ("A\n\n<script>\nalert(1)\n</script>\n\nb.\n", "<script> (line 6)", "alert"),
+    ("<style>\np { color: red }\n</style>\n\nA b.\n", "<style> (line 4)", "color"),
+    ("A <style>p {color: red}</style> b.\n", "<style> (line 4)", "color"),
+    ('<iframe src="http://127.0.0.1:9/">inside</iframe>\n\nA b.\n', "<iframe> (line 4)", "inside"),
+    ('A <object data="x.swf">fallback</object> b.\n', "<object> (line 4)", "x.swf"),
+    ('<embed src="x.swf">\n\nA b.\n', "<embed> (line 4)", "x.swf"),
+    ('<img src="file:///etc/hostname">\n\nA b.\n', "<img> (line 4)", "hostname"),
+    ("A <svg><script>x()</script></svg> b.\n", "<svg> (line 4)", "x()"),
+    ('A <form action="http://x"><input name=q></form> b.\n', "<form> (line 4)", "http"),
+    ('A <b onclick="steal()">b</b>.\n', "onclick attribute (line 4)", "steal"),
+    ('A <span lang="en" onmouseover="x()" style="color:red">b</span>.\n', "onmouseover", "color"),
+    ('A <a href="javascript:alert(1)">b</a>.\n', "javascript: link (line 4)", "alert"),
+    ('A <a href=" JavaScript:alert(1)">b</a>.\n', "javascript: link (line 4)", "alert"),
+    ('A <a href="data:text/html,x">b</a>.\n', "data: link (line 4)", "data:"),
+    ("A [b](javascript:alert(1)).\n", "javascript: link (line 4)", "javascript"),
+    ("A [b](vbscript:msgbox).\n", "vbscript: link (line 4)", "vbscript"),
+    ("A [b](file:///etc/passwd).\n", "file: link (line 4)", "passwd"),
+    ("A <javascript:alert(1)> b.\n", "javascript: link (line 4)", "javascript"),
+    ("x\ny\nA [b](javascript:alert(1)).\n", "javascript: link (line 6)", "javascript"),
+    ("A [b](javascript://[x).\n", "javascript: link (line 4)", "javascript"),
+]
+
+
+@pytest.mark.parametrize(("markdown", "named", "gone"), DANGEROUS)
+def test_dangerous_raw_html_is_dropped_and_named_once(
+    markdown: str, named: str, gone: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    body = body_of(markdown)
+    text = walk.plain_text(body)
+    assert "A" in text and "b." in text.replace(" ", "")  # the text around it stays
+    links = walk.query(model.Article("T", body=body), model.Link)
+    assert gone not in repr(body) and not links
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1 and warnings[0].startswith("dropped raw HTML: ")
+    assert named in warnings[0]
+
+
+def test_script_in_alt_text_and_caption_is_dropped(caplog: pytest.LogCaptureFixture) -> None:
+    (figure,) = body_of('![a <script>alert(1)</script>b](x.png "c <script>alert(2)</script>d")\n')
+    assert figure == model.Figure("x.png", "a b", (model.Text("c d"),))
+    assert "<script> (line 4)" in caplog.text
+
+
+def test_a_quote_of_only_dropped_html_goes_with_it() -> None:
+    body = body_of(
+        "> <iframe src=x></iframe>\n\n::: pullquote\n<script>x()</script>\n:::\n\nEnd.\n"
+    )
+    assert body == (model.Paragraph((model.Text("End."),)),)
+
+
+def test_safe_input_gives_no_warning(caplog: pytest.LogCaptureFixture) -> None:
+    body_of(
+        'A <em>b</em> [c](https://d.org) [e](#f) <!-- note to self --> <span lang="ja">g</span>.\n'
+    )
+    assert caplog.records == []
+
+
+def test_front_matter_html_stays_text() -> None:
+    article = read_markdown("---\ntitle: <b onmouseover=x>T</b>\n---\nA.\n")
+    assert article.title == "<b onmouseover=x>T</b>"
 
 
 BAD = [

@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 import re
+from collections.abc import Iterable, Iterator
+from html import escape
 from typing import Any
 
 import yaml
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
 from markdown_it.tree import SyntaxTreeNode
 from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
@@ -18,6 +22,8 @@ from mdit_py_plugins.front_matter import front_matter_plugin
 from exporter import model
 from exporter.codec import article_from_data
 from exporter.errors import InputError
+from exporter.readers import sanitize
+from exporter.walk import plain_text
 
 FRONT_MATTER_KEYS = (
     "series",
@@ -34,6 +40,9 @@ FRONT_MATTER_KEYS = (
 AUTHOR_KEYS = ("name", "bio", "affiliation")
 DASHES = re.compile(r"-{2,3}")
 UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
+# A note call inside raw HTML travels through the sanitiser as this private-use mark.
+NOTE_MARK = re.compile("\ue000([0-9]+)\ue001")
+log = logging.getLogger("exporter")
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -72,13 +81,17 @@ def _undefined_notes(state: StateCore) -> None:
 
 
 def _parser(preset: str = "commonmark") -> MarkdownIt:
-    # CommonMark with raw HTML shown as text: nothing an author types becomes markup
-    # the renderers did not ask for. Smart quotes turn typed straight quotes into
-    # typographic ones; typed curly quotes pass through as they are.
-    parser = MarkdownIt(preset, {"typographer": True, "html": False})
+    # CommonMark with raw HTML in the body: it goes through the sanitiser's allow-list
+    # into model nodes, so nothing an author types becomes markup the renderers did not
+    # ask for. Front-matter texts (the zero preset) keep raw HTML as text. Smart quotes
+    # turn typed straight quotes into typographic ones; curly quotes pass as they are.
+    parser = MarkdownIt(preset, {"typographer": True, "html": preset == "commonmark"})
     # Keep link targets and image paths as the author typed them ("map one.png"), not
     # percent-encoded: the model holds paths and addresses, the writers encode them.
     parser.normalizeLink = lambda url: url  # type: ignore[method-assign]
+    # Every target parses as a link or image, so that the reader, not markdown-it,
+    # judges its scheme: an unsafe link keeps its text, not the literal "[x](...)".
+    parser.validateLink = lambda url: True  # type: ignore[method-assign]
     parser.enable("smartquotes")
     parser.core.ruler.after("smartquotes", "dashes", _dashes)
     if preset == "commonmark":
@@ -109,7 +122,9 @@ def typeset(text: str) -> str:
 
 def read_markdown(text: str) -> model.Article:
     """Return the article in `text`; raise InputError naming the line of the first fault."""
-    root = SyntaxTreeNode(PARSER.parse(text))
+    tokens = PARSER.parse(text)
+    dropped = _dropped_html(tokens)
+    root = SyntaxTreeNode(tokens)
     front: dict[str, Any] = {}
     blocks: list[model.Block] = []
     notes: list[model.Footnote] = []
@@ -125,7 +140,42 @@ def read_markdown(text: str) -> model.Article:
             raise InputError("the front matter has no closing '---' line", where="front matter")
         raise InputError("no front matter: the file must start with '---', 'title: ...', '---'")
     article = article_from_data(front)
+    if dropped:
+        log.warning("dropped raw HTML: %s", ", ".join(dict.fromkeys(dropped)))
     return dataclasses.replace(article, body=tuple(blocks), notes=tuple(notes))
+
+
+def _dropped_html(tokens: list[Token]) -> list[str]:
+    """Return what the sanitiser removes from the raw HTML and links of a parsed file."""
+    found: list[str] = []
+    for token in tokens:
+        line = token.map[0] + 1 if token.map else 0
+        if token.type == "html_block":
+            found.extend(sanitize.dropped(token.content, line))
+        for child in _flattened(token.children or []):
+            if child.type == "html_inline" and not child.content.startswith("</"):
+                found.extend(sanitize.dropped(child.content, line))
+            elif child.type == "link_open" and not _is_allowed_link(child):
+                scheme = sanitize.url_scheme(str(child.attrs.get("href", "")))
+                found.append(f"{scheme}: link (line {line})")
+            elif child.type == "image" and child.attrs.get("title"):
+                found.extend(sanitize.dropped(str(child.attrs["title"]), line))
+            if child.type in ("softbreak", "hardbreak"):
+                line += 1
+            else:
+                line += child.content.count("\n")  # a raw tag may span lines
+    return found
+
+
+def _flattened(tokens: list[Token]) -> Iterator[Token]:
+    """Yield inline tokens in order, with those inside an image's description."""
+    for token in tokens:
+        yield token
+        yield from _flattened(token.children or [])
+
+
+def _is_allowed_link(token: Token | SyntaxTreeNode) -> bool:
+    return sanitize.is_allowed_url(str(token.attrs.get("href", "")))
 
 
 def _front_matter(source: str) -> dict[str, Any]:
@@ -194,7 +244,7 @@ def _blocks(nodes: list[SyntaxTreeNode]) -> list[model.Block]:
 def _block(node: SyntaxTreeNode) -> list[model.Block]:
     kind = node.type
     if kind == "paragraph":
-        return [_paragraph(node)]
+        return _paragraph(node)
     if kind == "heading":
         level = int(node.tag[1])
         if level == 1:
@@ -212,10 +262,13 @@ def _block(node: SyntaxTreeNode) -> list[model.Block]:
         start = int(str(node.attrs.get("start", 1)))
         items = tuple(model.ListItem(tuple(_blocks(item.children))) for item in node.children)
         return [model.ListBlock(kind == "ordered_list", items, start)]
+    # A quotation that held only raw HTML the sanitiser dropped goes with it.
     if kind == "blockquote":
-        return [model.BlockQuote(tuple(_blocks(node.children)))]
+        quoted = _blocks(node.children)
+        return [model.BlockQuote(tuple(quoted))] if quoted else []
     if kind == "container_pullquote":
-        return [model.PullQuote(tuple(_blocks(node.children)))]
+        pulled = _blocks(node.children)
+        return [model.PullQuote(tuple(pulled))] if pulled else []
     if kind in ("fence", "code_block"):
         lines = node.content.rstrip("\n").split("\n")
         content: list[model.Inline] = []
@@ -226,10 +279,12 @@ def _block(node: SyntaxTreeNode) -> list[model.Block]:
         return [model.Paragraph(tuple(content))]
     if kind == "hr":
         return []
+    if kind == "html_block":
+        return sanitize.html_blocks(node.content)
     raise InputError(f"unsupported Markdown element ({kind})", where=_where(node))
 
 
-def _paragraph(node: SyntaxTreeNode) -> model.Block:
+def _paragraph(node: SyntaxTreeNode) -> list[model.Block]:
     inline = node.children[0]
     parts = [child for child in inline.children if child.type != "footnote_anchor"]
     images = [child for child in parts if child.type == "image"]
@@ -241,12 +296,20 @@ def _paragraph(node: SyntaxTreeNode) -> model.Block:
                 where=_where(node),
             )
         image = images[0]
-        return model.Figure(
+        figure = model.Figure(
             src=str(image.attrs.get("src", "")),
             alt=_plain(image.children),
             caption=_inlines(_parse_inline(str(image.attrs.get("title") or ""))),
         )
-    return model.Paragraph(_inlines(parts))
+        return [figure]
+    content = _inlines(parts)
+    if _has_raw_html(parts) and not any(_is_visible(i) for i in content):
+        return []  # the raw HTML was all there was, and the sanitiser dropped it
+    return [model.Paragraph(content)]
+
+
+def _is_visible(inline: model.Inline) -> bool:
+    return not isinstance(inline, model.Text) or bool(inline.text.strip())
 
 
 def _is_blank(node: SyntaxTreeNode) -> bool:
@@ -264,6 +327,9 @@ def _parse_inline(text: str) -> list[SyntaxTreeNode]:
 
 
 def _plain(nodes: list[SyntaxTreeNode]) -> str:
+    """Return the text of some inlines, as an image's alternative text needs it."""
+    if _has_raw_html(nodes):
+        return plain_text([model.Paragraph(_inlines_through_html(nodes))])
     return "".join(
         node.content if node.type in ("text", "code_inline") else _plain(node.children)
         for node in nodes
@@ -271,47 +337,132 @@ def _plain(nodes: list[SyntaxTreeNode]) -> str:
 
 
 def _inlines(nodes: list[SyntaxTreeNode]) -> tuple[model.Inline, ...]:
+    if _has_raw_html(nodes):
+        return _inlines_through_html(nodes)
     result: list[model.Inline] = []
     for node in nodes:
-        inline = _inline(node)
-        if inline is None:
-            continue
-        if isinstance(inline, model.Text) and result and isinstance(result[-1], model.Text):
-            result[-1] = model.Text(result[-1].text + inline.text)
-        else:
-            result.append(inline)
+        for inline in _inline(node):
+            if isinstance(inline, model.Text) and result and isinstance(result[-1], model.Text):
+                result[-1] = model.Text(result[-1].text + inline.text)
+            else:
+                result.append(inline)
     return tuple(result)
 
 
-def _inline(node: SyntaxTreeNode) -> model.Inline | None:
+def _inline(node: SyntaxTreeNode) -> tuple[model.Inline, ...]:
     kind = node.type
     if kind == "text":
-        return model.Text(node.content)
+        return (model.Text(node.content),)
     if kind == "softbreak":
-        return model.Text(" ")
+        return (model.Text(" "),)
     if kind == "hardbreak":
-        return model.LineBreak()
+        return (model.LineBreak(),)
     if kind == "em":
-        return model.Emphasis(_inlines(node.children))
+        return (model.Emphasis(_inlines(node.children)),)
     if kind == "strong":
-        return model.Strong(_inlines(node.children))
+        return (model.Strong(_inlines(node.children)),)
     if kind == "code_inline":
-        return model.Code(node.content)
+        return (model.Code(node.content),)
     if kind == "link":
+        if not _is_allowed_link(node):
+            # The text stays, the target goes; an autolink's text is its target.
+            return () if node.markup == "autolink" else _inlines(node.children)
         title = str(node.attrs.get("title") or "")
-        return model.Link(str(node.attrs.get("href", "")), _inlines(node.children), title)
+        return (model.Link(str(node.attrs.get("href", "")), _inlines(node.children), title),)
     if kind == "span":
-        lang = str(node.attrs.get("lang", ""))
-        if not lang:
-            raise InputError("a [text]{...} span needs a language: [text]{lang=xx}")
-        return model.Span(lang, _inlines(node.children))
+        return (model.Span(_span_lang(node), _inlines(node.children)),)
     if kind == "footnote_ref":
-        return model.NoteRef(_note_label(node.meta))
+        return (model.NoteRef(_note_label(node.meta)),)
     if kind == "image":
-        return model.Text(_plain(node.children))
+        return (model.Text(_plain(node.children)),)
     if kind == "footnote_anchor":
-        return None
+        return ()
     raise InputError(f"unsupported Markdown inline ({kind})", where=_where(node))
+
+
+def _span_lang(node: SyntaxTreeNode) -> str:
+    lang = str(node.attrs.get("lang", ""))
+    if not lang:
+        raise InputError("a [text]{...} span needs a language: [text]{lang=xx}")
+    return lang
+
+
+def _has_raw_html(nodes: Iterable[SyntaxTreeNode]) -> bool:
+    return any(n.type == "html_inline" or _has_raw_html(n.children) for n in nodes)
+
+
+def _inlines_through_html(nodes: list[SyntaxTreeNode]) -> tuple[model.Inline, ...]:
+    """Return the inlines of running text that holds raw HTML, through the sanitiser.
+
+    The Markdown around the raw tags is written as HTML too, so that a tag may open in
+    one emphasis and close after it, as browsers allow; note calls travel as marks.
+    """
+    calls: list[model.NoteRef] = []
+    return tuple(_with_note_calls(sanitize.html_inlines(_html(nodes, calls)), calls))
+
+
+def _html(nodes: list[SyntaxTreeNode], calls: list[model.NoteRef]) -> str:
+    parts: list[str] = []
+    for node in nodes:
+        kind = node.type
+        inner = _html(node.children, calls) if kind in ("em", "strong", "link", "span") else ""
+        if kind == "html_inline":
+            parts.append(node.content)
+        elif kind == "text":
+            # The author's own mark characters (private use) must not pose as note calls.
+            text = node.content.replace("\ue000", "").replace("\ue001", "")
+            parts.append(escape(text, quote=False))
+        elif kind == "image":
+            parts.append(escape(_plain(node.children), quote=False))
+        elif kind == "softbreak":
+            parts.append(" ")
+        elif kind == "hardbreak":
+            parts.append("<br>")
+        elif kind in ("em", "strong"):
+            parts.append(f"<{kind}>{inner}</{kind}>")
+        elif kind == "code_inline":
+            parts.append(f"<code>{escape(node.content, quote=False)}</code>")
+        elif kind == "link" and _is_allowed_link(node):
+            href = escape(str(node.attrs.get("href", "")))
+            title = escape(str(node.attrs.get("title") or ""))
+            parts.append(f'<a href="{href}" title="{title}">{inner}</a>')
+        elif kind == "link":
+            parts.append("" if node.markup == "autolink" else inner)
+        elif kind == "span":
+            parts.append(f'<span lang="{escape(_span_lang(node))}">{inner}</span>')
+        elif kind == "footnote_ref":
+            calls.append(model.NoteRef(_note_label(node.meta)))
+            parts.append(f"\ue000{len(calls) - 1}\ue001")
+        elif kind != "footnote_anchor":
+            raise InputError(f"unsupported Markdown inline ({kind})", where=_where(node))
+    return "".join(parts)
+
+
+def _with_note_calls(
+    inlines: Iterable[model.Inline], calls: list[model.NoteRef]
+) -> list[model.Inline]:
+    """Return the inlines with each note mark replaced by its note call."""
+    result: list[model.Inline] = []
+    for inline in inlines:
+        if isinstance(inline, model.Text):
+            pieces = NOTE_MARK.split(inline.text)
+            for i, piece in enumerate(pieces):
+                if i % 2:
+                    result.append(calls[int(piece)])
+                elif piece:
+                    result.append(model.Text(piece))
+        elif isinstance(inline, model.Code):
+            result.append(model.Code(NOTE_MARK.sub("", inline.text)))
+        elif isinstance(inline, model.Emphasis | model.Strong):
+            result.append(type(inline)(tuple(_with_note_calls(inline.content, calls))))
+        elif isinstance(inline, model.Link):
+            content = tuple(_with_note_calls(inline.content, calls))
+            result.append(model.Link(inline.url, content, inline.title))
+        elif isinstance(inline, model.Span):
+            result.append(model.Span(inline.lang, tuple(_with_note_calls(inline.content, calls))))
+        else:
+            result.append(inline)
+    return result
 
 
 def _note_label(meta: dict[str, Any]) -> str:

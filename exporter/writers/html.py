@@ -144,5 +144,8 @@ def is_safe_link(url: str) -> bool:
     """Return True for links a reader may follow: web, mail, and places in the document."""
     if url.startswith("#"):
         return True
-    scheme = urlsplit(url.strip()).scheme.lower()
+    try:
+        scheme = urlsplit(url.strip()).scheme.lower()
+    except ValueError:  # not a URL at all, such as "http://[x"
+        return False
     return scheme in SAFE_LINK_SCHEMES

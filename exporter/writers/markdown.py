@@ -113,9 +113,14 @@ def _block(block: model.Block) -> str:
 
 
 def _paragraph_text(inlines: tuple[model.Inline, ...]) -> str:
-    """Return a paragraph's Markdown, its first line kept from reading as a block marker."""
-    text = _inlines(inlines)
-    return LINE_START.sub(lambda m: m[1] + m[2][:-1] + "\\" + m[2][-1], text, 1)
+    """Return a paragraph's Markdown, no line of it read as a block marker.
+
+    Lines after the first begin after a hard break, where "1. " or "- " would start a list.
+    """
+    lines = _inlines(inlines).split("\n")
+    return "\n".join(
+        LINE_START.sub(lambda m: m[1] + m[2][:-1] + "\\" + m[2][-1], line, 1) for line in lines
+    )
 
 
 def _list(block: model.ListBlock, alternate: bool) -> str:
