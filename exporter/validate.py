@@ -6,7 +6,7 @@ import re
 
 from exporter import model
 from exporter.errors import InputError
-from exporter.walk import plain_text, query, walk
+from exporter.walk import children, plain_text, query, walk
 
 # A BCP 47 tag in the shape the toolkit needs: language, optional script, region, variants.
 LANGUAGE_TAG = re.compile(
@@ -14,8 +14,14 @@ LANGUAGE_TAG = re.compile(
 )
 
 
+MAX_DEPTH = 50
+
+
 def validate(article: model.Article) -> model.Article:
     """Return `article` unchanged if it is valid, else raise InputError naming the fault."""
+    depth = _depth(article)
+    if depth > MAX_DEPTH:
+        raise InputError(f"nested {depth} levels deep; at most {MAX_DEPTH} are allowed")
     if not article.title.strip():
         raise InputError("the title is empty", where="title")
     if article.number is not None and article.number < 1:
@@ -51,6 +57,17 @@ def validate(article: model.Article) -> model.Article:
         if label not in called:
             raise InputError(f"footnote {label!r} is never called", where=f"notes[{i}]")
     return article
+
+
+def _depth(root: object) -> int:
+    """Return how deep the article's tree goes, without recursion."""
+    deepest = 0
+    stack = [(root, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in children(node))
+    return deepest
 
 
 def _check_block(block: model.Block, where: str) -> None:

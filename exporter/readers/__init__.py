@@ -46,6 +46,8 @@ def load(path: str | Path) -> model.Article:
         return validate(reader(_decode_text(_read_bytes(path))))
     except InputError as error:
         raise error.in_file(str(path)) from None
+    except RecursionError:
+        raise InputError("nested too deeply to read", file=str(path)) from None
 
 
 def _binary_reader(suffix: str) -> BinaryReader:

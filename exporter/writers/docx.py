@@ -28,7 +28,7 @@ from exporter.context import RenderContext
 from exporter.errors import InputError, LayoutError, UsageError
 from exporter.layouts import Layout, issue_line
 from exporter.readers.docx.front import METADATA_PROPERTY
-from exporter.readers.docx.package import open_package
+from exporter.readers.docx.package import read_package
 from exporter.resources import local_path
 from exporter.writers import ooxml
 from exporter.writers.html import note_numbers
@@ -194,7 +194,7 @@ class _DocxBuilder:
     def _adopt_reference_styles(self, path: Path) -> None:
         """Take the styles and theme of a reference DOCX, keeping the article's language."""
         try:
-            package = open_package(path.read_bytes())
+            package = read_package(path)
             styles_name = package.related(package.document_name, "/styles")
             if styles_name is None:
                 raise InputError("the document has no styles")
@@ -625,7 +625,8 @@ def _clean(text: str) -> str:
 
 def _with_fixed_timestamps(data: bytes, date: datetime.date) -> bytes:
     """Return the package re-zipped with every entry dated `date`, so that output is stable."""
-    stamp = (max(date.year, 1980), date.month, date.day, 0, 0, 0)
+    # ZIP dates run from 1980 to 2107.
+    stamp = (min(max(date.year, 1980), 2107), date.month, date.day, 0, 0, 0)
     source = zipfile.ZipFile(io.BytesIO(data))
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:

@@ -175,6 +175,10 @@ def _escape(text: str) -> str:
 
 
 def _delimited(marker: str, content: tuple[model.Inline, ...]) -> str:
+    # A break at the end goes after the closing marker: on a line of its own, a run of
+    # closing markers such as `***` would read as a thematic break.
+    if content and isinstance(content[-1], model.LineBreak):
+        return _delimited(marker, content[:-1]) + _inline(content[-1])
     # Emphasis cannot open or close next to a space, so edge spaces go outside it.
     inner = _inlines(content)
     stripped = inner.strip(" ")

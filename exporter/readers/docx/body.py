@@ -11,7 +11,7 @@ from exporter import model
 from exporter.readers.docx.blocks import BlockBuilder
 from exporter.readers.docx.inlines import Atom, InlineReader, group
 from exporter.readers.docx.numbering import ListLevel, Numbering
-from exporter.readers.docx.package import NS, Element, Package, w
+from exporter.readers.docx.package import NS, Element, Package, int_value, w
 from exporter.readers.docx.styles import SKIPPED_ROLES, StyleTable
 from exporter.walk import plain_text
 
@@ -179,7 +179,7 @@ class DocumentReader:
             return role
         direct = paragraph.find("w:pPr/w:outlineLvl", NS)
         if direct is not None:
-            level: int | None = int(direct.get(w("val"), "9"))
+            level: int | None = int_value(direct, default=9)
         else:
             level = self.styles.outline_level(style_id)
         if level is None or level > 8:
@@ -224,7 +224,7 @@ class DocumentReader:
             num = direct.find("w:numId", NS)
             ilvl = direct.find("w:ilvl", NS)
             num_id = num.get(w("val"), "0") if num is not None else "0"
-            level = int(ilvl.get(w("val"), "0")) if ilvl is not None else 0
+            level = int_value(ilvl) if ilvl is not None else 0
         else:
             from_style = self.styles.numbering(style_id)
             if from_style is None:

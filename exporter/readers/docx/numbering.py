@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from exporter.readers.docx.package import NS, Element, Package, w
+from exporter.readers.docx.package import NS, Element, Package, int_value, w
 
 UNNUMBERED_FORMATS = ("bullet", "none", "")
 
@@ -69,7 +69,7 @@ class Numbering:
         if level is not None:
             ind = level.find("w:pPr/w:ind", NS)
             if ind is not None:
-                indent = int(ind.get(w("left")) or ind.get(w("start")) or 0)
+                indent = int_value(ind, "left") or int_value(ind, "start")
         return ListLevel(
             list_key=key or num_id,
             ordered=number_format not in UNNUMBERED_FORMATS,

@@ -6,7 +6,7 @@ import functools
 import re
 from dataclasses import dataclass, field
 
-from exporter.readers.docx.package import NS, Element, Package, w
+from exporter.readers.docx.package import NS, Element, Package, int_value, w
 
 # Roles of paragraph styles that are not article content: skipped by the reader.
 SKIPPED_ROLES = frozenset(
@@ -156,7 +156,7 @@ class StyleTable:
             if style.paragraph_properties is not None:
                 level = style.paragraph_properties.find("w:outlineLvl", NS)
                 if level is not None:
-                    return int(level.get(w("val"), "9"))
+                    return int_value(level, default=9)
         return None
 
     def numbering(self, style_id: str) -> tuple[str, int] | None:
@@ -168,7 +168,7 @@ class StyleTable:
                 num = found.find("w:numId", NS)
                 level = found.find("w:ilvl", NS)
                 num_id = num.get(w("val"), "0") if num is not None else "0"
-                return num_id, int(level.get(w("val"), "0")) if level is not None else 0
+                return num_id, int_value(level) if level is not None else 0
         return None
 
     def character_toggle(self, style_id: str, name: str) -> bool:
