@@ -9,10 +9,10 @@ import sys
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from exporter.context import RenderContext
 from exporter.errors import ExportError, UsageError
-from exporter.report import collect_warnings
 from exporter.writers import DEFAULT_FORMATS, WRITERS
 
 log = logging.getLogger("exporter")
@@ -74,7 +74,20 @@ def _parser() -> argparse.ArgumentParser:
             "OUT/<name>.<format>. Every output is written whole or not at all."
         ),
     )
-    build.add_argument("articles", nargs="+", metavar="ARTICLE", type=Path, help="article files")
+    build.add_argument(
+        "articles",
+        nargs="+",
+        metavar="ARTICLE",
+        type=Path,
+        help="article files, or folders whose .md and .json files are built",
+    )
+    build.add_argument(
+        "-j",
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="build in N worker processes (default: the number of cores)",
+    )
     build.add_argument(
         "--to",
         default=",".join(DEFAULT_FORMATS),
@@ -215,7 +228,8 @@ def _lowercase_level(record: logging.LogRecord) -> bool:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from exporter.build import BuildOptions, build_file
+    from exporter.batch import build_all, default_jobs, expand_sources
+    from exporter.build import BuildOptions
 
     if args.explain:
         log.setLevel(min(log.level, logging.INFO))
@@ -236,28 +250,81 @@ def _build(args: argparse.Namespace) -> int:
         reference_docx=args.reference_docx,
         strict=args.strict,
     )
-    worst = EXIT_OK
-    warnings: list[tuple[Path, list[str]]] = []
-    for source in args.articles:
-        with collect_warnings() as messages:
-            try:
-                for path in build_file(source, options):
-                    log.info("wrote %s", path)
-            except ExportError as error:
-                print(f"exporter: {error.in_file(str(source))}", file=sys.stderr)
-                worst = max(worst, error.exit_code)
-        warnings.append((source, messages))
-    _print_warnings(warnings, quiet=args.quiet)
-    return worst
+    sources = expand_sources(args.articles)
+    if not sources:
+        raise UsageError("no article files (.md, .markdown, .json) in the folders given")
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    if jobs < 1:
+        raise UsageError(f"--jobs {jobs} is not a positive number")
+    progress = _Progress(len(sources), quiet=args.quiet)
+    outcomes = []
+    with progress:
+        for outcome in build_all(sources, options, jobs):
+            outcomes.append(outcome)
+            if outcome.message:
+                progress.print(f"exporter: {outcome.message}")
+            for path in outcome.paths:
+                log.info("wrote %s", path)
+            progress.advance(outcome)
+    if not args.quiet:
+        for outcome in outcomes:
+            for message in outcome.warnings:
+                print(f"warning: {outcome.source}: {message}", file=sys.stderr)
+    counts = {status: sum(o.status == status for o in outcomes) for status in _STATUSES}
+    if len(sources) > 1 and not args.quiet:
+        print(", ".join(f"{status} {counts[status]}" for status in _STATUSES), file=sys.stderr)
+    if counts["failed"]:
+        return EXIT_INTERNAL
+    return EXIT_BAD_INPUT if counts["refused"] else EXIT_OK
 
 
-def _print_warnings(warnings: list[tuple[Path, list[str]]], quiet: bool) -> None:
-    """Print each article's warnings once, after the build, naming the file."""
-    if quiet:
-        return
-    for source, messages in warnings:
-        for message in messages:
-            print(f"warning: {source}: {message}", file=sys.stderr)
+_STATUSES = ("built", "refused", "failed")
+
+
+class _Progress:
+    """A progress bar on a terminal, a line per article otherwise; silent for one article."""
+
+    def __init__(self, total: int, quiet: bool) -> None:
+        self.total = total
+        self.done = 0
+        self.shown = total > 1 and not quiet
+        self.bar: Any = None
+        if self.shown and sys.stderr.isatty():
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+            self.bar = Progress(
+                TextColumn("building"),
+                BarColumn(),
+                MofNCompleteColumn(),
+                TextColumn("{task.description}"),
+                console=Console(stderr=True),
+            )
+            self.task = self.bar.add_task("", total=total)
+
+    def __enter__(self) -> _Progress:
+        if self.bar is not None:
+            self.bar.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+    def print(self, line: str) -> None:
+        """Print a line above the bar, or plainly."""
+        if self.bar is not None:
+            self.bar.console.print(line, markup=False, highlight=False)
+        else:
+            print(line, file=sys.stderr)
+
+    def advance(self, outcome: Any) -> None:
+        """Count one article done."""
+        self.done += 1
+        if self.bar is not None:
+            self.bar.update(self.task, advance=1, description=outcome.source.name)
+        elif self.shown:
+            print(f"[{self.done}/{self.total}] {outcome.status} {outcome.source}", file=sys.stderr)
 
 
 def _proof(args: argparse.Namespace) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -88,17 +89,23 @@ class Layout:
         return sorted(p for p in self.fonts.iterdir() if p.suffix.lower() in (".ttf", ".otf"))
 
     def environment(self) -> jinja2.Environment:
-        """Return a Jinja environment over the layout's templates, autoescaping everything."""
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(self.folder),
-            autoescape=_autoescape,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        env.filters["long_date"] = long_date
-        env.filters["css_string"] = css_string
-        return env
+        """Return the Jinja environment over the layout's templates (one per folder)."""
+        return _environment(self.folder)
+
+
+@functools.cache
+def _environment(folder: Path) -> jinja2.Environment:
+    """Return a Jinja environment over a layout folder's templates, autoescaping HTML."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(folder),
+        autoescape=_autoescape,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["long_date"] = long_date
+    env.filters["css_string"] = css_string
+    return env
 
 
 def _autoescape(template_name: str | None) -> bool:

@@ -64,7 +64,8 @@ def test_ctrl_c_during_a_build_leaves_no_temporary_files(tmp_path: Path) -> None
         time.sleep(0.05)
     process.send_signal(signal.SIGINT)
     _out, err = process.communicate(timeout=60)
-    assert process.returncode in (0, 130), err
+    # 130 when the interrupt was caught, -SIGINT when it arrived as the process ended.
+    assert process.returncode in (0, 130, -signal.SIGINT), err
     assert b"Traceback" not in err
     assert leftovers(out) == []
     for path in out.iterdir():  # whatever was written is whole

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +25,11 @@ from exporter.writers.html import HtmlOptions, body_html, notes_html
 
 log = logging.getLogger("exporter")
 PAPER = {"letter": "letter", "a4": "A4"}
+LAYOUT_CACHE_SIZE = 4
+# Decoded images by URL, shared by every layout of a process (WeasyPrint's cache option).
+_IMAGE_CACHE: dict[str, Any] = {}
+_layouts: list[tuple[model.Article, RenderContext, FitResult]] = []
+_layouts_lock = threading.Lock()
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,13 +59,50 @@ def write_pdf(article: model.Article, context: RenderContext) -> bytes:
 
 
 def layout_bulletin(article: model.Article, context: RenderContext) -> FitResult:
-    """Lay out the article at the largest setting that fills exactly the layout's pages."""
+    """Lay out the article at the largest setting that fills exactly the layout's pages.
+
+    The last few layouts are kept, so that the PDF, the EPUB's page list and the cover
+    of one article share one layout in a process.
+    """
+    with _layouts_lock:
+        for cached_article, cached_context, cached in _layouts:
+            # Equality, not hashing: the render context holds dicts.
+            if cached_article == article and cached_context == context:
+                return cached
+    result = _fit_layout(article, context)
+    with _layouts_lock:
+        _layouts.insert(0, (article, context, result))
+        del _layouts[LAYOUT_CACHE_SIZE:]
+    return result
+
+
+@functools.cache
+def subsetting_engine() -> str:
+    """Return which font subsetter WeasyPrint uses here, and say so once per process.
+
+    HarfBuzz's subsetter (Debian's libharfbuzz-subset0) is about twice as fast as
+    fontTools, which WeasyPrint falls back to without it.
+    """
+    from weasyprint.text.ffi import harfbuzz, harfbuzz_subset
+
+    if harfbuzz_subset and harfbuzz.hb_version_atleast(4, 1, 0):
+        log.info("fonts are subset by HarfBuzz")
+        return "harfbuzz"
+    log.warning(
+        "fonts are subset by fontTools, the slower path: install libharfbuzz-subset0 "
+        "(HarfBuzz 4.1 or later)"
+    )
+    return "fonttools"
+
+
+def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
+    subsetting_engine()
     bounds = read_bounds(context.layout.path("fit.yaml"))
     env = context.layout.environment()
     page_template = env.get_template("bulletin.html.j2")
     css_template = env.get_template("bulletin.css.j2")
     fonts = font_faces(context.layout.fonts)
-    font_config = FontConfiguration()
+    font_config = _font_configuration(context.layout.fonts)
     fetcher = PolicyFetcher(context)
     line = issue_line(context.layout.series, article.number, article.date, article.lang)
     parts = {
@@ -87,7 +130,7 @@ def layout_bulletin(article: model.Article, context: RenderContext) -> FitResult
         html = page_template.render(css=css, **parts)
         document = HTML(
             string=html, base_url=context.source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(font_config=font_config)
+        ).render(font_config=font_config, cache=_IMAGE_CACHE)
         return document, len(document.pages), _last_page_used(document)
 
     result = fit(lay_out, bounds, word_count(article.body))
@@ -97,6 +140,13 @@ def layout_bulletin(article: model.Article, context: RenderContext) -> FitResult
         document, _pages, _fill = lay_out(result.setting, bio_on_new_page=True)
         result.document = document
     return result
+
+
+@functools.cache
+def _font_configuration(fonts: Path) -> FontConfiguration:
+    """Return one font configuration per fonts folder, reused by every layout of a process."""
+    del fonts  # the key: a configuration learns the @font-face fonts of its documents
+    return FontConfiguration()
 
 
 def _byline(article: model.Article) -> str:

@@ -1,0 +1,114 @@
+"""Build many articles, in worker processes: one broken article never stops the others."""
+
+from __future__ import annotations
+
+import logging
+import os
+import signal
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import dataclass
+from pathlib import Path
+
+from exporter.build import BuildOptions, build_file
+from exporter.errors import ExportError
+from exporter.report import collect_warnings
+
+# A worker is replaced after this many articles: WeasyPrint's memory grows a little
+# with every document it lays out, and a fresh process gives it all back.
+RECYCLE_AFTER = 50
+# Folders are searched for the article formats only: a web page or DOCX is imported
+# with `exporter import`, not built as found.
+ARTICLE_SUFFIXES = (".md", ".markdown", ".json")
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """What became of one article."""
+
+    source: Path
+    """The article file."""
+    status: str
+    """built, refused (bad input, exit 2) or failed (an internal error)."""
+    message: str = ""
+    """The one-line error of a refused or failed article."""
+    paths: tuple[Path, ...] = ()
+    """The files written."""
+    warnings: tuple[str, ...] = ()
+    """The warnings of the build, each once."""
+
+
+def expand_sources(paths: list[Path]) -> list[Path]:
+    """Return the article files named, folders replaced by the articles inside them."""
+    sources: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            sources.extend(
+                sorted(
+                    found
+                    for found in path.rglob("*")
+                    if found.suffix.lower() in ARTICLE_SUFFIXES
+                    and found.is_file()
+                    and not any(part.startswith(".") for part in found.relative_to(path).parts)
+                )
+            )
+        else:
+            sources.append(path)
+    return sources
+
+
+def build_one(source: Path, options: BuildOptions) -> Outcome:
+    """Build one article and say what became of it; never raises for a bad article."""
+    with collect_warnings() as messages:
+        try:
+            paths = tuple(build_file(source, options))
+            status, message = "built", ""
+        except ExportError as error:
+            paths = ()
+            status = "refused" if error.exit_code == 2 else "failed"
+            message = str(error.in_file(str(source)))
+        except Exception as error:  # a bug: reported for this article, the others go on
+            paths = ()
+            status = "failed"
+            detail = " ".join(str(error).split())
+            message = f"{source}: internal error: {type(error).__name__}: {detail}"
+    return Outcome(source, status, message, paths, tuple(messages))
+
+
+def build_all(sources: list[Path], options: BuildOptions, jobs: int) -> Iterator[Outcome]:
+    """Yield the outcome of each article as it is done, in worker processes when jobs > 1."""
+    if jobs <= 1 or len(sources) <= 1:
+        for source in sources:
+            yield build_one(source, options)
+        return
+    pool = ProcessPoolExecutor(
+        max_workers=jobs, max_tasks_per_child=RECYCLE_AFTER, initializer=_quiet_worker
+    )
+    try:
+        futures: list[Future[Outcome]] = [
+            pool.submit(build_one, source, options) for source in sources
+        ]
+        for future in as_completed(futures):
+            yield future.result()
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def default_jobs() -> int:
+    """Return the number of cores this process may use."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on every platform
+        return os.cpu_count() or 1
+
+
+def _quiet_worker() -> None:
+    """Keep a worker's library chatter off the terminal; its warnings travel in Outcome.
+
+    Ctrl-C is the main process's to handle: it cancels the articles not yet started and
+    lets the workers finish the ones they are writing, each file whole.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    logging.getLogger("exporter").propagate = False
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
