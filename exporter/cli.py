@@ -65,9 +65,34 @@ def _parser() -> argparse.ArgumentParser:
     parser.set_defaults(run=lambda _args: _usage(parser), verbose=False, quiet=False, debug=False)
     commands = parser.add_subparsers(title="commands", metavar="COMMAND")
 
+    # The options of a bulletin's layout, shared by build and proof.
+    layout_options = argparse.ArgumentParser(add_help=False)
+    layout_options.add_argument(
+        "-o",
+        "--out",
+        default=Path("dist"),
+        type=Path,
+        metavar="DIR",
+        help="output folder (default: %(default)s)",
+    )
+    layout_options.add_argument(
+        "--layout",
+        metavar="NAME|PATH",
+        help="a bundled layout's name or your own layout folder (default: the article's series)",
+    )
+    layout_options.add_argument(
+        "--paper", choices=("letter", "a4"), default="", help="paper size (default: the layout's)"
+    )
+    layout_options.add_argument(
+        "--print",
+        dest="print_marks",
+        action="store_true",
+        help="for the printer: 0.125 in bleed and crop marks",
+    )
+
     build = commands.add_parser(
         "build",
-        parents=[common],
+        parents=[common, layout_options],
         help="build articles into PDF, EPUB, DOCX or JSON",
         description=(
             "Build each ARTICLE (Markdown with YAML front matter, or the JSON form) into "
@@ -95,32 +120,10 @@ def _parser() -> argparse.ArgumentParser:
         help=f"comma-separated formats from {', '.join(WRITERS)} (default: %(default)s)",
     )
     build.add_argument(
-        "-o",
-        "--out",
-        default=Path("dist"),
-        type=Path,
-        metavar="DIR",
-        help="output folder (default: %(default)s)",
-    )
-    build.add_argument(
-        "--layout",
-        metavar="NAME|PATH",
-        help="a bundled layout's name or your own layout folder (default: the article's series)",
-    )
-    build.add_argument(
-        "--paper", choices=("letter", "a4"), default="", help="paper size (default: the layout's)"
-    )
-    build.add_argument(
         "--pdf-variant",
         default="pdf/ua-1",
         metavar="VARIANT",
         help="PDF variant: pdf/ua-1 (tagged, the default), pdf/a-3b, or 'none'",
-    )
-    build.add_argument(
-        "--print",
-        dest="print_marks",
-        action="store_true",
-        help="a PDF for the printer: 0.125 in bleed and crop marks",
     )
     build.add_argument(
         "--reference-docx",
@@ -140,7 +143,7 @@ def _parser() -> argparse.ArgumentParser:
 
     proof = commands.add_parser(
         "proof",
-        parents=[common],
+        parents=[common, layout_options],
         help="write a PNG of both bulletin pages side by side",
         description=(
             "Lay out each ARTICLE as its bulletin PDF and write OUT/<name>-proof.png, both "
@@ -149,20 +152,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     proof.add_argument("articles", nargs="+", metavar="ARTICLE", type=Path, help="article files")
     proof.add_argument(
-        "-o",
-        "--out",
-        default=Path("dist"),
-        type=Path,
-        metavar="DIR",
-        help="output folder (default: %(default)s)",
-    )
-    proof.add_argument(
         "--dpi", type=int, default=100, help="resolution of the PNG (default: %(default)s)"
-    )
-    proof.add_argument("--layout", metavar="NAME|PATH", help="as for build")
-    proof.add_argument("--paper", choices=("letter", "a4"), default="", help="as for build")
-    proof.add_argument(
-        "--print", dest="print_marks", action="store_true", help="show bleed and crop marks"
     )
     proof.set_defaults(run=_proof)
 
