@@ -161,27 +161,39 @@ def _inlines(
     return grouped
 
 
+def rebuilt(article: model.Article, change: Callable[[object], object | None]) -> model.Article:
+    """Return the article rebuilt bottom-up, each node replaced where `change` returns one."""
+
+    def visit(node: object) -> object:
+        if dataclasses.is_dataclass(node) and not isinstance(node, type):
+            node = dataclasses.replace(
+                node,
+                **{
+                    f.name: tuple(visit(v) for v in getattr(node, f.name))
+                    for f in dataclasses.fields(node)
+                    if isinstance(getattr(node, f.name), tuple) and f.name != "keywords"
+                },
+            )
+        replaced = change(node)
+        return node if replaced is None else replaced
+
+    result = visit(article)
+    assert isinstance(result, model.Article)
+    return result
+
+
 def relabelled(article: model.Article) -> model.Article:
     """Return the article with its notes labelled 1, 2, ... in order, as Word numbers them."""
     labels = {note.label: str(i) for i, note in enumerate(article.notes, start=1)}
 
-    def swap(node: object) -> object:
+    def change(node: object) -> object | None:
         if isinstance(node, model.NoteRef):
             return model.NoteRef(labels[node.note])
         if isinstance(node, model.Footnote):
-            return model.Footnote(labels[node.label], tuple(swap(b) for b in node.content))  # type: ignore[misc]
-        if dataclasses.is_dataclass(node) and not isinstance(node, type):
-            changes = {
-                f.name: tuple(swap(v) for v in getattr(node, f.name))
-                for f in dataclasses.fields(node)
-                if isinstance(getattr(node, f.name), tuple) and f.name != "keywords"
-            }
-            return dataclasses.replace(node, **changes)
-        return node
+            return model.Footnote(labels[node.label], node.content)
+        return None
 
-    result = swap(article)
-    assert isinstance(result, model.Article)
-    return result
+    return rebuilt(article, change)
 
 
 # -- fixtures -----------------------------------------------------------------------------
@@ -571,22 +583,10 @@ def resaved(folder: Path, context: RenderContext) -> dict[str, Path]:
 
 def without_link_titles(article: model.Article) -> model.Article:
     """Return the article with its links' titles dropped: LibreOffice does not keep w:tooltip."""
-
-    def swap(node: object) -> object:
-        if isinstance(node, model.Link):
-            return model.Link(node.url, tuple(swap(i) for i in node.content))  # type: ignore[misc]
-        if dataclasses.is_dataclass(node) and not isinstance(node, type):
-            changes = {
-                f.name: tuple(swap(v) for v in getattr(node, f.name))
-                for f in dataclasses.fields(node)
-                if isinstance(getattr(node, f.name), tuple) and f.name != "keywords"
-            }
-            return dataclasses.replace(node, **changes)
-        return node
-
-    result = swap(article)
-    assert isinstance(result, model.Article)
-    return result
+    return rebuilt(
+        article,
+        lambda node: model.Link(node.url, node.content) if isinstance(node, model.Link) else None,
+    )
 
 
 @pytest.mark.slow

@@ -27,7 +27,7 @@ from exporter.context import RenderContext
 from exporter.errors import ExportError, InputError, RefusedError
 from exporter.layouts import find_layout
 from exporter.readers import load
-from exporter.readers.markdown import read_markdown
+from exporter.readers.markdown import AUTHOR_KEYS, FRONT_MATTER_KEYS, read_markdown
 from exporter.validate import validate
 from exporter.writers.docx import write_docx
 from tests.articles import rich_article
@@ -287,17 +287,7 @@ def load_or_refuse(scratch: Path, data: bytes, suffix: str) -> model.Article | N
 
 
 BODY = "\n\nA paragraph of text.\n"
-KNOWN_KEYS: tuple[str, ...] = (
-    "series",
-    "number",
-    "date",
-    "kicker",
-    "title",
-    "subtitle",
-    "authors",
-    "summary",
-)
-KNOWN_KEYS += ("lang", "keywords", "bio", "name", "affiliation", "type", "content")
+KNOWN_KEYS = (*FRONT_MATTER_KEYS, *AUTHOR_KEYS, "type", "content")
 YAML_ALPHABET = ":-[]{}#&*!|>'\"%@`,?\n\t abc019" + "ü日"
 yaml_values = st.recursive(
     st.none()
