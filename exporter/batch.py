@@ -85,13 +85,22 @@ def build_all(sources: list[Path], options: BuildOptions, jobs: int) -> Iterator
         max_workers=jobs, max_tasks_per_child=RECYCLE_AFTER, initializer=_quiet_worker
     )
     try:
+        # Longest first, so that no long article is left to one worker at the end.
         futures: list[Future[Outcome]] = [
-            pool.submit(build_one, source, options) for source in sources
+            pool.submit(build_one, source, options)
+            for source in sorted(sources, key=_size, reverse=True)
         ]
         for future in as_completed(futures):
             yield future.result()
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # reported by the build itself
+        return 0
 
 
 def default_jobs() -> int:

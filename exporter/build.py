@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from dataclasses import dataclass
 from pathlib import Path
@@ -9,7 +10,6 @@ from pathlib import Path
 from exporter import model
 from exporter.context import RenderContext
 from exporter.errors import ExportError, InputError
-from exporter.glyphs import article_text, describe, missing_characters
 from exporter.layouts import find_layout
 from exporter.output import write_atomic
 from exporter.readers import load
@@ -42,6 +42,8 @@ class BuildOptions:
 
 def render(article: model.Article, context: RenderContext, fmt: str) -> bytes:
     """Return the article rendered in one format; errors name the format as their place."""
+    # The series texts in the article's language (a no-op when they already are).
+    context = dataclasses.replace(context, layout=context.layout.for_language(article.lang))
     try:
         return get_writer(fmt)(article, context)
     except ExportError as error:
@@ -50,6 +52,8 @@ def render(article: model.Article, context: RenderContext, fmt: str) -> bytes:
 
 def check_glyphs(article: model.Article, font_files: list[Path], strict: bool) -> None:
     """Warn about (or, when strict, refuse) characters that no available font can show."""
+    from exporter.glyphs import article_text, describe, missing_characters
+
     missing = missing_characters(article_text(article), font_files)
     if not missing:
         return
@@ -64,8 +68,11 @@ def render_file(source: Path, options: BuildOptions) -> dict[str, bytes]:
     for fmt in options.formats:
         writer_entry(fmt)
     article = load(source)
-    layout = find_layout(options.layout, article.series)
-    check_glyphs(article, layout.font_files(), options.strict)
+    # The series texts (issue line, labels, publisher block) in the article's language.
+    layout = find_layout(options.layout, article.series).for_language(article.lang)
+    if any(writer_entry(fmt).embeds_fonts for fmt in options.formats):
+        # A DOCX or JSON file names fonts but carries none: the reader's own show it.
+        check_glyphs(article, layout.font_files(), options.strict)
     context = RenderContext(
         layout=layout,
         source_dir=source.resolve().parent,

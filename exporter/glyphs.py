@@ -18,6 +18,7 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from exporter import model
+from exporter.layouts import Series, issue_line
 from exporter.walk import plain_text
 
 # Characters that draw nothing, so no font needs them: spaces, controls, joiners, marks
@@ -33,6 +34,23 @@ def article_text(article: model.Article) -> str:
     parts.append(plain_text(article.body))
     parts.append(plain_text(note for note in article.notes))
     return "\n".join(parts)
+
+
+def edition_text(article: model.Article, series: Series) -> str:
+    """Return every text an edition prints: the article's and the series' (in its language)."""
+    line = issue_line(series, article.number, article.date, article.lang)
+    texts = [series.name, series.short_name, series.publisher, series.mission, series.statement]
+    texts += [*series.editors, series.disclaimer, series.web, series.notes_heading]
+    texts += [series.summary_label, series.page_label, series.kicker(article.kicker), line]
+    return "\n".join([article_text(article), *texts])
+
+
+def shipped_coverage(font_files: Iterable[Path]) -> set[int]:
+    """Return the code points the given font files show."""
+    covered: set[int] = set()
+    for path in font_files:
+        covered |= _cmap(path)
+    return covered
 
 
 def missing_characters(text: str, font_files: Iterable[Path]) -> list[str]:

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import functools
+import logging
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -13,11 +16,38 @@ import jinja2
 import yaml
 
 from exporter.errors import LayoutError
+from exporter.yamlfile import read_yaml
 
+log = logging.getLogger("exporter")
 PACKAGE_DIR = Path(__file__).resolve().parent
 LAYOUT_PATH_VARIABLE = "EXPORTER_LAYOUT_PATH"
 SERIES_FILE = "series.yaml"
+LANGUAGE_FONTS_FILE = "fonts.yaml"
 REQUIRED_TEXTS = ("name", "publisher", "mission", "statement", "disclaimer", "web")
+TRANSLATED_TEXTS = (
+    "number_label",
+    "page_label",
+    "notes_heading",
+    "summary_label",
+    "mission",
+    "statement",
+    "editors",
+    "disclaimer",
+    "navigation",
+)
+"""The series texts a translation is expected to give; the rest (names, web address) may."""
+NAVIGATION_LABELS = {
+    "contents": "Contents",
+    "landmarks": "Landmarks",
+    "cover": "Cover",
+    "article": "Article",
+    "pages": "Pages of the print edition",
+}
+"""The headings and entries of the EPUB's navigation document, when series.yaml has none."""
+OPTIONAL_TRANSLATIONS = ("name", "short_name", "publisher", "web", "kickers", "byline")
+BYLINE_JOINERS = {"separator": ", ", "pair": " and ", "last": ", and "}
+"""How a byline joins names: A, B; A and B (two); A, B, and C (the last of three or more)."""
+_warned_translations: set[tuple[str, str]] = set()
 
 
 def data_dir(name: str) -> Path:
@@ -64,6 +94,57 @@ class Series:
     """Named colours (band, band_text, accent, text, muted, rule)."""
     paper: str
     """The default paper size, letter or a4."""
+    translations: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Per-language texts by language tag (`translations:` in series.yaml)."""
+    kickers: dict[str, str] = field(default_factory=dict)
+    """Kickers printed in the edition's language, by the English kicker ("Analysis")."""
+    byline: dict[str, str] = field(default_factory=lambda: dict(BYLINE_JOINERS))
+    """How the byline joins names (see BYLINE_JOINERS)."""
+    navigation: dict[str, str] = field(default_factory=lambda: dict(NAVIGATION_LABELS))
+    """The labels of the EPUB's navigation document (see NAVIGATION_LABELS)."""
+    lang: str = "en"
+    """The language the texts are in."""
+
+    def join_names(self, names: list[str]) -> str:
+        """Return the authors' names as the byline prints them ("A, B, and C")."""
+        joiners = {**BYLINE_JOINERS, **self.byline}
+        if len(names) <= 2:
+            return joiners["pair"].join(names)
+        return joiners["separator"].join(names[:-1]) + joiners["last"] + names[-1]
+
+    def kicker(self, text: str) -> str:
+        """Return an article's kicker in the edition's language when the series knows it."""
+        return self.kickers.get(text.strip().casefold(), text)
+
+    def localised(self, lang: str, source: str = "") -> Series:
+        """Return the series with its texts in `lang`, English where a translation lacks one.
+
+        Translations are found by language tag, the longest matching prefix first
+        ("zh-Hant-TW" takes `zh-Hant`, else `zh`); a missing text is warned about once.
+        """
+        if lang == self.lang:
+            return self
+        key = best_language_match(lang, self.translations)
+        if key is None:
+            if language_prefix(lang) != "en":
+                message = f"{source}: no translations for {lang!r}; series texts printed in English"
+                _warn_once(source, lang, message)
+            return dataclasses.replace(self, lang=lang)
+        texts = self.translations[key]
+        missing = [name for name in TRANSLATED_TEXTS if name not in texts]
+        if missing:
+            _warn_once(
+                source,
+                lang,
+                f"{source}: translations: {key}: no {', '.join(missing)}; printed in English",
+            )
+        changes: dict[str, Any] = {}
+        for name in (*TRANSLATED_TEXTS, *OPTIONAL_TRANSLATIONS):
+            if name in texts:
+                changes[name] = texts[name]
+        if "navigation" in texts:
+            changes["navigation"] = {**self.navigation, **texts["navigation"]}
+        return dataclasses.replace(self, **changes, lang=lang)
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +157,18 @@ class Layout:
     """The folder of the fonts the CSS names (the layout's own `fonts/`, else the bundled one)."""
     series: Series
     """The series data."""
+    language_fonts: dict[str, dict[str, str]] = field(default_factory=dict)
+    """System font families by language tag and role (serif, sans), from `fonts.yaml`."""
+
+    def for_language(self, lang: str) -> Layout:
+        """Return the layout with its series texts in `lang` (see Series.localised)."""
+        series = self.series.localised(lang, source=str(self.folder / SERIES_FILE))
+        return self if series is self.series else dataclasses.replace(self, series=series)
+
+    def fonts_for(self, lang: str) -> dict[str, str]:
+        """Return the system families (by role) an edition in `lang` sets its text in."""
+        key = best_language_match(lang, self.language_fonts)
+        return self.language_fonts[key] if key is not None else {}
 
     def path(self, name: str) -> Path:
         """Return the path of a file of the layout, or raise LayoutError if it is missing."""
@@ -105,6 +198,7 @@ def _environment(folder: Path) -> jinja2.Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["css_string"] = css_string
+    env.globals["language_fonts"] = _read_language_fonts(folder)
     return env
 
 
@@ -138,7 +232,55 @@ def find_layout(name_or_path: str | None, series_id: str = "apb") -> Layout:
     """Return the layout named by `--layout` (a folder or a name), else the article's series."""
     folder = _locate(name_or_path or series_id)
     fonts = folder / "fonts" if (folder / "fonts").is_dir() else BUNDLED_FONTS
-    return Layout(folder=folder, fonts=fonts, series=_read_series(folder))
+    return Layout(
+        folder=folder,
+        fonts=fonts,
+        series=_read_series(folder, _changed(folder / SERIES_FILE)),
+        language_fonts=_read_language_fonts(folder),
+    )
+
+
+def language_prefix(tag: str) -> str:
+    """Return the primary language of a tag, lower case ("zh" of "zh-Hant-TW")."""
+    return tag.split("-")[0].lower()
+
+
+def best_language_match(lang: str, tags: Iterable[str]) -> str | None:
+    """Return the tag among `tags` that is the longest prefix of `lang`, as CSS :lang() matches."""
+    wanted = lang.lower().split("-")
+    best: str | None = None
+    for tag in tags:
+        parts = tag.lower().split("-")
+        if wanted[: len(parts)] == parts and (best is None or len(parts) > len(best.split("-"))):
+            best = tag
+    return best
+
+
+def _warn_once(source: str, lang: str, message: str) -> None:
+    if (source, lang) not in _warned_translations:
+        _warned_translations.add((source, lang))
+        log.warning("%s", message)
+
+
+@functools.cache
+def _read_language_fonts(folder: Path) -> dict[str, dict[str, str]]:
+    """Read the layout's `fonts.yaml`: system font families by language tag and role."""
+    path = folder / LANGUAGE_FONTS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        data: Any = read_yaml(path)
+    except yaml.YAMLError as error:
+        raise LayoutError(f"broken YAML: {error}", file=str(path)) from None
+    languages = (data or {}).get("languages") if isinstance(data, dict) else None
+    if not isinstance(languages, dict) or not all(
+        isinstance(roles, dict) and all(isinstance(v, str) for v in roles.values())
+        for roles in languages.values()
+    ):
+        raise LayoutError(
+            "'languages' must map language tags to roles and families", file=str(path)
+        )
+    return {str(tag): {str(k): v for k, v in roles.items()} for tag, roles in languages.items()}
 
 
 def _locate(name: str) -> Path:
@@ -157,11 +299,22 @@ def _locate(name: str) -> Path:
     raise LayoutError(f"no layout named {name!r} (bundled: {', '.join(known)})")
 
 
-def _read_series(folder: Path) -> Series:
+def _changed(path: Path) -> int:
+    """Return a file's modification time in ns (0 when it is missing): a cache key."""
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
+@functools.lru_cache(maxsize=16)
+def _read_series(folder: Path, changed: int) -> Series:
+    """Read and check a layout's series data, once per version of the file (`changed`)."""
+    del changed  # a key only
     path = folder / SERIES_FILE
     where = str(path)
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data: Any = read_yaml(path)
     except FileNotFoundError:
         raise LayoutError(f"the layout has no {SERIES_FILE}", file=str(folder)) from None
     except yaml.YAMLError as error:
@@ -180,6 +333,7 @@ def _read_series(folder: Path) -> Series:
     paper = str(data.get("paper", "letter"))
     if paper not in ("letter", "a4"):
         raise LayoutError(f"paper {paper!r} is not letter or a4", file=where)
+    translations = _read_translations(data.get("translations") or {}, where)
     return Series(
         id=str(data.get("id", folder.name)),
         name=data["name"],
@@ -196,14 +350,65 @@ def _read_series(folder: Path) -> Series:
         web=data["web"],
         colours={str(k): str(v) for k, v in colours.items()},
         paper=paper,
+        translations=translations,
+        navigation={**NAVIGATION_LABELS, **_labels("navigation", data.get("navigation"), where)},
     )
+
+
+def _labels(name: str, value: Any, where: str, place: str = "") -> dict[str, str]:
+    """Check a map of labels (`byline`, `navigation`) against the names it may give."""
+    known = BYLINE_JOINERS if name == "byline" else NAVIGATION_LABELS
+    if value is None and not place:
+        return {}
+    if not isinstance(value, dict) or not set(map(str, value)) <= set(known):
+        raise LayoutError(f"{name!r} may give {', '.join(known)}", file=where, where=place)
+    return {str(k): str(v) for k, v in value.items()}
+
+
+def _read_translations(data: Any, where: str) -> dict[str, dict[str, Any]]:
+    """Check the `translations:` map of series.yaml: texts by language tag."""
+    if not isinstance(data, dict):
+        raise LayoutError("'translations' must map language tags to texts", file=where)
+    known = (*TRANSLATED_TEXTS, *OPTIONAL_TRANSLATIONS)
+    result: dict[str, dict[str, Any]] = {}
+    for tag, texts in data.items():
+        place = f"translations: {tag}"
+        if not isinstance(texts, dict):
+            raise LayoutError("must map text names to texts", file=where, where=place)
+        unknown = sorted(set(map(str, texts)) - set(known))
+        if unknown:
+            raise LayoutError(f"unknown text {', '.join(unknown)}", file=where, where=place)
+        entry: dict[str, Any] = {}
+        for name, value in texts.items():
+            if name == "editors":
+                if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                    raise LayoutError("'editors' must be a list of texts", file=where, where=place)
+                entry[name] = tuple(value)
+            elif name in ("byline", "navigation"):
+                entry[name] = _labels(name, value, where, place)
+            elif name == "kickers":
+                if not isinstance(value, dict):
+                    raise LayoutError(
+                        "'kickers' must map kickers to texts", file=where, where=place
+                    )
+                entry[name] = {str(k).casefold(): str(v) for k, v in value.items()}
+            elif isinstance(value, str) and value.strip():
+                entry[name] = value
+            else:
+                raise LayoutError(f"{name!r} is not a text", file=where, where=place)
+        result[str(tag)] = entry
+    return result
 
 
 def issue_line(series: Series, number: int | None, date: datetime.date | None, lang: str) -> str:
     """Return the issue line ("Number 600 | October 12, 2022") from whatever parts are known."""
     parts = []
     if number is not None:
-        parts.append(f"{series.number_label} {number}")
+        # A label with a {number} slot places the number itself ("第{number}号").
+        label = series.number_label
+        parts.append(
+            label.replace("{number}", str(number)) if "{number}" in label else f"{label} {number}"
+        )
     if date is not None:
         parts.append(long_date(date, lang))
     return " | ".join(parts)

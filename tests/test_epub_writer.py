@@ -19,6 +19,7 @@ from copy import deepcopy
 from pathlib import Path
 
 import pytest
+from fontTools.ttLib import TTFont
 from lxml import etree
 
 import exporter
@@ -376,8 +377,16 @@ def test_fonts_and_colours_come_from_the_layout(built: dict[str, Built]) -> None
     css = built["rich"].read("EPUB/styles/epub.css").decode("utf-8")
     manifest = built["rich"].opf().xpath("//opf:item/@href", namespaces=NS)
     assert layout.font_files()
+    printed = {ord(c) for c in text_of(built["rich"].content()) if not c.isspace()}
     for font in layout.font_files():
-        assert built["rich"].read(f"EPUB/fonts/{font.name}") == font.read_bytes()
+        packed = built["rich"].read(f"EPUB/fonts/{font.name}")
+        with TTFont(io.BytesIO(packed)) as cut, TTFont(font) as whole:
+            # Cut to what the book prints: every character the font has, and no more.
+            assert cut["name"].getDebugName(1) == whole["name"].getDebugName(1)
+            kept, offered = set(cut.getBestCmap()), set(whole.getBestCmap())
+            assert printed & offered <= kept <= offered
+            assert len(kept) < len(offered) / 3
+        assert len(packed) < font.stat().st_size / 4
         assert f"fonts/{font.name}" in manifest
         assert f'url("../fonts/{font.name}")' in css
     assert len([n for n in names if n.startswith("EPUB/fonts/")]) == len(layout.font_files())

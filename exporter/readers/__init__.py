@@ -5,24 +5,23 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from exporter import model
 from exporter.errors import InputError
-from exporter.readers.json import read_json
-from exporter.readers.markdown import read_markdown
-from exporter.readers.webpage import read_saved_page
 from exporter.validate import validate
 
 Reader = Callable[[str], model.Article]
 BinaryReader = Callable[[bytes], model.Article]
 
-READERS: dict[str, Reader] = {
-    ".md": read_markdown,
-    ".markdown": read_markdown,
-    ".json": read_json,
-    ".txt": read_saved_page,
+# Readers as "module:function", imported on use: text readers take the decoded text,
+# binary readers the file's bytes.
+READERS: dict[str, str] = {
+    ".md": "exporter.readers.markdown:read_markdown",
+    ".markdown": "exporter.readers.markdown:read_markdown",
+    ".json": "exporter.readers.json:read_json",
+    ".txt": "exporter.readers.webpage:read_saved_page",
 }
-# Readers of binary files, as "module:function" taking the file's bytes, imported on use.
 # HTML is read as bytes: its <meta charset> says how to decode it, not UTF-8 by rule.
 BINARY_READERS: dict[str, str] = {
     ".docx": "exporter.readers.docx:read_docx",
@@ -38,11 +37,12 @@ def load(path: str | Path) -> model.Article:
     suffix = path.suffix.lower()
     try:
         if suffix in BINARY_READERS:
-            return validate(_binary_reader(suffix)(_read_bytes(path)))
-        reader = READERS.get(suffix)
-        if reader is None:
+            binary_reader: BinaryReader = _entry(BINARY_READERS[suffix])
+            return validate(binary_reader(_read_bytes(path)))
+        if suffix not in READERS:
             known = ", ".join([*READERS, *BINARY_READERS])
             raise InputError(f"unknown input format {path.suffix or '(none)'!r} (known: {known})")
+        reader: Reader = _entry(READERS[suffix])
         return validate(reader(_decode_text(_read_bytes(path))))
     except InputError as error:
         raise error.in_file(str(path)) from None
@@ -50,10 +50,9 @@ def load(path: str | Path) -> model.Article:
         raise InputError("nested too deeply to read", file=str(path)) from None
 
 
-def _binary_reader(suffix: str) -> BinaryReader:
-    module, function = BINARY_READERS[suffix].split(":")
-    reader: BinaryReader = getattr(importlib.import_module(module), function)
-    return reader
+def _entry(entry: str) -> Any:
+    module, function = entry.split(":")
+    return getattr(importlib.import_module(module), function)
 
 
 def _read_bytes(path: Path) -> bytes:

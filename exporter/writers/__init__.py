@@ -27,11 +27,13 @@ class WriterEntry:
     """The writer function: (article, context) -> bytes."""
     extension: str
     """The extension of the files it writes."""
+    embeds_fonts: bool = False
+    """True when its files carry the layout's fonts, whose glyphs are then checked."""
 
 
 WRITERS: dict[str, WriterEntry] = {
-    "pdf": WriterEntry("exporter.writers.pdf", "write_pdf", ".pdf"),
-    "epub": WriterEntry("exporter.writers.epub", "write_epub", ".epub"),
+    "pdf": WriterEntry("exporter.writers.pdf", "write_pdf", ".pdf", embeds_fonts=True),
+    "epub": WriterEntry("exporter.writers.epub", "write_epub", ".epub", embeds_fonts=True),
     "docx": WriterEntry("exporter.writers.docx", "write_docx", ".docx"),
     "json": WriterEntry("exporter.writers.json", "write_json", ".json"),
     "md": WriterEntry("exporter.writers.markdown", "write_markdown", ".md"),

@@ -11,15 +11,30 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from unicodedata import east_asian_width
 
 import yaml
 
 from exporter.errors import LayoutError, RefusedError
+from exporter.yamlfile import read_yaml
 
-# The share of the two pages that the body fills (page 1 also holds the masthead, title
-# and summary, page 2 the publisher block): turns overflow into a capacity ratio.
-BODY_PAGES = 1.3
 MIN_BODY_SIZE = 9.5
+# How the page area of the text grows with a setting: measured over generated articles
+# of 400 to 1,500 words, pages used follow (body size squared times leading) to the
+# power 1.2 better than to the power 1 (0.04 pages of error against 0.06).
+AREA_EXPONENT = 1.2
+# Predicted room (pages) a step must leave to be tried on a prediction alone.
+JUMP_MARGIN = 0.02
+# Predicted overflow (pages) beyond which the step above a fitting one is not tried.
+# Measured on 62 generated articles of 850 to 1,450 words: a prediction from one pass
+# was never more than 0.032 pages above the real overflow of the step above (on average
+# 0.035 below it); at 0.04, 38 of the 62 skip that pass and none is set smaller than
+# it could be.
+SURE_MARGIN = 0.04
+# Pages of the bulletin that do not grow with the body type (masthead, title, summary,
+# closing block), when the layout does not say.
+FIXED_PAGES = 0.7
+BODY_PAGES = 1.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +51,28 @@ class FitBounds:
     """Line height as a multiple of the body size, largest first."""
     paragraph_space: tuple[float, float]
     """Space between paragraphs in em, largest first."""
+    fixed_pages: float = FIXED_PAGES
+    """Pages taken by what does not grow with the body type."""
+    pages_per_1000_characters: float | None = None
+    """Pages 1,000 characters of body text take at the largest setting; None: unknown."""
+
+    def first_step(self, characters: int) -> int:
+        """Return the step the estimate predicts for a body of `characters`, or 0."""
+        if not self.pages_per_1000_characters or characters <= 0:
+            return 0
+        used = self.fixed_pages + self.pages_per_1000_characters * characters / 1000
+        largest = self.setting(0)
+        for step in range(self.steps + 1):
+            body = (used - self.fixed_pages) * self.setting(step).area() / largest.area()
+            if self.fixed_pages + body - self.pages <= -JUMP_MARGIN:
+                return step
+        return self.steps
+
+    def predict(self, measured: Attempt, step: int) -> float:
+        """Return the overflow (pages; negative: room) predicted at `step` from one pass."""
+        body = measured.pages_used - self.fixed_pages
+        ratio = self.setting(step).area() / measured.setting.area()
+        return self.fixed_pages + body * ratio - self.pages
 
     def setting(self, step: int) -> FitSetting:
         """Return the setting at `step` (0 is the largest)."""
@@ -63,8 +100,10 @@ class FitSetting:
     """Space between paragraphs in em."""
 
     def area(self) -> float:
-        """Return a number proportional to the page area one word takes at this setting."""
-        return self.body_size**2 * (self.leading + self.paragraph_space / 8)
+        """Return a number proportional to the page area the body takes at this setting."""
+        return float(
+            (self.body_size**2 * (self.leading + self.paragraph_space / 8)) ** AREA_EXPONENT
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -84,6 +123,11 @@ class Attempt:
     def fits(self) -> bool:
         """Return True when the layout stays within the allowed pages."""
         return self.pages <= self.allowed
+
+    @property
+    def pages_used(self) -> float:
+        """Return the pages filled, the last one counted by its fill."""
+        return self.pages - 1 + self.last_fill
 
     @property
     def overflow(self) -> float:
@@ -119,13 +163,14 @@ Layout = Callable[[FitSetting], tuple[Any, int, float]]
 def read_bounds(path: Path) -> FitBounds:
     """Read and check a layout's `fit.yaml`."""
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = read_yaml(path)
         bounds = FitBounds(
             pages=int(data["pages"]),
             steps=max(int(data["steps"]), 1),
             body_size=_pair(data["body_size"]),
             leading=_pair(data["leading"]),
             paragraph_space=_pair(data["paragraph_space"]),
+            **_estimate(data.get("estimate")),
         )
     except FileNotFoundError:
         raise LayoutError("the layout has no fit.yaml", file=str(path.parent)) from None
@@ -136,16 +181,35 @@ def read_bounds(path: Path) -> FitBounds:
     return bounds
 
 
+def _estimate(data: Any) -> dict[str, float]:
+    """Return the optional estimate of `fit.yaml` as FitBounds fields."""
+    if data is None:
+        return {}
+    return {
+        "fixed_pages": float(data["fixed_pages"]),
+        "pages_per_1000_characters": float(data["pages_per_1000_characters"]),
+    }
+
+
+def text_length(text: str) -> int:
+    """Return the length of a text in Latin-width characters: a wide (CJK) one counts two."""
+    return len(text) + sum(1 for char in text if east_asian_width(char) in "WF")
+
+
 def _pair(value: Any) -> tuple[float, float]:
     first, second = value
     return float(first), float(second)
 
 
-def fit(layout: Layout, bounds: FitBounds, words: int) -> FitResult:
+def fit(
+    layout: Layout, bounds: FitBounds, words: int, characters: int = 0, unit: str = "words"
+) -> FitResult:
     """Return the largest setting whose layout fills exactly `bounds.pages` pages.
 
-    Raise RefusedError, saying by about how many words the article is over, when even
-    the smallest setting overflows.
+    The first pass is at the setting the layout's estimate predicts for `characters`
+    (the body's text length, see `text_length`); each pass then predicts the pages of
+    the others from its own measurement. Raise RefusedError, saying by about how many
+    words the article is over, when even the smallest setting overflows.
     """
     attempts: list[Attempt] = []
     documents: dict[int, Any] = {}
@@ -158,66 +222,64 @@ def fit(layout: Layout, bounds: FitBounds, words: int) -> FitResult:
         attempts.append(result)
         return result
 
-    too_big = attempt(0)
-    if too_big.fits:
-        return FitResult(too_big.setting, documents[0], attempts)
+    step: int | None = bounds.first_step(characters)
+    too_big: Attempt | None = None
     fitting: Attempt | None = None
-    while True:
-        if fitting is None:
-            step: int | None = _jump(bounds, too_big)
-        elif fitting.setting.step - too_big.setting.step <= 1:
-            break
-        else:
-            step = _interpolate(bounds, too_big, fitting)
-        if step is None:
-            break
+    while step is not None:
         current = attempt(step)
         if current.fits:
             fitting = current
         elif step == bounds.steps:
-            raise RefusedError(_over_message(current, words))
+            raise RefusedError(_over_message(current, words, unit))
         else:
             too_big = current
+        step = _next_step(bounds, too_big, fitting)
     assert fitting is not None
     return FitResult(fitting.setting, documents[fitting.setting.step], attempts)
 
 
-def _jump(bounds: FitBounds, overflowing: Attempt) -> int:
-    """Return the step whose type area shrinks by the measured overflow, plus a margin."""
-    ratio = (BODY_PAGES + overflowing.overflow) / BODY_PAGES * 1.03
-    target = overflowing.setting.area() / ratio
-    for step in range(overflowing.setting.step + 1, bounds.steps + 1):
-        if bounds.setting(step).area() <= target:
-            return step
-    return bounds.steps
+def _next_step(bounds: FitBounds, too_big: Attempt | None, fitting: Attempt | None) -> int | None:
+    """Return the next step to lay out, or None when the fitting one is the answer.
 
-
-def _interpolate(bounds: FitBounds, too_big: Attempt, fitting: Attempt) -> int | None:
-    """Return the next step to try between two measured ones, or None when none is worth it.
-
-    Overflow (negative: room left) changes nearly linearly with the type area, so the
-    two measurements predict the overflow of every step between them. The largest step
-    predicted to fit is tried; when that is the fitting step itself and the step above
-    it is predicted to overflow clearly, the fitting step is the answer.
+    With one side measured, the measurement predicts the others (`FitBounds.predict`);
+    with both, the two predict every step between them nearly linearly. The largest
+    step predicted to fit is tried; when that is the fitting step itself and the step
+    above it is predicted to overflow clearly, the fitting step is the answer.
     """
+    if fitting is not None:
+        step = fitting.setting.step
+        if step == 0 or (too_big is not None and step - too_big.setting.step <= 1):
+            return None
+    if fitting is None:
+        assert too_big is not None
+        for step in range(too_big.setting.step + 1, bounds.steps + 1):
+            if bounds.predict(too_big, step) <= -JUMP_MARGIN:
+                return step
+        return bounds.steps
+    if too_big is None:
+        for step in range(0, fitting.setting.step):
+            if bounds.predict(fitting, step) <= -JUMP_MARGIN:
+                return step
+        above = fitting.setting.step - 1
+        return None if bounds.predict(fitting, above) > SURE_MARGIN else above
     big_area, fit_area = too_big.setting.area(), fitting.setting.area()
     slope = (too_big.overflow - fitting.overflow) / max(big_area - fit_area, 1e-9)
 
     def predicted(step: int) -> float:
         return fitting.overflow + slope * (bounds.setting(step).area() - fit_area)
 
-    between = range(too_big.setting.step + 1, fitting.setting.step)
-    for step in between:
+    for step in range(too_big.setting.step + 1, fitting.setting.step):
         if predicted(step) <= -0.01:
             return step
     above = fitting.setting.step - 1
     return None if predicted(above) > 0.03 else above
 
 
-def _over_message(smallest: Attempt, words: int) -> str:
+def _over_message(smallest: Attempt, words: int, unit: str = "words") -> str:
+    # `words` counts in `unit`: words, or characters for Chinese, Japanese and Korean.
     capacity = words * BODY_PAGES / (BODY_PAGES + smallest.overflow)
     over = max(10, int(math.ceil((words - capacity) / 10) * 10))
     return (
-        f"too long for two pages: about {over:,} words over at the smallest type "
+        f"too long for two pages: about {over:,} {unit} over at the smallest type "
         f"({smallest.setting.body_size:g} pt); cut the text or split the article"
     )

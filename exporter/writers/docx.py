@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import io
 import json
 import logging
@@ -32,6 +33,7 @@ from exporter.readers.docx.package import read_package
 from exporter.resources import local_path
 from exporter.writers import ooxml
 from exporter.writers.html import note_numbers
+from exporter.yamlfile import read_yaml
 
 log = logging.getLogger("exporter")
 
@@ -84,7 +86,18 @@ def load_style_sheet(layout: Layout) -> StyleSheet:
     """Read and check the layout's DOCX style source, raising LayoutError on a fault."""
     path = layout.path(STYLES_FILE)
     try:
-        data: Any = yaml.safe_load(path.read_text(encoding="utf-8"))
+        changed = path.stat().st_mtime_ns
+    except OSError:
+        changed = 0
+    return _read_style_sheet(path, changed)
+
+
+@functools.lru_cache(maxsize=8)
+def _read_style_sheet(path: Path, changed: int) -> StyleSheet:
+    """Read a style source once per version of the file (`changed`: its mtime)."""
+    del changed  # a key only
+    try:
+        data: Any = read_yaml(path)
     except yaml.YAMLError as error:
         raise LayoutError(f"broken YAML: {error}", file=str(path)) from None
     if not isinstance(data, dict):
@@ -235,10 +248,13 @@ class _DocxBuilder:
             ),
         ]
         self._restyle_normal()
+        by_name: dict[str, list[Any]] = {}
+        for existing in styles:
+            by_name.setdefault(existing.name, []).append(existing)
         created = {}
         for name, _spec, kind in definitions:
             # A fresh definition, so that the template's theme fonts and colours do not leak in.
-            for existing in [s for s in styles if s.name == name]:
+            for existing in by_name.get(name, []):
                 existing.delete()
             style = styles.add_style(name, kind)
             if name in WORD_INTERNAL_NAMES:
@@ -273,7 +289,9 @@ class _DocxBuilder:
         font = style.font
         if "font" in spec:
             family = self.sheet.fonts.get(spec["font"], spec["font"])
-            ooxml.set_fonts(style.element.get_or_add_rPr(), family)
+            # The East Asian slot (w:eastAsia) takes the CJK family of a CJK edition.
+            east_asia = self.context.layout.fonts_for(self.article.lang).get(spec["font"], "")
+            ooxml.set_fonts(style.element.get_or_add_rPr(), family, east_asia=east_asia)
         if "size" in spec:
             font.size = Pt(float(spec["size"]))
         for key in ("bold", "italic", "all_caps", "small_caps", "superscript", "underline"):
@@ -413,7 +431,7 @@ class _DocxBuilder:
         names = ", ".join(author.name for author in article.authors)
         for part, text in (
             ("issue_line", line),
-            ("kicker", article.kicker),
+            ("kicker", series.kicker(article.kicker)),
             ("title", article.title),
             ("subtitle", article.subtitle),
             ("byline", names),

@@ -66,9 +66,16 @@ def _element(tag: str, **attributes: str) -> Element:
     return element
 
 
-def set_fonts(rpr: Element, family: str) -> None:
-    """Set one font for Latin and complex-script text, dropping theme fonts that would win."""
-    _set_child(rpr, _element("w:rFonts", ascii=family, hAnsi=family, cs=family), RPR_ORDER)
+def set_fonts(rpr: Element, family: str, east_asia: str = "") -> None:
+    """Set the fonts of a run or style, dropping theme fonts that would win.
+
+    `family` serves Latin and complex-script text; `east_asia`, when given, Chinese,
+    Japanese and Korean text (Word's w:eastAsia slot), else the Latin family does.
+    """
+    slots = {"ascii": family, "hAnsi": family, "cs": family}
+    if east_asia:
+        slots["eastAsia"] = east_asia
+    _set_child(rpr, _element("w:rFonts", **slots), RPR_ORDER)
 
 
 def set_shading(ppr: Element, fill: str) -> None:
@@ -122,6 +129,17 @@ def set_language(styles: Element, lang: str) -> None:
     if primary in RIGHT_TO_LEFT_LANGUAGES:
         attributes["bidi"] = lang
     _set_child(rpr, _element("w:lang", **attributes), RPR_ORDER)
+    if primary in EAST_ASIAN_LANGUAGES:
+        _upright_styles(styles)
+
+
+def _upright_styles(styles: Element) -> None:
+    """Set the italic styles (summary, bio, quote) upright: CJK fonts have no italics.
+
+    Word would slant CJK text by machine, as the PDF and EPUB of the edition do not.
+    """
+    for italic in styles.iterfind(f"{qn('w:style')}/{qn('w:rPr')}/{qn('w:i')}"):
+        italic.set(qn("w:val"), "0")
 
 
 def run(

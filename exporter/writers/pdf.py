@@ -16,10 +16,11 @@ from weasyprint.text.fonts import FontConfiguration
 
 from exporter import model
 from exporter.context import RenderContext
+from exporter.language_fonts import require_fonts
 from exporter.layouts import issue_line
-from exporter.walk import word_count
+from exporter.walk import plain_text, reading_length
 from exporter.writers.artifacts import mark_margin_artifacts
-from exporter.writers.copyfit import FitResult, FitSetting, fit, read_bounds
+from exporter.writers.copyfit import FitResult, FitSetting, fit, read_bounds, text_length
 from exporter.writers.fetcher import PolicyFetcher
 from exporter.writers.html import HtmlOptions, body_html, notes_html
 
@@ -97,6 +98,7 @@ def subsetting_engine() -> str:
 
 def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
     subsetting_engine()
+    require_fonts(context.layout, article.lang)  # a CJK edition without its fonts: an error
     bounds = read_bounds(context.layout.path("fit.yaml"))
     env = context.layout.environment()
     page_template = env.get_template("bulletin.html.j2")
@@ -110,7 +112,7 @@ def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
         "series": context.layout.series,
         "issue_line": line,
         "authors": ", ".join(a.name for a in article.authors),
-        "byline": _byline(article),
+        "byline": context.layout.series.join_names([a.name for a in article.authors]),
         "body": body_html(article, HtmlOptions()),
         "notes": notes_html(article, HtmlOptions()),
         "bios": [a.bio for a in article.authors if a.bio],
@@ -133,7 +135,9 @@ def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
         ).render(font_config=font_config, cache=_IMAGE_CACHE)
         return document, len(document.pages), _last_page_used(document)
 
-    result = fit(lay_out, bounds, word_count(article.body))
+    characters = text_length(plain_text(article.body))
+    length = reading_length(article.body)  # words, or characters for CJK text
+    result = fit(lay_out, bounds, length.count, characters, unit=length.unit)
     if len(result.document.pages) < bounds.pages or _last_page_fill(result.document) < 0.01:
         # A short article: the bio and publisher block go to the last page, and the
         # type stays at the largest size rather than stretching past it.
@@ -147,13 +151,6 @@ def _font_configuration(fonts: Path) -> FontConfiguration:
     """Return one font configuration per fonts folder, reused by every layout of a process."""
     del fonts  # the key: a configuration learns the @font-face fonts of its documents
     return FontConfiguration()
-
-
-def _byline(article: model.Article) -> str:
-    names = [a.name for a in article.authors]
-    if len(names) <= 2:
-        return " and ".join(names)
-    return ", ".join(names[:-1]) + ", and " + names[-1]
 
 
 def _identifier(article: model.Article) -> bytes:

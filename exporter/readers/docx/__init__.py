@@ -12,6 +12,7 @@ from exporter.readers.docx.front import (
     document_language,
     parse_issue_line,
     split_byline,
+    text_language,
     toolkit_metadata,
 )
 from exporter.readers.docx.numbering import Numbering
@@ -27,7 +28,7 @@ def read_docx(data: bytes) -> model.Article:
     """Return the article a DOCX holds; warnings say what had to be guessed."""
     package = open_package(data)
     core = core_properties(package)
-    named_lang = document_language(package, core)
+    named_lang = text_language(package, document_language(package, core))
     lang = named_lang or "en"
     reader = DocumentReader(
         package, StyleTable.read(package), Numbering.read(package), document_lang=lang

@@ -12,6 +12,7 @@ from exporter import model
 from exporter.layouts import long_date
 from exporter.readers.docx.package import NS, Package, w
 from exporter.validate import LANGUAGE_TAG
+from exporter.walk import CJK_CHARACTER
 
 log = logging.getLogger("exporter")
 
@@ -19,6 +20,13 @@ METADATA_PROPERTY = "Exporter Article"
 """The custom property where the writer keeps what the page does not print (keywords, ...)."""
 ISSUE_LINE_SEPARATORS = re.compile(r"\s*[|｜]\s*")
 BYLINE_SEPARATORS = re.compile(r"\s*(?:[,;、，；]|\band\b)\s*")
+EAST_ASIAN_LANGUAGES = ("ja", "ko", "zh")
+SCRIPT_NAMES = {"ja": "Japanese", "ko": "Korean", "zh": "Chinese"}
+KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
+HANGUL = re.compile("[\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\uac00-\ud7af]")
+KANA_SHARE = 0.05
+"""Japanese prose is a third kana or more; a Chinese text quoting a Japanese name, far less."""
+DEFAULT_LANGUAGE = "w:docDefaults/w:rPrDefault/w:rPr/w:lang"
 YEAR = re.compile(r"(?<!\d)(1[89]\d\d|2\d\d\d)(?!\d)")
 NUMBER = re.compile(r"(?<!\d)(\d{1,6})(?!\d)")
 
@@ -133,3 +141,35 @@ def document_language(package: Package, core: dict[str, str]) -> str:
         if candidate and LANGUAGE_TAG.match(candidate):
             return candidate
     return ""
+
+
+def text_language(package: Package, named: str) -> str:
+    """Return the language of the document's text, when it is CJK and the document names another.
+
+    A translator overtypes our English DOCX and rarely changes its language, and
+    LibreOffice fills the East Asian slot of the style defaults with its own default
+    (often zh-CN). So the script decides: kana make it Japanese, Hangul Korean, Han
+    alone Chinese (the East Asian slot's variant of Chinese, when it names one).
+    """
+    if named.split("-")[0].lower() in EAST_ASIAN_LANGUAGES:
+        return named
+    text = "".join(package.xml(package.document_name).itertext())
+    characters = len(CJK_CHARACTER.findall(text))
+    if characters <= len(CJK_CHARACTER.sub(" ", text).split()):
+        return named
+    if len(KANA.findall(text)) >= characters * KANA_SHARE:
+        found = "ja"
+    elif len(HANGUL.findall(text)) * 2 > characters:
+        found = "ko"
+    else:
+        styles = package.related(package.document_name, "/styles")
+        lang = None if styles is None else package.xml(styles).find(DEFAULT_LANGUAGE, NS)
+        slot = lang.get(w("eastAsia"), "") if lang is not None else ""
+        found = slot if slot.lower().startswith("zh") and LANGUAGE_TAG.match(slot) else "zh"
+    log.warning(
+        "the text is in %s, the document says %r: took %r (use --lang to set another)",
+        SCRIPT_NAMES[found[:2]],
+        named or "en",
+        found,
+    )
+    return found
