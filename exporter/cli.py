@@ -186,6 +186,37 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema (draft 2020-12) of the JSON form of an article.",
     )
     schema.set_defaults(run=_schema)
+
+    serve = commands.add_parser(
+        "serve",
+        parents=[common],
+        help="start the editor's web app over a folder of articles",
+        description=(
+            "Serve the Markdown articles of DIR to a web browser: edit, proof both pages, "
+            "download PDF, EPUB and DOCX; with an HTTP API for scripts. Listens on this "
+            "machine only unless --host says otherwise, which needs an access token."
+        ),
+    )
+    serve.add_argument(
+        "folder",
+        nargs="?",
+        default=Path("."),
+        type=Path,
+        metavar="DIR",
+        help="the folder of articles (default: the current folder)",
+    )
+    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (%(default)s)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default: %(default)s)")
+    serve.add_argument(
+        "--token",
+        default=None,
+        help="access token every request must carry (default: $EXPORTER_TOKEN, which "
+        "other users cannot see in the process list)",
+    )
+    serve.add_argument(
+        "-j", "--jobs", type=int, default=2, metavar="N", help="build processes (default: 2)"
+    )
+    serve.set_defaults(run=_serve)
     return parser
 
 
@@ -367,6 +398,25 @@ def _import(args: argparse.Namespace) -> int:
     else:
         write_atomic(args.output, data)
         log.info("wrote %s", args.output)
+    return EXIT_OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    import os
+
+    from exporter.serve.options import TOKEN_VARIABLE, ServeOptions, check_options
+
+    token = args.token if args.token is not None else os.environ.get(TOKEN_VARIABLE, "")
+    options = check_options(ServeOptions(args.folder, args.host, args.port, token, args.jobs))
+    from exporter.serve.app import serve
+
+    host = f"[{options.host}]" if ":" in options.host else options.host
+    login = "/?token=..." if options.token else "/"
+    print(
+        f"exporter: serving {options.folder.resolve()} at http://{host}:{options.port}{login}",
+        file=sys.stderr,
+    )
+    serve(options)
     return EXIT_OK
 
 

@@ -1,0 +1,182 @@
+"""The HTTP API, for scripts and other systems: build, import, list the folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from starlette.datastructures import UploadFile
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from exporter.errors import ExportError
+from exporter.readers.markdown import read_markdown
+from exporter.serve.article import MEDIA_TYPES
+from exporter.serve.editor import IMPORT_SUFFIXES, editor_of
+from exporter.serve.library import rows
+from exporter.serve.security import json_header, too_large
+from exporter.serve.store import VersionConflictError
+from exporter.serve.workers import build_upload, import_upload
+from exporter.validate import validate
+
+IMPORT_TYPES = {
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
+    "text/html": ".html",
+    "text/plain": ".txt",
+    "text/markdown": ".md",
+    "application/json": ".json",
+}
+WARNINGS_HEADER = "x-exporter-warnings"
+
+
+def error(message: str, status: int) -> JSONResponse:
+    """Return an error as JSON: {"error": "..."}."""
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def build(request: Request) -> Response:
+    """Build the Markdown article in the body; answer with the file of the format asked for."""
+    editor = editor_of(request)
+    fmt = request.query_params.get("to", "pdf")
+    if fmt not in MEDIA_TYPES:
+        return error(f"to={fmt!r} is not a format here (known: {', '.join(MEDIA_TYPES)})", 422)
+    body = await request.body()
+    if len(body) > editor.options.max_upload_bytes:
+        return too_large(editor.options.max_upload_bytes)
+    if not body.strip():
+        return error("the request has no article in its body (Markdown with front matter)", 422)
+    print_marks = fmt == "pdf" and request.query_params.get("print") in ("1", "true")
+    try:
+        rendered = await editor.workers.run(build_upload, body, fmt, print_marks)
+    except ExportError as failure:
+        return error(str(failure), 422 if failure.exit_code == 2 else 500)
+    return Response(
+        rendered.data,
+        media_type=MEDIA_TYPES[fmt],
+        headers={WARNINGS_HEADER: json_header(rendered.warnings)},
+    )
+
+
+async def import_file(request: Request) -> Response:
+    """Turn a DOCX, web page, JSON or Markdown article into Markdown with front matter.
+
+    The file is the body (its kind from ?format= or the Content-Type) or a multipart
+    field `file` (its kind from its name). JSON comes back when the client accepts it.
+    """
+    editor = editor_of(request)
+    limit = editor.options.max_upload_bytes
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if content_type == "multipart/form-data":
+        form = await request.form(max_files=1, max_fields=10)
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            return error("the form has no 'file' field", 422)
+        data = await upload.read(limit + 1)
+        suffix = Path(upload.filename or "").suffix.lower()
+    else:
+        data = await request.body()
+        wanted = request.query_params.get("format", "").lower().lstrip(".")
+        suffix = f".{wanted}" if wanted else IMPORT_TYPES.get(content_type, "")
+    if len(data) > limit:
+        return too_large(limit)
+    if suffix not in IMPORT_SUFFIXES:
+        known = ", ".join(s.lstrip(".") for s in IMPORT_SUFFIXES)
+        return error(f"say what the file is with ?format= ({known}) or its Content-Type", 422)
+    lang = request.query_params.get("lang", "")
+    try:
+        imported = await editor.workers.run(import_upload, data, suffix, lang)
+    except ExportError as failure:
+        return error(str(failure), 422 if failure.exit_code == 2 else 500)
+    if "application/json" in request.headers.get("accept", ""):
+        return JSONResponse({"markdown": imported.markdown, "warnings": list(imported.warnings)})
+    return Response(
+        imported.markdown,
+        media_type="text/markdown; charset=utf-8",
+        headers={WARNINGS_HEADER: json_header(imported.warnings)},
+    )
+
+
+async def articles(request: Request) -> Response:
+    """List the folder's articles with what the last check of each found."""
+    listed = []
+    for row in rows(editor_of(request)):
+        status = row.status
+        listed.append(
+            {
+                "name": row.name,
+                "title": row.title,
+                "number": int(row.number) if row.number.isdigit() else None,
+                "date": row.date or None,
+                "lang": row.lang,
+                "fits": status.fits if status is not None else None,
+                "fit": status.fit if status is not None else "",
+                "warnings": list(status.warnings) if status is not None else [],
+                "checked": status.checked if status is not None else None,
+                "last_built": row.last_built or None,
+                "problem": row.problem,
+                "url": f"/articles/{row.name}",
+            }
+        )
+    return JSONResponse({"articles": listed})
+
+
+async def article_text(request: Request) -> Response:
+    """Return an article file as it is, its version as the ETag."""
+    snapshot = editor_of(request).store.read(request.path_params["name"])
+    return Response(
+        snapshot.text,
+        media_type="text/markdown; charset=utf-8",
+        headers={"etag": f'"{snapshot.version}"'},
+    )
+
+
+async def put_article(request: Request) -> Response:
+    """Save an article file: `If-Match` names the version edited, `If-None-Match: *` a new one.
+
+    An older version is refused with 412 and the file is left as it is, as is an
+    invalid article (422).
+    """
+    editor = editor_of(request)
+    name = request.path_params["name"]
+    body = await request.body()
+    if len(body) > editor.options.max_upload_bytes:
+        return too_large(editor.options.max_upload_bytes)
+    try:
+        text = body.decode("utf-8").replace("\r\n", "\n")
+        validate(read_markdown(text))
+    except UnicodeDecodeError:
+        return error(f"{name}: not UTF-8 text", 422)
+    except ExportError as failure:
+        return error(str(failure.in_file(name)), 422)
+    if request.headers.get("if-none-match", "").strip() == "*":
+        try:
+            created = editor.store.create(name, text)
+        except FileExistsError:
+            return error(f"{name} exists already", 412)
+        except ValueError as failure:
+            return error(str(failure), 422)
+        return JSONResponse({"version": created.version}, 201, {"etag": f'"{created.version}"'})
+    edited = request.headers.get("if-match", "").strip().strip('"')
+    if not edited:
+        return error("send If-Match with the ETag of the version you edited", 428)
+    try:
+        saved = editor.store.save(name, text, edited)
+    except VersionConflictError as conflict:
+        return JSONResponse(
+            {
+                "error": f"{name} changed since that version; nothing was saved",
+                "version": conflict.current.version,
+            },
+            412,
+            {"etag": f'"{conflict.current.version}"'},
+        )
+    return JSONResponse({"version": saved.version}, headers={"etag": f'"{saved.version}"'})
+
+
+ROUTES = [
+    Route("/api/build", build, methods=["POST"]),
+    Route("/api/import", import_file, methods=["POST"]),
+    Route("/api/articles", articles),
+    Route("/api/articles/{name}", article_text),
+    Route("/api/articles/{name}", put_article, methods=["PUT"]),
+]

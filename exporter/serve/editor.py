@@ -1,0 +1,55 @@
+"""The app's state, shared by its pages and its API: the store, the workers, the proofs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, cast
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.templating import Jinja2Templates
+
+from exporter.serve.jobs import BuildAll
+from exporter.serve.options import ServeOptions
+from exporter.serve.proofs import Proofs
+from exporter.serve.security import csrf_token, remember_csrf
+from exporter.serve.status import StatusBook
+from exporter.serve.store import ArticleStore
+from exporter.serve.workers import Workers
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+IMPORT_SUFFIXES = (".docx", ".html", ".htm", ".txt", ".md", ".markdown", ".json")
+"""What the import takes: a returned DOCX, a saved web page, or an article file."""
+
+
+class Editor:
+    """Everything the requests share."""
+
+    def __init__(self, options: ServeOptions) -> None:
+        self.options = options
+        self.store = ArticleStore(options.folder)
+        self.statuses = StatusBook(self.store.folder)
+        self.workers = Workers(options.jobs)
+        self.proofs = Proofs(self.store, self.workers, self.statuses)
+        self.build_all = BuildAll(self.store, self.workers, self.statuses)
+        self.templates = Jinja2Templates(directory=TEMPLATES)
+        self.notices: dict[str, list[str]] = {}
+        """Messages to show once on an article's page (the warnings of its import)."""
+
+    def page(
+        self, request: Request, template: str, context: dict[str, Any], status: int = 200
+    ) -> Response:
+        """Return an HTML page with the browser's CSRF token in its forms."""
+        token = csrf_token(request)
+        response = self.templates.TemplateResponse(
+            request,
+            template,
+            {"csrf": token, "folder": self.store.folder, **context},
+            status_code=status,
+        )
+        return remember_csrf(response, token)
+
+
+def editor_of(request: Request) -> Editor:
+    """Return the app's shared state."""
+    return cast(Editor, request.app.state.editor)

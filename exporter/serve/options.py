@@ -1,0 +1,66 @@
+"""What `exporter serve` was asked for, and the rule that guards a server beyond loopback."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from pathlib import Path
+
+from exporter.errors import UsageError
+from exporter.readers import MAX_INPUT_BYTES
+
+TOKEN_VARIABLE = "EXPORTER_TOKEN"
+LOOPBACK_NAMES = ("localhost",)
+FORM_OVERHEAD_BYTES = 64_000
+"""Room for a form's other fields and multipart boundaries around an article or upload."""
+
+
+@dataclass(frozen=True, slots=True)
+class ServeOptions:
+    """How the web app runs."""
+
+    folder: Path
+    """The folder of articles: its Markdown files are the store."""
+    host: str = "127.0.0.1"
+    """The address to listen on."""
+    port: int = 8000
+    """The port to listen on."""
+    token: str = ""
+    """The access token every request must carry; empty means none is asked for."""
+    jobs: int = 2
+    """The number of worker processes that build."""
+    max_upload_bytes: int = MAX_INPUT_BYTES
+    """The largest article or import a request may carry (413 above it)."""
+
+    @property
+    def max_body_bytes(self) -> int:
+        """Return the largest request body read at all."""
+        return self.max_upload_bytes + FORM_OVERHEAD_BYTES
+
+
+def is_loopback(host: str) -> bool:
+    """Return True when `host` names this machine only (127.0.0.0/8, ::1, localhost)."""
+    if host.lower() in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_options(options: ServeOptions) -> ServeOptions:
+    """Return the options if the server may start with them, else raise UsageError."""
+    if not options.folder.is_dir():
+        raise UsageError("no such folder", file=str(options.folder))
+    if not is_loopback(options.host) and not options.token:
+        raise UsageError(
+            f"--host {options.host} listens beyond this machine: give an access token "
+            f"with --token or the {TOKEN_VARIABLE} environment variable"
+        )
+    if options.token and len(options.token) < 16:
+        raise UsageError("the access token is shorter than 16 characters")
+    if not 0 <= options.port <= 65535:
+        raise UsageError(f"--port {options.port} is not a port number")
+    if options.jobs < 1:
+        raise UsageError(f"--jobs {options.jobs} is not a positive number")
+    return options

@@ -1,0 +1,80 @@
+"""Proofs of the store's articles: built once per version in a worker, then kept a while."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import OrderedDict
+from dataclasses import dataclass
+
+from exporter.errors import ExportError
+from exporter.serve.status import Status, StatusBook, now
+from exporter.serve.store import ArticleStore, Snapshot
+from exporter.serve.workers import Proof, Workers, proof_article
+
+PROOF_DPI = 100
+KEPT_PROOFS = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Checked:
+    """The proof of one version of an article, or why there is none."""
+
+    version: str
+    """The version of the file laid out."""
+    proof: Proof | None
+    """The pages and the fitting's result; None when the article could not be read."""
+    error: str = ""
+    """The one-line error of an article that could not be laid out."""
+
+    @property
+    def status(self) -> Status:
+        """Return what the library page shows of this check."""
+        if self.proof is None:
+            return Status(self.version, None, self.error, (), now())
+        return Status(self.version, self.proof.fits, self.proof.fit, self.proof.warnings, now())
+
+
+class Proofs:
+    """Proofs by article and version; two requests for one proof share one build."""
+
+    def __init__(self, store: ArticleStore, workers: Workers, statuses: StatusBook) -> None:
+        self.store = store
+        self.workers = workers
+        self.statuses = statuses
+        self.kept: OrderedDict[tuple[str, str], Checked] = OrderedDict()
+        self.running: dict[tuple[str, str], asyncio.Future[Checked]] = {}
+
+    async def check(self, name: str) -> tuple[Snapshot, Checked]:
+        """Return the article as it is now and the proof of that version."""
+        snapshot = self.store.read(name)
+        key = (name, snapshot.version)
+        if key in self.kept:
+            self.kept.move_to_end(key)
+            return snapshot, self.kept[key]
+        if key not in self.running:
+            self.running[key] = asyncio.ensure_future(self._build(name, snapshot.version))
+        return snapshot, await asyncio.shield(self.running[key])
+
+    def kept_proof(self, name: str, version: str) -> Checked | None:
+        """Return a proof already made of this version, if one is kept."""
+        return self.kept.get((name, version))
+
+    async def _build(self, name: str, version: str) -> Checked:
+        try:
+            proof = await self.workers.run(proof_article, str(self.store.path(name)), PROOF_DPI)
+            # The file may have changed since it was asked for: keep the proof as what it is.
+            checked = Checked(proof.version, proof)
+        except ExportError as error:
+            checked = Checked(version, None, str(error.in_file(name)))
+        except Exception as error:  # a bug: said on the page, the server goes on
+            detail = " ".join(str(error).split())
+            checked = Checked(
+                version, None, f"{name}: internal error: {type(error).__name__}: {detail}"
+            )
+        finally:
+            del self.running[(name, version)]
+        self.kept[(name, checked.version)] = checked
+        while len(self.kept) > KEPT_PROOFS:
+            self.kept.popitem(last=False)
+        self.statuses.record(name, checked.status)
+        return checked

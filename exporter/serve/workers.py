@@ -1,0 +1,302 @@
+"""The builds, run in worker processes so that the server answers while WeasyPrint works.
+
+The functions here run inside a worker: they take and return plain, picklable values,
+and collect the warnings of their build so that they travel back with the result.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import dataclasses
+import io
+import logging
+import multiprocessing
+import os
+import signal
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from exporter.batch import RECYCLE_AFTER, Outcome, build_one
+from exporter.build import BuildOptions, render_file
+from exporter.context import RenderContext
+from exporter.errors import ExportError, InputError, RefusedError
+from exporter.layouts import BUNDLED_LAYOUTS, LAYOUT_PATH_VARIABLE, Layout, find_layout
+from exporter.model import Article
+from exporter.readers import load
+from exporter.report import collect_warnings
+from exporter.serve.store import version_of
+from exporter.validate import validate
+from exporter.writers import DEFAULT_FORMATS
+
+T = TypeVar("T")
+UPLOAD_STEM = "article"
+FIT_PREFIX = "fitted at "
+
+
+@dataclass(frozen=True, slots=True)
+class Proof:
+    """Both pages of an article's bulletin as pictures, and what the fitting chose."""
+
+    pages: tuple[bytes, ...]
+    """A PNG of each page; none when the article is too long to lay out."""
+    fits: bool
+    """True when the article fills exactly the layout's pages."""
+    fit: str
+    """The fitting's result in words: the body size chosen, or by how much it is over."""
+    warnings: tuple[str, ...]
+    """The build's warnings, each once."""
+    seconds: float
+    """How long the worker took."""
+    version: str = ""
+    """The version of the file laid out (it may have changed since it was asked for)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One format of an article, in memory."""
+
+    data: bytes
+    """The file's bytes."""
+    warnings: tuple[str, ...]
+    """The build's warnings, each once."""
+
+
+@dataclass(frozen=True, slots=True)
+class Imported:
+    """A file turned into an article file."""
+
+    markdown: str
+    """The article as Markdown with front matter."""
+    title: str
+    """Its title, to name the new file by."""
+    warnings: tuple[str, ...]
+    """What had to be guessed."""
+
+
+def known_layout(series: str) -> Layout:
+    """Return the layout of a series found by name, never a folder that happens to be here.
+
+    `find_layout` also takes a folder of the current directory by that name; a web
+    article must not choose the server's folders as its layout (layouts may be read).
+    """
+    layout = find_layout(None, series)
+    roots = [Path(p) for p in os.environ.get(LAYOUT_PATH_VARIABLE, "").split(os.pathsep) if p]
+    if not any(layout.folder.is_relative_to(root.resolve()) for root in (*roots, BUNDLED_LAYOUTS)):
+        raise InputError(f"series {series!r} is not a known layout", where="front matter")
+    return layout
+
+
+def proof_article(path: str, dpi: int) -> Proof:
+    """Lay out an article file and return pictures of its pages and the fitting's result."""
+    started = time.perf_counter()
+    source = Path(path)
+    data = source.read_bytes()
+    # Laid out from a copy of the bytes read, so that the proof is of the version it
+    # names even if the file changes meanwhile; the copy sits beside the article (a
+    # hidden file) so that its images are found as they are when it is built.
+    handle, name = tempfile.mkstemp(dir=source.parent, prefix=f".{source.stem}.", suffix=".md")
+    copy = Path(name)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        with collect_warnings() as messages, _collect_fit() as fitting:
+            try:
+                known_layout(load(copy).series)
+                options = BuildOptions(formats=("pdf",), out_dir=source.parent)
+                pdf = render_file(copy, options)["pdf"]
+            except RefusedError as error:
+                seconds = time.perf_counter() - started
+                return Proof((), False, error.what, tuple(messages), seconds, version_of(data))
+            except ExportError as error:
+                raise _renamed(error, copy, source.name) from None
+    finally:
+        copy.unlink(missing_ok=True)
+    pages = page_pngs(pdf, dpi)
+    fit = f"fits {len(pages)} pages" + (f": {fitting[-1]}" if fitting else "")
+    return Proof(pages, True, fit, tuple(messages), time.perf_counter() - started, version_of(data))
+
+
+def render_article(path: str, fmt: str, print_marks: bool) -> Rendered:
+    """Return one format of an article file of the store."""
+    source = Path(path)
+    options = BuildOptions(formats=(fmt,), out_dir=source.parent, print_marks=print_marks)
+    try:
+        with collect_warnings() as messages:
+            known_layout(load(source).series)
+            data = render_file(source, options)[fmt]
+    except ExportError as error:
+        raise _renamed(error, source, source.name) from None
+    return Rendered(data, tuple(messages))
+
+
+def build_upload(markdown: bytes, fmt: str, print_marks: bool) -> Rendered:
+    """Return one format of an uploaded article, built in a temporary folder of its own.
+
+    The folder holds the article alone, so the resource policy lets it read nothing of
+    the server's: an image it names is missing, a path that leaves the folder refused.
+    """
+    with tempfile.TemporaryDirectory(prefix="exporter-upload-") as folder:
+        source = Path(folder) / f"{UPLOAD_STEM}.md"
+        source.write_bytes(markdown)
+        options = BuildOptions(formats=(fmt,), out_dir=Path(folder), print_marks=print_marks)
+        try:
+            with collect_warnings() as messages:
+                known_layout(load(source).series)
+                data = render_file(source, options)[fmt]
+        except ExportError as error:
+            raise _renamed(error, source) from None
+    return Rendered(data, _hide_folder(messages, folder))
+
+
+def import_upload(data: bytes, suffix: str, lang: str) -> Imported:
+    """Turn an uploaded file (DOCX, web page, JSON, Markdown) into an article file."""
+    from exporter.writers.markdown import write_markdown
+
+    with tempfile.TemporaryDirectory(prefix="exporter-import-") as folder:
+        source = Path(folder) / f"upload{suffix}"
+        source.write_bytes(data)
+        try:
+            with collect_warnings() as messages:
+                article: Article = load(source)
+                if lang:
+                    article = validate(dataclasses.replace(article, lang=lang))
+                context = RenderContext(known_layout(article.series), Path(folder))
+                markdown = write_markdown(article, context).decode("utf-8")
+        except ExportError as error:
+            raise _renamed(error, source) from None
+    return Imported(markdown, article.title, _hide_folder(messages, folder))
+
+
+def page_pngs(pdf: bytes, dpi: int) -> tuple[bytes, ...]:
+    """Return a PNG of each page of a PDF, at `dpi`."""
+    import pypdfium2
+
+    document = pypdfium2.PdfDocument(pdf)
+    pictures = []
+    try:
+        for index in range(len(document)):
+            out = io.BytesIO()
+            document[index].render(scale=dpi / 72).to_pil().save(out, format="PNG")
+            pictures.append(out.getvalue())
+    finally:
+        document.close()
+    return tuple(pictures)
+
+
+def _renamed(error: ExportError, read_from: Path, shown: str = "") -> ExportError:
+    """Return the error naming `shown` (or nothing), not the file it was read from.
+
+    The path of a temporary copy, or of the server's folder, means nothing to an editor.
+    """
+    if error.file == str(read_from):
+        error.file = shown
+        error.args = (error.what, error.file, error.where)
+    return error
+
+
+@contextlib.contextmanager
+def _collect_fit() -> Iterator[list[str]]:
+    """Collect what the fitting chose: the PDF writer says it at the info level."""
+    found: list[str] = []
+
+    class Fitting(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            message = record.getMessage()
+            if message.startswith(FIT_PREFIX):
+                found.append(message.removeprefix(FIT_PREFIX).split(" (step")[0])
+
+    log = logging.getLogger("exporter")
+    handler, level = Fitting(logging.INFO), log.level
+    log.addHandler(handler)
+    log.setLevel(min(level or logging.WARNING, logging.INFO))
+    try:
+        yield found
+    finally:
+        log.removeHandler(handler)
+        log.setLevel(level)
+
+
+def _hide_folder(messages: list[str], folder: str) -> tuple[str, ...]:
+    """Return warnings without the temporary folder's path: it means nothing to the client."""
+    prefixes = (f"file://{Path(folder).resolve()}/", f"{Path(folder).resolve()}/")
+    cleaned = []
+    for message in messages:
+        for prefix in prefixes:
+            message = message.replace(prefix, "")
+        cleaned.append(message)
+    return tuple(cleaned)
+
+
+def _start_worker() -> None:
+    """Leave Ctrl-C to the server; keep library chatter quiet (warnings travel in results)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    log = logging.getLogger("exporter")
+    log.addHandler(logging.NullHandler())
+    log.propagate = False
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    logging.getLogger("fontTools").setLevel(logging.ERROR)
+
+
+def _warm() -> None:
+    """Import the writers once, so that the first proof does not wait for them."""
+    import exporter.writers.docx
+    import exporter.writers.epub
+    import exporter.writers.pdf  # noqa: F401
+
+
+class Workers:
+    """A pool of worker processes, awaited from the server's event loop."""
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = jobs
+        self.pool = self._new_pool()
+
+    def _new_pool(self) -> ProcessPoolExecutor:
+        # Spawned, not forked: the server has threads, which a fork does not copy whole.
+        return ProcessPoolExecutor(
+            max_workers=self.jobs,
+            mp_context=multiprocessing.get_context("spawn"),
+            max_tasks_per_child=RECYCLE_AFTER,
+            initializer=_start_worker,
+        )
+
+    def warm_up(self) -> None:
+        """Start every worker and load the writers in it, in the background."""
+        for _ in range(self.jobs):
+            self.pool.submit(_warm)
+
+    async def run(self, function: Callable[..., T], *args: Any) -> T:
+        """Run `function(*args)` in a worker and return its result (or raise its error).
+
+        A worker that dies (killed, out of memory) breaks its pool: the pool is replaced,
+        so that one article that kills a worker does not stop the server.
+        """
+        pool = self.pool
+        try:
+            return await asyncio.wrap_future(pool.submit(function, *args))
+        except BrokenProcessPool:
+            if self.pool is pool:
+                self.pool = self._new_pool()
+                pool.shutdown(wait=False, cancel_futures=True)
+            raise ExportError("a build process stopped before it finished; try again") from None
+
+    def close(self) -> None:
+        """Stop the workers, cancelling what has not started."""
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+def build_article(path: str, out_dir: str) -> Outcome:
+    """Build an article file of the store into PDF, EPUB and DOCX in `out_dir`."""
+    source = Path(path)
+    try:
+        known_layout(load(source).series)
+    except ExportError as error:
+        return Outcome(source, "refused", str(error.in_file(str(source))))
+    return build_one(source, BuildOptions(formats=DEFAULT_FORMATS, out_dir=Path(out_dir)))
