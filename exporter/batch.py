@@ -6,13 +6,16 @@ import logging
 import os
 import signal
 from collections.abc import Iterator
-from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exporter.build import BuildOptions, build_file
 from exporter.errors import ExportError
 from exporter.report import collect_warnings
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 # A worker is replaced after this many articles: WeasyPrint's memory grows a little
 # with every document it lays out, and a fresh process gives it all back.
@@ -81,6 +84,9 @@ def build_all(sources: list[Path], options: BuildOptions, jobs: int) -> Iterator
         for source in sources:
             yield build_one(source, options)
         return
+    # Imported here: a build of one article, or in one process, needs no pool.
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+
     pool = ProcessPoolExecutor(
         max_workers=jobs, max_tasks_per_child=RECYCLE_AFTER, initializer=_quiet_worker
     )

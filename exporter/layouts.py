@@ -10,13 +10,15 @@ import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import jinja2
 import yaml
 
 from exporter.errors import LayoutError
 from exporter.yamlfile import read_yaml
+
+if TYPE_CHECKING:  # Jinja is loaded by the writers that render templates, on use.
+    import jinja2
 
 log = logging.getLogger("exporter")
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -189,6 +191,8 @@ class Layout:
 @functools.cache
 def _environment(folder: Path) -> jinja2.Environment:
     """Return a Jinja environment over a layout folder's templates, autoescaping HTML."""
+    import jinja2
+
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=_autoescape,

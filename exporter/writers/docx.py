@@ -146,6 +146,41 @@ class _RunFormat:
     lang: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class _Template:
+    """A document with the page set up and the layout's styles defined, saved."""
+
+    data: bytes
+    """The saved DOCX."""
+    style_ids: dict[str, str]
+    """The style id of each part of the bulletin."""
+    text_width: int
+    """The width of the text area in EMU."""
+
+
+# Styled starting documents by layout, style sheet version, paper and language fonts:
+# defining the styles is most of a short DOCX's cost, reopening a saved copy a fifth.
+TEMPLATE_CACHE_SIZE = 16
+_TEMPLATES: dict[tuple[object, ...], _Template] = {}
+
+
+def _template_key(article: model.Article, context: RenderContext) -> tuple[object, ...]:
+    """Return what a styled starting document depends on."""
+    layout = context.layout
+    styles = layout.path(STYLES_FILE)
+    try:
+        changed = styles.stat().st_mtime_ns
+    except OSError:
+        changed = 0
+    return (
+        str(styles),
+        changed,
+        context.paper_size,
+        tuple(sorted(layout.fonts_for(article.lang).items())),
+        tuple(sorted(layout.series.colours.items())),
+    )
+
+
 @dataclass(slots=True)
 class _DocxBuilder:
     """Builds one document: styles, page, header and footer, then the parts in order."""
@@ -162,7 +197,23 @@ class _DocxBuilder:
     text_width: int = field(init=False, default=0)
 
     def __post_init__(self) -> None:
-        self.document = docx.Document()
+        key = _template_key(self.article, self.context)
+        template = _TEMPLATES.get(key)
+        if template is None:
+            self.document = docx.Document()
+            self._drop_template_leftovers()
+            self._set_page()
+            self._define_styles()
+            buffer = io.BytesIO()
+            self.document.save(buffer)
+            template = _Template(buffer.getvalue(), dict(self.style_ids), self.text_width)
+            if len(_TEMPLATES) >= TEMPLATE_CACHE_SIZE:
+                _TEMPLATES.clear()
+            _TEMPLATES[key] = template
+        # Every document starts from the saved copy, the first one too, so that all are alike.
+        self.document = docx.Document(io.BytesIO(template.data))
+        self.style_ids = dict(template.style_ids)
+        self.text_width = template.text_width
         self.numbers = note_numbers(self.article)
         lists = self.sheet.lists
         self.numbering = ooxml.Numbering(
@@ -174,9 +225,6 @@ class _DocxBuilder:
 
     def build(self) -> None:
         """Write everything into the document."""
-        self._drop_template_leftovers()
-        self._set_page()
-        self._define_styles()
         ooxml.set_language(self.document.styles.element, self.article.lang)
         ooxml.do_not_stretch_lines_before_breaks(self.document.settings.element)
         self._set_header_and_footer()
