@@ -17,14 +17,7 @@ from PIL import Image
 from exporter.build import BuildOptions, render_file
 from exporter.proof import proof_png
 from tests.cjk import TRANSLATIONS
-from tests.test_pixels import (
-    ARTIFACTS,
-    MAX_CHANGED_SHARE,
-    ROOT,
-    STORED,
-    changed_share,
-    render_pages,
-)
+from tests.test_pixels import ROOT, STORED, assert_page_matches, render_pages
 
 NAME = "japan-rok-relations-ja"
 PROOFS = ROOT / "test-artifacts" / "cjk"
@@ -47,18 +40,7 @@ def pages() -> list[Image.Image]:
 @pytest.mark.parametrize("number", [1, 2])
 def test_japanese_page_matches_the_stored_picture(number: int, pages: list[Image.Image]) -> None:
     assert len(pages) == 2
-    actual = pages[number - 1]
-    expected = Image.open(STORED / f"{NAME}-{number}.png").convert("L")
-    assert actual.size == expected.size
-    share, difference = changed_share(actual, expected)
-    if share > MAX_CHANGED_SHARE:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        actual.save(ARTIFACTS / f"{NAME}-{number}-actual.png")
-        expected.save(ARTIFACTS / f"{NAME}-{number}-expected.png")
-        difference.save(ARTIFACTS / f"{NAME}-{number}-difference.png")
-    assert share <= MAX_CHANGED_SHARE, (
-        f"page {number}: {share:.2%} of pixels changed; pictures in {ARTIFACTS}"
-    )
+    assert_page_matches(pages[number - 1], f"{NAME}-{number}.png", f"{NAME}-{number}")
 
 
 def update() -> None:

@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
-import os
 import re
-import tempfile
 import threading
 from dataclasses import dataclass
 from pathlib import Path
 
 from exporter.errors import InputError
-from exporter.output import write_atomic
+from exporter.output import write_atomic, write_new
 
 ARTICLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(md|markdown)$")
 """An article's file name: letters, digits, dot, dash and underscore; no folders."""
@@ -104,19 +101,7 @@ class ArticleStore:
         if not ARTICLE_NAME.match(name):
             raise ValueError(f"{name!r} is not an article file name")
         data = text.encode("utf-8")
-        target = self.folder / name
-        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=f".{name}.", suffix=".tmp")
-        try:
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(temporary, 0o644)
-            # A hard link appears whole and fails if the name is taken: never overwrites.
-            os.link(temporary, target)
-        finally:
-            with contextlib.suppress(FileNotFoundError):
-                os.unlink(temporary)
+        write_new(self.folder / name, data)
         return Snapshot(name, text, version_of(data))
 
     def free_name(self, stem: str) -> str:
