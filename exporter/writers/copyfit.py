@@ -1,7 +1,10 @@
 """Copyfitting: find the largest type setting that keeps an article to its page count.
 
-The fitter measures how far a layout overflows and jumps to the setting whose type
-area covers the overflow, then narrows down by bisection; it never walks step by step.
+The first pass is at the setting the layout's estimate predicts from the body's length;
+each pass then predicts the pages of every other setting from its own measurement, and
+the fitter jumps to the largest setting predicted to fit, narrowing down between two
+measurements by interpolation; it never walks step by step. A fitting pass whose step
+above is predicted to overflow clearly is the answer without laying that step out.
 """
 
 from __future__ import annotations
