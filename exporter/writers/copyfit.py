@@ -37,7 +37,6 @@ SURE_MARGIN = 0.04
 # Pages of the bulletin that do not grow with the body type (masthead, title, summary,
 # closing block), when the layout does not say.
 FIXED_PAGES = 0.7
-BODY_PAGES = 1.3
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +279,8 @@ def _next_step(bounds: FitBounds, too_big: Attempt | None, fitting: Attempt | No
 
 def _over_message(smallest: Attempt, words: int, unit: str = "words") -> str:
     # `words` counts in `unit`: words, or characters for Chinese, Japanese and Korean.
-    capacity = words * BODY_PAGES / (BODY_PAGES + smallest.overflow)
+    body_pages = smallest.allowed - FIXED_PAGES
+    capacity = words * body_pages / (body_pages + smallest.overflow)
     over = max(10, int(math.ceil((words - capacity) / 10) * 10))
     return (
         f"too long for two pages: about {over:,} {unit} over at the smallest type "

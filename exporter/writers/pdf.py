@@ -6,16 +6,15 @@ import functools
 import logging
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from fontTools.ttLib import TTFont
 from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from exporter import model
 from exporter.context import RenderContext
+from exporter.fontfaces import font_faces
 from exporter.language_fonts import require_fonts
 from exporter.layouts import issue_line
 from exporter.walk import plain_text, reading_length
@@ -31,20 +30,6 @@ LAYOUT_CACHE_SIZE = 4
 _IMAGE_CACHE: dict[str, Any] = {}
 _layouts: list[tuple[model.Article, RenderContext, FitResult]] = []
 _layouts_lock = threading.Lock()
-
-
-@dataclass(frozen=True, slots=True)
-class FontFace:
-    """One font file as an @font-face rule needs it."""
-
-    family: str
-    """The family name the CSS uses."""
-    style: str
-    """normal or italic."""
-    weight: int
-    """The weight class (400 regular, 700 bold)."""
-    url: str
-    """The file's URL."""
 
 
 def write_pdf(article: model.Article, context: RenderContext) -> bytes:
@@ -159,29 +144,6 @@ def _identifier(article: model.Article) -> bytes:
 
     key = f"{article.series}|{article.number}|{article.title}|{article.lang}"
     return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
-
-
-@functools.cache
-def font_faces(folder: Path) -> tuple[FontFace, ...]:
-    """Return the @font-face data of every font file in a folder, from the fonts' own tables."""
-    faces = []
-    for path in sorted(folder.iterdir()):
-        if path.suffix.lower() not in (".ttf", ".otf"):
-            continue
-        font = TTFont(path, lazy=True)
-        names = font["name"]
-        family = str(names.getDebugName(16) or names.getDebugName(1))
-        italic = bool(font["OS/2"].fsSelection & 1)
-        faces.append(
-            FontFace(
-                family=family,
-                style="italic" if italic else "normal",
-                weight=int(font["OS/2"].usWeightClass),
-                url=path.resolve().as_uri(),
-            )
-        )
-        font.close()
-    return tuple(faces)
 
 
 def _last_page_fill(document: Any) -> float:

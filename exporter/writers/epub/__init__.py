@@ -23,6 +23,7 @@ from markupsafe import Markup
 from exporter import model
 from exporter.context import RenderContext
 from exporter.errors import LayoutError, UsageError
+from exporter.fontfaces import font_faces
 from exporter.fontsubset import subset_font
 from exporter.language_fonts import edition_faces
 from exporter.layouts import Layout, issue_line
@@ -450,26 +451,19 @@ def _read_image(path: Path, number: int) -> PackedImage | None:
 
 def _font_faces(layout: Layout) -> list[FontFace]:
     """Return the layout's fonts with the family, weight and style their own tables declare."""
-    from fontTools.ttLib import TTFont
-
     faces = []
-    for path in layout.font_files():
-        media_type = FONT_MEDIA_TYPES.get(path.suffix.lower())
+    for face in font_faces(layout.fonts):
+        media_type = FONT_MEDIA_TYPES.get(face.path.suffix.lower())
         if media_type is None:
             continue
-        data = path.read_bytes()
-        with TTFont(io.BytesIO(data), lazy=True) as font:
-            names = font["name"]
-            # Typographic family (16) groups all weights; legacy family (1) is the fallback.
-            family = str(names.getDebugName(16) or names.getDebugName(1) or path.stem)
-            weight = int(font["OS/2"].usWeightClass)
-            italic = bool(font["OS/2"].fsSelection & 1)
-        if not SAFE_FONT_FAMILY.fullmatch(family):
-            log.warning("left out font %s: family name %r cannot be quoted in CSS", path, family)
+        if not SAFE_FONT_FAMILY.fullmatch(face.family):
+            log.warning(
+                "left out font %s: family name %r cannot be quoted in CSS", face.path, face.family
+            )
             continue
-        style = "italic" if italic else "normal"
-        href = f"{FONT_FOLDER}/{path.name}"
-        faces.append(FontFace(href, family, weight, style, media_type, data))
+        href = f"{FONT_FOLDER}/{face.path.name}"
+        data = face.path.read_bytes()
+        faces.append(FontFace(href, face.family, face.weight, face.style, media_type, data))
     return faces
 
 
