@@ -13,13 +13,11 @@ from typing import TYPE_CHECKING
 from exporter.build import BuildOptions, build_file
 from exporter.errors import ExportError
 from exporter.report import collect_warnings
+from exporter.workpool import DEFAULT_LIMITS, Limits, TaskError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
 
-# A worker is replaced after this many articles: WeasyPrint's memory grows a little
-# with every document it lays out, and a fresh process gives it all back.
-RECYCLE_AFTER = 50
 # Folders are searched for the article formats only: a web page or DOCX is imported
 # with `exporter import`, not built as found.
 ARTICLE_SUFFIXES = (".md", ".markdown", ".json")
@@ -70,6 +68,8 @@ def build_one(source: Path, options: BuildOptions) -> Outcome:
             paths = ()
             status = "refused" if error.exit_code == 2 else "failed"
             message = str(error.in_file(str(source)))
+        except (TaskError, MemoryError):
+            raise  # a limit passed: the caller reports it, and a worker is replaced
         except Exception as error:  # a bug: reported for this article, the others go on
             paths = ()
             status = "failed"
@@ -78,28 +78,61 @@ def build_one(source: Path, options: BuildOptions) -> Outcome:
     return Outcome(source, status, message, paths, tuple(messages))
 
 
-def build_all(sources: list[Path], options: BuildOptions, jobs: int) -> Iterator[Outcome]:
-    """Yield the outcome of each article as it is done, in worker processes when jobs > 1."""
+def build_all(
+    sources: list[Path], options: BuildOptions, jobs: int, limits: Limits = DEFAULT_LIMITS
+) -> Iterator[Outcome]:
+    """Yield the outcome of each article as it is done, in worker processes when jobs > 1.
+
+    Every article has the time and memory of `limits`; one that passes them, or whose
+    worker dies, is reported and the others go on.
+    """
     if jobs <= 1 or len(sources) <= 1:
         for source in sources:
-            yield build_one(source, options)
+            yield build_limited(source, options, limits)
         return
     # Imported here: a build of one article, or in one process, needs no pool.
-    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures import as_completed
 
-    pool = ProcessPoolExecutor(
-        max_workers=jobs, max_tasks_per_child=RECYCLE_AFTER, initializer=_quiet_worker
-    )
+    from exporter.workpool import WorkerPool
+
+    pool = WorkerPool(jobs, initializer=_quiet_worker, limits=limits)
     try:
         # Longest first, so that no long article is left to one worker at the end.
-        futures: list[Future[Outcome]] = [
-            pool.submit(build_one, source, options)
-            for source in sorted(sources, key=_size, reverse=True)
-        ]
+        ordered = sorted(sources, key=_size, reverse=True)
+        futures: dict[Future[Outcome], Path] = {
+            pool.submit(build_one, source, options): source for source in ordered
+        }
         for future in as_completed(futures):
-            yield future.result()
+            yield _outcome_of(future, futures[future])
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        pool.shutdown(wait=True, cancel_waiting=True)
+
+
+def build_limited(source: Path, options: BuildOptions, limits: Limits) -> Outcome:
+    """Build one article in this process, within the time and memory of `limits`."""
+    from exporter.workpool import limited
+
+    try:
+        with limited(limits):
+            return build_one(source, options)
+    except TaskError as error:
+        return _refused_for(source, error)
+
+
+def _outcome_of(future: Future[Outcome], source: Path) -> Outcome:
+    """Return what a worker's future says of its article, a worker's fault included."""
+    from exporter.workpool import WorkerDiedError
+
+    try:
+        return future.result()
+    except WorkerDiedError as error:
+        return Outcome(source, "failed", f"{source}: {error}")
+    except TaskError as error:
+        return _refused_for(source, error)
+
+
+def _refused_for(source: Path, error: Exception) -> Outcome:
+    return Outcome(source, "refused", f"{source}: refused: the build {error}")
 
 
 def _size(path: Path) -> int:

@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import logging
+import signal
 import sys
+import threading
 import traceback
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from exporter.context import RenderContext
 from exporter.errors import ExportError, UsageError
+from exporter.workpool import (
+    DEFAULT_MEMORY,
+    DEFAULT_TIMEOUT,
+    MEMORY_VARIABLE,
+    Limits,
+    memory_from_environment,
+)
 from exporter.writers import DEFAULT_FORMATS, WRITERS
 
 log = logging.getLogger("exporter")
@@ -112,6 +122,21 @@ def _parser() -> argparse.ArgumentParser:
         type=int,
         metavar="N",
         help="build in N worker processes (default: the number of cores)",
+    )
+    build.add_argument(
+        "--timeout",
+        type=float,
+        default=DEFAULT_TIMEOUT,
+        metavar="SECONDS",
+        help="refuse an article whose build takes longer (default: %(default)g; 0: no limit)",
+    )
+    build.add_argument(
+        "--memory-limit",
+        type=int,
+        default=None,
+        metavar="MB",
+        help="refuse an article whose build needs more memory (default: $EXPORTER_WORKER_MEMORY"
+        f" or {DEFAULT_MEMORY // 1024**2}; 0: no limit)",
     )
     build.add_argument(
         "--to",
@@ -248,6 +273,38 @@ def _lowercase_level(record: logging.LogRecord) -> bool:
     return True
 
 
+def _limits(args: argparse.Namespace) -> Limits:
+    """Return the time and memory limits of one article's build from the options."""
+    if args.timeout < 0:
+        raise UsageError(f"--timeout {args.timeout:g} is not a number of seconds")
+    try:
+        memory = memory_from_environment()
+    except ValueError:
+        raise UsageError(f"${MEMORY_VARIABLE} is not a number of megabytes") from None
+    if args.memory_limit is not None:
+        if args.memory_limit < 0:
+            raise UsageError(f"--memory-limit {args.memory_limit} is not a number of megabytes")
+        memory = args.memory_limit * 1024**2 or None
+    return Limits(seconds=args.timeout or None, memory=memory)
+
+
+@contextlib.contextmanager
+def _terminate_as_interrupt() -> Iterator[None]:
+    """Let SIGTERM end the block as Ctrl-C does (in the main thread; restored after)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def interrupt(_signal: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _build(args: argparse.Namespace) -> int:
     from exporter.batch import build_all, default_jobs, expand_sources
     from exporter.build import BuildOptions
@@ -277,10 +334,13 @@ def _build(args: argparse.Namespace) -> int:
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
         raise UsageError(f"--jobs {jobs} is not a positive number")
+    limits = _limits(args)
     progress = _Progress(len(sources), quiet=args.quiet)
     outcomes = []
-    with progress:
-        for outcome in build_all(sources, options, jobs):
+    # Termination is taken as Ctrl-C: the articles not started are dropped, the ones
+    # being written are finished whole, and no worker is left behind.
+    with progress, _terminate_as_interrupt():
+        for outcome in build_all(sources, options, jobs, limits):
             outcomes.append(outcome)
             if outcome.message:
                 progress.print(f"exporter: {outcome.message}")

@@ -12,7 +12,7 @@ from exporter.batch import Outcome
 from exporter.errors import ExportError
 from exporter.serve.status import Status, StatusBook, now
 from exporter.serve.store import ArticleNotFoundError, ArticleStore
-from exporter.serve.workers import Workers, build_article
+from exporter.serve.workers import BusyError, Workers, build_article
 
 OUT_FOLDER = "dist"
 STATUSES = ("built", "refused", "failed")
@@ -71,7 +71,10 @@ class BuildAll:
     async def _run(self, names: list[str]) -> None:
         started = time.perf_counter()
         try:
-            jobs = [self._build(name) for name in names]
+            # A few articles in the workers' queue at a time: the rest wait here, so that
+            # a large folder leaves room in the queue for the editors' proofs.
+            slots = asyncio.Semaphore(2 * self.workers.jobs)
+            jobs = [self._build(name, slots) for name in names]
             for next_done in asyncio.as_completed(jobs):
                 name, version, outcome = await next_done
                 self._count(outcome)
@@ -82,15 +85,24 @@ class BuildAll:
             self.progress.running = False
             self.progress.seconds = time.perf_counter() - started
 
-    async def _build(self, name: str) -> tuple[str, str, Outcome]:
+    async def _build(self, name: str, slots: asyncio.Semaphore) -> tuple[str, str, Outcome]:
         """Build one article; a file gone or broken meanwhile is reported, not raised."""
         try:
-            version = self.store.read(name).version
-            path = str(self.store.path(name))
-            return name, version, await self.workers.run(build_article, path, str(self.out_dir))
+            async with slots:
+                version = self.store.read(name).version
+                path = str(self.store.path(name))
+                return name, version, await self._run_when_free(path)
         except (ArticleNotFoundError, OSError, ExportError) as error:
             detail = "no longer in the folder" if isinstance(error, LookupError) else str(error)
             return name, "", Outcome(Path(name), "failed", f"{name}: {detail}")
+
+    async def _run_when_free(self, path: str) -> Outcome:
+        """Build in a worker, waiting while the workers' queue is full of other requests."""
+        while True:
+            try:
+                return await self.workers.run(build_article, path, str(self.out_dir))
+            except BusyError as error:
+                await asyncio.sleep(error.retry_after / 5)
 
     def _count(self, outcome: Outcome) -> None:
         self.progress.done += 1

@@ -11,19 +11,16 @@ import contextlib
 import dataclasses
 import io
 import logging
-import multiprocessing
 import os
 import signal
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from collections.abc import Awaitable, Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from exporter.batch import RECYCLE_AFTER, Outcome, build_one
+from exporter.batch import Outcome, build_one
 from exporter.build import BuildOptions, render_file
 from exporter.context import RenderContext
 from exporter.errors import ExportError, InputError, RefusedError
@@ -33,11 +30,23 @@ from exporter.readers import load
 from exporter.report import collect_warnings
 from exporter.serve.store import version_of
 from exporter.validate import validate
+from exporter.workpool import (
+    DEFAULT_LIMITS,
+    Limits,
+    PoolBusyError,
+    TaskError,
+    WorkerDiedError,
+    WorkerPool,
+)
 from exporter.writers import DEFAULT_FORMATS
 
 T = TypeVar("T")
 UPLOAD_STEM = "article"
 FIT_PREFIX = "fitted at "
+MAX_WAITING = 64
+"""Tasks that may wait for a worker: a full Build all of a large folder waits in jobs.py,
+not here, so this bounds what clients can pile up (about a minute of proofs)."""
+CLIENT_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -251,45 +260,77 @@ def _warm() -> None:
     import exporter.writers.pdf  # noqa: F401
 
 
+class BusyError(ExportError):
+    """Too many builds wait already: the client should try again later (503)."""
+
+    retry_after = 5
+    """Seconds after which a new try is likely to be taken."""
+
+
 class Workers:
-    """A pool of worker processes, awaited from the server's event loop."""
+    """A pool of worker processes, awaited from the server's event loop.
 
-    def __init__(self, jobs: int) -> None:
+    Each task has the time and memory limits of `limits`; past them, or when its worker
+    dies, the task alone fails and its worker is replaced (exporter.workpool). At most
+    `max_waiting` tasks wait for a worker; past that, BusyError.
+    """
+
+    def __init__(
+        self, jobs: int, limits: Limits = DEFAULT_LIMITS, max_waiting: int = MAX_WAITING
+    ) -> None:
         self.jobs = jobs
-        self.pool = self._new_pool()
-
-    def _new_pool(self) -> ProcessPoolExecutor:
-        # Spawned, not forked: the server has threads, which a fork does not copy whole.
-        return ProcessPoolExecutor(
-            max_workers=self.jobs,
-            mp_context=multiprocessing.get_context("spawn"),
-            max_tasks_per_child=RECYCLE_AFTER,
-            initializer=_start_worker,
+        self.pool = WorkerPool(
+            jobs, initializer=_start_worker, limits=limits, max_waiting=max_waiting
         )
 
     def warm_up(self) -> None:
         """Start every worker and load the writers in it, in the background."""
+        self.pool.start_workers()
         for _ in range(self.jobs):
-            self.pool.submit(_warm)
+            with contextlib.suppress(PoolBusyError):
+                self.pool.submit(_warm)
 
-    async def run(self, function: Callable[..., T], *args: Any) -> T:
+    async def run(
+        self,
+        function: Callable[..., T],
+        *args: Any,
+        cancelled: Callable[[], Awaitable[bool]] | None = None,
+    ) -> T:
         """Run `function(*args)` in a worker and return its result (or raise its error).
 
-        A worker that dies (killed, out of memory) breaks its pool: the pool is replaced,
-        so that one article that kills a worker does not stop the server.
+        `cancelled`, when given, is asked twice a second whether the client is gone;
+        then the task is dropped (its worker stopped if it runs) and ClientGoneError
+        raised. A task whose awaiting coroutine is cancelled is dropped the same way.
         """
-        pool = self.pool
         try:
-            return await asyncio.wrap_future(pool.submit(function, *args))
-        except BrokenProcessPool:
-            if self.pool is pool:
-                self.pool = self._new_pool()
-                pool.shutdown(wait=False, cancel_futures=True)
+            future = self.pool.submit(function, *args)
+        except PoolBusyError:
+            raise BusyError("the server is busy with other builds; try again shortly") from None
+        waiting = asyncio.wrap_future(future)
+        try:
+            while True:
+                done, _ = await asyncio.wait({waiting}, timeout=CLIENT_CHECK_SECONDS)
+                if done:
+                    result: T = waiting.result()
+                    return result
+                if cancelled is not None and await cancelled():
+                    self.pool.abort(future)
+                    raise ClientGoneError("the client went away before its build was done")
+        except asyncio.CancelledError:
+            self.pool.abort(future)
+            raise
+        except WorkerDiedError:
             raise ExportError("a build process stopped before it finished; try again") from None
+        except TaskError as error:
+            raise RefusedError(f"the build {error}") from None
 
     def close(self) -> None:
-        """Stop the workers, cancelling what has not started."""
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        """Stop the workers at once, running builds included: the server is stopping."""
+        self.pool.kill()
+
+
+class ClientGoneError(Exception):
+    """The client that asked for a build went away before it was done."""
 
 
 def build_article(path: str, out_dir: str) -> Outcome:

@@ -1,0 +1,28 @@
+"""Tasks for the worker pool's tests: importable by name, as spawned workers need."""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+
+def pid_after(seconds: float) -> int:
+    """Return the worker's process id after waiting `seconds`."""
+    time.sleep(seconds)
+    return os.getpid()
+
+
+def die_by_signal() -> None:
+    """Kill the worker running this, as the OOM killer would."""
+    os.kill(os.getpid(), signal.SIGKILL)
+
+
+def allocate(megabytes: int) -> int:
+    """Take `megabytes` of memory and return its size."""
+    return len(bytearray(megabytes * 1024**2))
+
+
+def fail(message: str) -> None:
+    """Raise an ordinary error, which travels back to the caller."""
+    raise ValueError(message)

@@ -1,0 +1,160 @@
+"""The worker pool: recycling without a deadlock, and one task's fault costs that task alone."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import time
+from concurrent.futures import CancelledError, Future, wait
+from pathlib import Path
+
+import pytest
+
+from exporter.workpool import (
+    Limits,
+    PoolBusyError,
+    TaskAbortedError,
+    TaskMemoryError,
+    TaskTimeoutError,
+    WorkerDiedError,
+    WorkerPool,
+)
+from tests import pool_tasks
+
+
+def results(futures: list[Future[int]]) -> list[int]:
+    done, _ = wait(futures, timeout=120)
+    assert len(done) == len(futures), "the pool stopped answering"
+    return [future.result() for future in futures]
+
+
+def test_workers_are_replaced_after_n_tasks_and_every_task_is_done() -> None:
+    # Many more tasks than workers times their allowance: the case that deadlocks
+    # ProcessPoolExecutor(max_tasks_per_child=...) on CPython 3.11 (gh-115634).
+    pool = WorkerPool(2, recycle_after=5)
+    try:
+        pids = results([pool.submit(pool_tasks.pid_after, 0.0) for _ in range(40)])
+    finally:
+        pool.shutdown()
+    assert len(pids) == 40
+    assert len(set(pids)) >= 8
+    assert all(pids.count(pid) <= 5 for pid in set(pids))
+
+
+def test_a_killed_worker_fails_its_task_alone_and_is_replaced() -> None:
+    pool = WorkerPool(2)
+    try:
+        before = [pool.submit(pool_tasks.pid_after, 0.05) for _ in range(6)]
+        dying = pool.submit(pool_tasks.die_by_signal)
+        after = [pool.submit(pool_tasks.pid_after, 0.05) for _ in range(6)]
+        assert len(results(before + after)) == 12
+        with pytest.raises(WorkerDiedError, match=r"the worker building it died \(signal 9\)"):
+            dying.result(timeout=30)
+    finally:
+        pool.shutdown()
+
+
+def test_an_ordinary_error_travels_back_and_the_worker_stays() -> None:
+    pool = WorkerPool(1)
+    try:
+        first = pool.submit(pool_tasks.pid_after, 0)
+        with pytest.raises(ValueError, match="bad article"):
+            pool.submit(pool_tasks.fail, "bad article").result(timeout=30)
+        assert pool.submit(pool_tasks.pid_after, 0).result(timeout=30) == first.result()
+    finally:
+        pool.shutdown()
+
+
+def test_a_task_past_the_time_limit_is_stopped() -> None:
+    pool = WorkerPool(1, limits=Limits(seconds=0.5, memory=None))
+    try:
+        started = time.monotonic()
+        with pytest.raises(TaskTimeoutError, match="longer than the limit of 0.5 s"):
+            pool.submit(pool_tasks.pid_after, 60).result(timeout=30)
+        assert time.monotonic() - started < 15
+        assert pool.submit(pool_tasks.pid_after, 0).result(timeout=30) > 0
+    finally:
+        pool.shutdown()
+
+
+def test_a_task_past_the_memory_limit_is_refused_and_the_worker_replaced() -> None:
+    pool = WorkerPool(1, limits=Limits(seconds=None, memory=1024**3))
+    try:
+        first = pool.submit(pool_tasks.pid_after, 0).result(timeout=30)
+        with pytest.raises(TaskMemoryError, match="more memory than the limit of 1024 MB"):
+            pool.submit(pool_tasks.allocate, 2048).result(timeout=30)
+        assert pool.submit(pool_tasks.allocate, 64).result(timeout=30) == 64 * 1024**2
+        assert pool.submit(pool_tasks.pid_after, 0).result(timeout=30) != first
+    finally:
+        pool.shutdown()
+
+
+def test_an_aborted_task_stops_its_worker_and_a_waiting_one_is_cancelled() -> None:
+    pool = WorkerPool(1)
+    try:
+        running = pool.submit(pool_tasks.pid_after, 60)
+        waiting = pool.submit(pool_tasks.pid_after, 0)
+        time.sleep(1)
+        pool.abort(waiting)
+        pool.abort(running)
+        with pytest.raises(TaskAbortedError):
+            running.result(timeout=15)
+        with pytest.raises(CancelledError):
+            waiting.result(timeout=1)
+    finally:
+        pool.shutdown()
+
+
+def test_past_the_queue_limit_submitting_is_refused() -> None:
+    pool = WorkerPool(1, max_waiting=2)
+    try:
+        futures = [pool.submit(pool_tasks.pid_after, 0.5)]
+        time.sleep(0.3)  # given to the worker: no longer waiting
+        futures += [pool.submit(pool_tasks.pid_after, 0) for _ in range(2)]
+        with pytest.raises(PoolBusyError):
+            pool.submit(pool_tasks.pid_after, 0)
+        assert len(results(futures)) == 3
+    finally:
+        pool.kill()
+
+
+PARENT = """
+import sys, time
+from exporter.workpool import WorkerPool
+from tests import pool_tasks
+pool = WorkerPool(2)
+futures = [pool.submit(pool_tasks.pid_after, 60) for _ in range(2)]
+while len(pool.worker_pids) < 2:
+    time.sleep(0.05)
+print(*pool.worker_pids, flush=True)
+time.sleep(120)
+"""
+
+
+def test_workers_end_by_themselves_when_their_parent_is_killed() -> None:
+    root = Path(__file__).resolve().parents[1]
+    parent = subprocess.Popen(
+        [sys.executable, "-c", PARENT], cwd=root, stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert parent.stdout is not None
+        pids = [int(pid) for pid in parent.stdout.readline().split()]
+        assert len(pids) == 2
+        parent.kill()
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while any(alive(pid) for pid in pids) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert not any(alive(pid) for pid in pids)
+    finally:
+        parent.kill()
+
+
+def alive(pid: int) -> bool:
+    """Return True while `pid` runs (a zombie, reaped by init soon, counts as ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z" and os.path.exists(f"/proc/{pid}")
