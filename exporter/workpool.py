@@ -32,8 +32,8 @@ every document it lays out, and a fresh process gives it all back."""
 DEFAULT_TIMEOUT = 300.0
 """Seconds one task may take: the longest bulletin builds in about 5 s here."""
 DEFAULT_MEMORY = 4 * 1024**3
-"""Bytes of address space a worker may map (RLIMIT_AS): a worker building the longest
-bulletin maps about 1.2 GB (fonts, Pango's and Python's arenas)."""
+"""Bytes of address space a worker may map (RLIMIT_AS): a worker building full bulletins
+peaks at about 450 MB (benchmarks/soak.py), so 4 GB is reached by runaway input only."""
 MEMORY_VARIABLE = "EXPORTER_WORKER_MEMORY"
 """The environment variable that sets the memory limit, in megabytes (0: none)."""
 _PARENT_CHECK_SECONDS = 1.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import functools
 import logging
 import threading
@@ -26,8 +27,11 @@ from exporter.writers.html import HtmlOptions, body_html, notes_html
 log = logging.getLogger("exporter")
 PAPER = {"letter": "letter", "a4": "A4"}
 LAYOUT_CACHE_SIZE = 4
-# Decoded images by URL, shared by every layout of a process (WeasyPrint's cache option).
-_IMAGE_CACHE: dict[str, Any] = {}
+# Decoded images by URL (WeasyPrint's cache option), one cache per article folder: a
+# cached image skips the resource policy, so an article of another folder (an upload
+# built in a folder of its own) must never be served what this folder's articles read.
+IMAGE_CACHE_FOLDERS = 4
+_image_caches: collections.OrderedDict[Path, dict[str, Any]] = collections.OrderedDict()
 _layouts: list[tuple[model.Article, RenderContext, FitResult]] = []
 _layouts_lock = threading.Lock()
 
@@ -117,7 +121,7 @@ def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
         html = page_template.render(css=css, **parts)
         document = HTML(
             string=html, base_url=context.source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(font_config=font_config, cache=_IMAGE_CACHE)
+        ).render(font_config=font_config, cache=_image_cache(context.source_dir))
         return document, len(document.pages), _last_page_used(document)
 
     characters = text_length(plain_text(article.body))
@@ -129,6 +133,17 @@ def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
         document, _pages, _fill = lay_out(result.setting, bio_on_new_page=True)
         result.document = document
     return result
+
+
+def _image_cache(folder: Path) -> dict[str, Any]:
+    """Return the decoded images of the articles of `folder`, kept for a few folders."""
+    key = folder.resolve()
+    with _layouts_lock:
+        cache = _image_caches.pop(key, None)
+        _image_caches[key] = cache = cache if cache is not None else {}
+        while len(_image_caches) > IMAGE_CACHE_FOLDERS:
+            _image_caches.popitem(last=False)
+    return cache
 
 
 @functools.cache
