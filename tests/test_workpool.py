@@ -70,7 +70,7 @@ def test_a_task_past_the_time_limit_is_stopped() -> None:
     pool = WorkerPool(1, limits=Limits(seconds=0.5, memory=None))
     try:
         started = time.monotonic()
-        with pytest.raises(TaskTimeoutError, match="longer than the limit of 0.5 s"):
+        with pytest.raises(TaskTimeoutError, match=r"longer than the limit of 0\.5 s"):
             pool.submit(pool_tasks.pid_after, 60).result(timeout=30)
         assert time.monotonic() - started < 15
         assert pool.submit(pool_tasks.pid_after, 0).result(timeout=30) > 0
