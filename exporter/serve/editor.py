@@ -44,7 +44,7 @@ class Editor:
         response = self.templates.TemplateResponse(
             request,
             template,
-            {"csrf": token, "folder": self.store.folder, **context},
+            {"csrf": token, "folder": self.store.folder.name, **context},
             status_code=status,
         )
         return remember_csrf(response, token)

@@ -11,7 +11,7 @@ from typing import Any
 from exporter.batch import Outcome
 from exporter.errors import ExportError
 from exporter.serve.status import Status, StatusBook, now
-from exporter.serve.store import ArticleNotFoundError, ArticleStore
+from exporter.serve.store import ArticleNotFoundError, ArticleStore, OutsideFolderError
 from exporter.serve.workers import BusyError, Workers, build_article
 
 OUT_FOLDER = "dist"
@@ -70,6 +70,13 @@ class BuildAll:
 
     async def _run(self, names: list[str]) -> None:
         started = time.perf_counter()
+        try:
+            self.out_dir = self.store.out_dir(OUT_FOLDER)
+        except OutsideFolderError as error:  # checked at each build: a link made meanwhile
+            self.progress.messages.append(str(error))
+            self.progress.counts["failed"] = self.progress.done = len(names)
+            self.progress.running = False
+            return
         try:
             # A few articles in the workers' queue at a time: the rest wait here, so that
             # a large folder leaves room in the queue for the editors' proofs.

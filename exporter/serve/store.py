@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
 import re
 import threading
 from dataclasses import dataclass
@@ -14,6 +16,15 @@ from exporter.output import write_atomic, write_new
 ARTICLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(md|markdown)$")
 """An article's file name: letters, digits, dot, dash and underscore; no folders."""
 SLUG_CHARACTERS = re.compile(r"[^a-z0-9]+")
+LEFTOVER = re.compile(r"^\.(?P<article>.+?)(?P<md>\.md|\.markdown)?\.[A-Za-z0-9_]{8}\.(tmp|md)$")
+"""A file that a killed save (the atomic writer's `.NAME.md.XXXXXXXX.tmp`) or a killed
+proof (its hidden copy `.STEM.XXXXXXXX.md`) leaves behind; removed at start-up when the
+article it was made for is in the folder."""
+log = logging.getLogger("exporter")
+
+
+class OutsideFolderError(Exception):
+    """A path of the folder leads out of it through a link: nothing is written there."""
 
 
 class ArticleNotFoundError(LookupError):
@@ -59,21 +70,58 @@ class ArticleStore:
         # Check and write happen under one lock, so two saves of one version cannot
         # both pass the check; the rename makes each write whole.
         self._lock = threading.Lock()
+        self._skipped: set[str] = set()
+        self._remove_leftovers()
+
+    def _remove_leftovers(self) -> None:
+        for entry in self.folder.iterdir():
+            match = LEFTOVER.match(entry.name)
+            if match is None or entry.is_symlink() or not entry.is_file():
+                continue
+            article = match["article"] + (match["md"] or ".md")
+            if (self.folder / article).exists():
+                with contextlib.suppress(OSError):
+                    entry.unlink()
+                    log.info("removed %s, left by an interrupted save or proof", entry.name)
 
     def names(self) -> list[str]:
-        """Return the article file names, sorted."""
-        return sorted(
-            entry.name
-            for entry in self.folder.iterdir()
-            if ARTICLE_NAME.match(entry.name) and entry.is_file()
-        )
+        """Return the article file names, sorted; links that leave the folder are skipped."""
+        found = []
+        for entry in self.folder.iterdir():
+            if not ARTICLE_NAME.match(entry.name):
+                continue
+            try:
+                inside = entry.resolve().is_relative_to(self.folder) and entry.is_file()
+            except (OSError, RuntimeError):  # a loop of links (RuntimeError), no permission
+                inside = False
+            if inside:
+                found.append(entry.name)
+            elif entry.is_symlink() and entry.name not in self._skipped:
+                self._skipped.add(entry.name)
+                log.warning("skipped %s: a link that leads out of the folder", entry.name)
+        return sorted(found)
+
+    def out_dir(self, name: str) -> Path:
+        """Return the folder `name` in this one; raise OutsideFolderError if a link leaves it."""
+        path = self.folder / name
+        try:
+            inside = path.resolve().is_relative_to(self.folder)
+        except (OSError, RuntimeError):  # a loop of links
+            inside = False
+        if not inside:
+            raise OutsideFolderError(f"{name}/ leads out of the folder; nothing is written there")
+        return path
 
     def path(self, name: str) -> Path:
         """Return the path of an article, or raise ArticleNotFoundError."""
         if not ARTICLE_NAME.match(name):
             raise ArticleNotFoundError(name)
         path = self.folder / name
-        if not path.is_file() or not path.resolve().is_relative_to(self.folder):
+        try:
+            inside = path.is_file() and path.resolve().is_relative_to(self.folder)
+        except (OSError, RuntimeError):  # a loop of links
+            inside = False
+        if not inside:
             raise ArticleNotFoundError(name)
         return path
 
@@ -93,7 +141,9 @@ class ArticleStore:
             current = self.read(name)
             if current.version != edited_version:
                 raise VersionConflictError(current)
-            write_atomic(self.path(name), data)
+            # Through a link, the target is written (path() has checked that it lies
+            # in the folder) and the link stays a link.
+            write_atomic(self.path(name).resolve(), data)
         return Snapshot(name, text, version_of(data))
 
     def create(self, name: str, text: str) -> Snapshot:
