@@ -43,6 +43,19 @@ UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 # A note call inside raw HTML travels through the sanitiser as this private-use mark.
 NOTE_MARK = re.compile("\ue000([0-9]+)\ue001")
 log = logging.getLogger("exporter")
+# Limits that keep a runaway file from reaching markdown-it's tree builder, which copies
+# the token list at every level of nesting (time and memory grow with depth times
+# length) and recurses once per level. No article of the bulletin comes near them.
+MAX_BODY_CHARACTERS = 1_000_000  # over 100 times what two pages hold
+MAX_DELIMITER_RUN = 50
+MAX_NESTING = 40  # levels of blocks and inlines together
+# Levels of blocks (a list item counts two): below markdown-it's maxNesting of 20, past
+# which it silently reads the rest of the line as text.
+MAX_BLOCK_NESTING = 16
+DELIMITER_RUN = re.compile(r"\*{51,}|_{51,}|~{51,}|`{51,}|\[{51,}|\]{51,}")
+FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
+THEMATIC_BREAK = re.compile(r" {0,3}([*_-])[ \t]*(?:\1[ \t]*){2,}$")
+CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
 
 
 class _FrontMatterLoader(yaml.SafeLoader):
@@ -122,7 +135,10 @@ def typeset(text: str) -> str:
 
 def read_markdown(text: str) -> model.Article:
     """Return the article in `text`; raise InputError naming the line of the first fault."""
+    _check_size(text)
+    _check_delimiter_runs(text)
     tokens = PARSER.parse(text)
+    _check_nesting(tokens)
     dropped = _dropped_html(tokens)
     root = SyntaxTreeNode(tokens)
     front: dict[str, Any] = {}
@@ -143,6 +159,62 @@ def read_markdown(text: str) -> model.Article:
     if dropped:
         log.warning("dropped raw HTML: %s", ", ".join(dict.fromkeys(dropped)))
     return dataclasses.replace(article, body=tuple(blocks), notes=tuple(notes))
+
+
+def _check_size(text: str) -> None:
+    """Refuse a file far longer than any article, before parsing it."""
+    if len(text) > MAX_BODY_CHARACTERS:
+        raise InputError(
+            f"too long for two pages: the article is {len(text):,} characters, over the"
+            f" limit of {MAX_BODY_CHARACTERS:,}; cut the text or split the article"
+        )
+
+
+def _check_delimiter_runs(text: str) -> None:
+    """Refuse a run of emphasis, code or bracket marks longer than any article needs."""
+    fence = ""
+    for number, line in enumerate(text.split("\n"), 1):
+        opening = FENCE.match(line)
+        if fence:
+            # A fenced code block holds text as typed, marks and all, until its closing.
+            if opening and opening[1][0] == fence[0] and len(opening[1]) >= len(fence):
+                fence = ""
+            continue
+        if opening and len(opening[1]) <= MAX_DELIMITER_RUN:
+            fence = opening[1]
+            continue
+        if line.startswith(("    ", "\t")) or THEMATIC_BREAK.match(line):
+            continue  # indented code, or a rule such as `**********`
+        # Code spans are stripped only on a suspect line: the pattern is slow on long ones.
+        if DELIMITER_RUN.search(line) and (run := DELIMITER_RUN.search(CODE_SPAN.sub("", line))):
+            raise InputError(_run_message(run[0]), where=f"line {number}")
+
+
+def _run_message(run: str) -> str:
+    mark = run[0]
+    return (
+        f"a run of {len(run):,} {mark!r} (more than {MAX_DELIMITER_RUN}); escape them with \\{mark}"
+    )
+
+
+def _check_nesting(tokens: list[Token]) -> None:
+    """Refuse blocks or inlines nested deeper than MAX_NESTING, before the tree is built."""
+    depth = 0
+    for token in tokens:
+        depth += token.nesting
+        inline_depth = depth
+        for child in token.children or ():
+            inline_depth += child.nesting
+            if inline_depth > MAX_NESTING:
+                break
+        limit = MAX_BLOCK_NESTING if depth > MAX_BLOCK_NESTING else MAX_NESTING
+        if depth > limit or inline_depth > limit:
+            where = f"line {token.map[0] + 1}" if token.map else ""
+            raise InputError(
+                f"nested more than {limit} levels deep (quotes, lists, emphasis"
+                " or links); flatten the text",
+                where=where,
+            )
 
 
 def _dropped_html(tokens: list[Token]) -> list[str]:

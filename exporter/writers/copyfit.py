@@ -37,6 +37,9 @@ SURE_MARGIN = 0.04
 # Pages of the bulletin that do not grow with the body type (masthead, title, summary,
 # closing block), when the layout does not say.
 FIXED_PAGES = 0.7
+# Estimated pages, as a multiple of the pages, beyond which an article is refused before
+# any layout: the estimate errs by well under a tenth of a page, not by a factor of two.
+FAR_OVER = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +72,19 @@ class FitBounds:
             if self.fixed_pages + body - self.pages <= -JUMP_MARGIN:
                 return step
         return self.steps
+
+    def far_over(self, characters: int) -> float | None:
+        """Return the pages the estimate predicts at the smallest setting, when far over.
+
+        Far over is more than FAR_OVER times the pages: no layout pass could fit it, and
+        laying out a body that long takes minutes.
+        """
+        if not self.pages_per_1000_characters or characters <= 0:
+            return None
+        body = self.pages_per_1000_characters * characters / 1000
+        smallest = body * self.setting(self.steps).area() / self.setting(0).area()
+        used = self.fixed_pages + smallest
+        return used if used > FAR_OVER * self.pages else None
 
     def predict(self, measured: Attempt, step: int) -> float:
         """Return the overflow (pages; negative: room) predicted at `step` from one pass."""
@@ -224,6 +240,8 @@ def fit(
         attempts.append(result)
         return result
 
+    if (far := bounds.far_over(characters)) is not None:
+        raise RefusedError(_far_over_message(bounds, far, words, unit))
     step: int | None = bounds.first_step(characters)
     too_big: Attempt | None = None
     fitting: Attempt | None = None
@@ -285,4 +303,16 @@ def _over_message(smallest: Attempt, words: int, unit: str = "words") -> str:
     return (
         f"too long for two pages: about {over:,} {unit} over at the smallest type "
         f"({smallest.setting.body_size:g} pt); cut the text or split the article"
+    )
+
+
+def _far_over_message(bounds: FitBounds, used: float, words: int, unit: str) -> str:
+    """Return the refusal of a body the estimate puts far over, in `_over_message` words."""
+    body_pages = bounds.pages - bounds.fixed_pages
+    capacity = words * body_pages / max(used - bounds.fixed_pages, 1e-9)
+    over = max(10, int(math.ceil((words - capacity) / 10) * 10))
+    smallest = bounds.setting(bounds.steps)
+    return (
+        f"too long for two pages: about {over:,} {unit} over at the smallest type "
+        f"({smallest.body_size:g} pt); cut the text or split the article"
     )
