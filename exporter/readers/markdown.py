@@ -49,9 +49,9 @@ log = logging.getLogger("exporter")
 MAX_BODY_CHARACTERS = 1_000_000  # over 100 times what two pages hold
 MAX_DELIMITER_RUN = 50
 MAX_NESTING = 40  # levels of blocks and inlines together
-# Levels of blocks (a list item counts two): below markdown-it's maxNesting of 20, past
+# Levels of blocks (a list item counts two): within markdown-it's maxNesting of 20, past
 # which it silently reads the rest of the line as text.
-MAX_BLOCK_NESTING = 16
+MAX_BLOCK_NESTING = 19
 DELIMITER_RUN = re.compile(r"\*{51,}|_{51,}|~{51,}|`{51,}|\[{51,}|\]{51,}")
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 THEMATIC_BREAK = re.compile(r" {0,3}([*_-])[ \t]*(?:\1[ \t]*){2,}$")

@@ -57,6 +57,10 @@ def check_options(options: ServeOptions) -> ServeOptions:
             f"--host {options.host} listens beyond this machine: give an access token "
             f"with --token or the {TOKEN_VARIABLE} environment variable"
         )
+    if options.token and not options.token.strip():
+        raise UsageError("the access token is blank")
+    if options.token and options.token != options.token.strip():
+        raise UsageError("the access token starts or ends with spaces")
     if options.token and len(options.token) < 16:
         raise UsageError("the access token is shorter than 16 characters")
     if not 0 <= options.port <= 65535:

@@ -80,7 +80,9 @@ class Guard:
                 status_code=401,
                 headers={"www-authenticate": "Bearer"},
             )
-        if request.method not in SAFE_METHODS and not _same_origin(request):
+        if _cross_site(request) or (
+            request.method not in SAFE_METHODS and not _same_origin(request)
+        ):
             return PlainTextResponse("a request from another site is refused", status_code=403)
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.options.max_body_bytes:
@@ -88,10 +90,8 @@ class Guard:
         return None
 
     def _authorised(self, request: Request) -> bool:
-        bearer = request.headers.get("authorization", "")
-        if bearer.startswith("Bearer ") and _same(
-            bearer.removeprefix("Bearer "), self.options.token
-        ):
+        scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and _same(credentials, self.options.token):
             return True
         return _same(request.cookies.get(TOKEN_COOKIE, ""), self.cookie)
 
@@ -150,6 +150,21 @@ def _cookie_value(token: str) -> str:
 def _loopback_host(host: str) -> bool:
     name = host.rsplit(":", 1)[0] if not host.endswith("]") else host
     return is_loopback(name.strip("[]")) if name else False
+
+
+def _cross_site(request: Request) -> bool:
+    """Return True for a request a page of another site makes, GETs included.
+
+    Proofs, downloads and builds start work on a GET: an `<img>` on another site must
+    not start them, nor probe which articles exist. Only a link followed to the library
+    (a top-level navigation to `/`) is let in from another site.
+    """
+    site = request.headers.get("sec-fetch-site", "")
+    if site == "cross-site":
+        navigating = request.headers.get("sec-fetch-mode", "") == "navigate"
+        return not (navigating and request.method == "GET" and request.url.path == "/")
+    origin = request.headers.get("origin")
+    return origin is not None and origin != "null" and not _same_origin(request)
 
 
 def _same_origin(request: Request) -> bool:
