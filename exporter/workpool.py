@@ -138,6 +138,12 @@ class WorkerPool:
         return len(self._waiting)
 
     @property
+    def running(self) -> int:
+        """The number of tasks being run by a worker now."""
+        with self._lock:
+            return sum(worker.task is not None for worker in self._workers)
+
+    @property
     def worker_pids(self) -> list[int]:
         """The process ids of the workers alive now."""
         with self._lock:

@@ -26,3 +26,12 @@ def allocate(megabytes: int) -> int:
 def fail(message: str) -> None:
     """Raise an ordinary error, which travels back to the caller."""
     raise ValueError(message)
+
+
+def slow_build(markdown: bytes, fmt: str, print_marks: bool) -> object:
+    """Stand in for a build that takes a while: sleep the seconds the body says."""
+    from exporter.serve.workers import Rendered
+
+    del fmt, print_marks
+    time.sleep(float(markdown.decode()))
+    return Rendered(str(os.getpid()).encode(), ())

@@ -20,10 +20,12 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pypdf
 import pytest
+from starlette.applications import Starlette
 
 from exporter.cli import main
 from exporter.errors import InputError
@@ -41,17 +43,20 @@ BLEED = 9  # 0.125 in
 
 
 @contextlib.contextmanager
-def running_server(folder: Path, token: str = "", jobs: int = 1) -> Iterator[str]:
-    """Run the app over `folder` under uvicorn in a thread; yield its base URL."""
+def running_app(folder: Path, **options: Any) -> Iterator[tuple[str, Starlette]]:
+    """Run the app over `folder` under uvicorn in a thread, configured as `exporter serve`
+    configures it; yield its base URL and the app. `options` are ServeOptions fields."""
     import uvicorn
 
-    from exporter.serve.app import create_app
+    from exporter.serve.app import create_app, server_config
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
     port = sock.getsockname()[1]
-    options = check_options(ServeOptions(folder, "127.0.0.1", port, token, jobs))
-    server = uvicorn.Server(uvicorn.Config(create_app(options), log_level="warning"))
+    options.setdefault("jobs", 1)
+    chosen = check_options(ServeOptions(folder, "127.0.0.1", port, **options))
+    app = create_app(chosen)
+    server = uvicorn.Server(server_config(chosen, app))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -59,11 +64,18 @@ def running_server(folder: Path, token: str = "", jobs: int = 1) -> Iterator[str
         assert thread.is_alive() and time.monotonic() < deadline, "the server did not start"
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}"
+        yield f"http://127.0.0.1:{port}", app
     finally:
         server.should_exit = True
         thread.join(60)
         sock.close()
+
+
+@contextlib.contextmanager
+def running_server(folder: Path, token: str = "", jobs: int = 1) -> Iterator[str]:
+    """Run the app over `folder` under uvicorn in a thread; yield its base URL."""
+    with running_app(folder, token=token, jobs=jobs) as (url, _app):
+        yield url
 
 
 def article_folder(target: Path) -> Path:

@@ -107,22 +107,29 @@ def test_two_editors_save_the_same_article_and_nothing_is_lost(page: Page) -> No
         page.goto("/articles/rich-article.md")
         other.goto("/articles/rich-article.md")
         other.fill("#kicker", "Their Kicker")
+        other.fill("#summary", "Their summary, saved first.")
         other.click("#save")
         other.wait_for_url("**/articles/rich-article.md?saved=1")
     finally:
         other.close()
     page.fill("#kicker", "My Kicker")
     page.click("#save")
-    expect(page.locator("#conflict")).to_be_visible()
-    expect(page.locator("#theirs")).to_contain_text("kicker: Their Kicker")
-    expect(page.locator("#yours")).to_contain_text("kicker: My Kicker")
-    expect(page.locator("#differences .del")).to_have_text("-kicker: Their Kicker")
-    expect(page.locator("#differences .add")).to_have_text("+kicker: My Kicker")
-    expect(page.locator("#kicker")).to_have_value("My Kicker")
+    # Their summary is merged in; the kicker both changed is shown side by side.
+    expect(page.locator("#merge")).to_be_visible()
+    expect(page.locator("#merge")).to_contain_text("Their changes to the summary are kept")
+    expect(page.locator("#overlap-0 legend")).to_have_text("The kicker")
+    expect(page.locator("#overlap-0 pre.theirs")).to_have_text("Their Kicker")
+    expect(page.locator("#overlap-0 pre.yours")).to_have_text("My Kicker")
+    expect(page.locator("#article-form")).to_be_hidden()
     page.screenshot(path=ARTIFACTS / "5-conflict.png", full_page=True)
-    page.click("#save")  # mine, having seen theirs
-    page.wait_for_url("**/articles/rich-article.md?saved=1")
+    page.click("#save-merge")  # no choice yet: the browser asks for one
+    expect(page.locator("#merge")).to_be_visible()
+    page.check("#overlap-0 input[value=yours]")
+    page.click("#save-merge")
+    page.wait_for_url("**/articles/rich-article.md?saved=merged*")
+    expect(page.locator(".notice").first).to_contain_text("the summary")
     expect(page.locator("#kicker")).to_have_value("My Kicker")
+    expect(page.locator("#summary")).to_have_value("Their summary, saved first.")
 
 
 def test_build_all_shows_its_progress_then_what_fits(page: Page) -> None:

@@ -10,11 +10,13 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from exporter.errors import ExportError
+from exporter.model import Article
 from exporter.readers.markdown import read_markdown
+from exporter.serve.answers import BusyError, error_answer, too_large
 from exporter.serve.article import MEDIA_TYPES
 from exporter.serve.editor import IMPORT_SUFFIXES, editor_of
 from exporter.serve.library import rows
-from exporter.serve.security import json_header, too_large
+from exporter.serve.security import json_header
 from exporter.serve.store import VersionConflictError
 from exporter.serve.workers import build_upload, import_upload
 from exporter.validate import validate
@@ -29,9 +31,16 @@ IMPORT_TYPES = {
 WARNINGS_HEADER = "x-exporter-warnings"
 
 
-def error(message: str, status: int) -> JSONResponse:
+def error(message: str, status: int) -> Response:
     """Return an error as JSON: {"error": "..."}."""
-    return JSONResponse({"error": message}, status_code=status)
+    return error_answer("/api/", message, status)
+
+
+def build_error(failure: ExportError) -> Response:
+    """Return a build's failure: 503 when the server is busy, 422 for the article's fault."""
+    if isinstance(failure, BusyError):
+        raise failure  # answered with Retry-After by the app's handler
+    return error(str(failure), 422 if failure.exit_code == 2 else 500)
 
 
 async def build(request: Request) -> Response:
@@ -42,14 +51,16 @@ async def build(request: Request) -> Response:
         return error(f"to={fmt!r} is not a format here (known: {', '.join(MEDIA_TYPES)})", 422)
     body = await request.body()
     if len(body) > editor.options.max_upload_bytes:
-        return too_large(editor.options.max_upload_bytes)
+        return too_large(request.url.path, editor.options.max_upload_bytes)
     if not body.strip():
         return error("the request has no article in its body (Markdown with front matter)", 422)
     print_marks = fmt == "pdf" and request.query_params.get("print") in ("1", "true")
     try:
-        rendered = await editor.workers.run(build_upload, body, fmt, print_marks)
+        rendered = await editor.workers.run(
+            build_upload, body, fmt, print_marks, gone=request.is_disconnected
+        )
     except ExportError as failure:
-        return error(str(failure), 422 if failure.exit_code == 2 else 500)
+        return build_error(failure)
     return Response(
         rendered.data,
         media_type=MEDIA_TYPES[fmt],
@@ -78,15 +89,17 @@ async def import_file(request: Request) -> Response:
         wanted = request.query_params.get("format", "").lower().lstrip(".")
         suffix = f".{wanted}" if wanted else IMPORT_TYPES.get(content_type, "")
     if len(data) > limit:
-        return too_large(limit)
+        return too_large(request.url.path, limit)
     if suffix not in IMPORT_SUFFIXES:
         known = ", ".join(s.lstrip(".") for s in IMPORT_SUFFIXES)
         return error(f"say what the file is with ?format= ({known}) or its Content-Type", 422)
     lang = request.query_params.get("lang", "")
     try:
-        imported = await editor.workers.run(import_upload, data, suffix, lang)
+        imported = await editor.workers.run(
+            import_upload, data, suffix, lang, gone=request.is_disconnected
+        )
     except ExportError as failure:
-        return error(str(failure), 422 if failure.exit_code == 2 else 500)
+        return build_error(failure)
     if "application/json" in request.headers.get("accept", ""):
         return JSONResponse({"markdown": imported.markdown, "warnings": list(imported.warnings)})
     return Response(
@@ -98,8 +111,9 @@ async def import_file(request: Request) -> Response:
 
 async def articles(request: Request) -> Response:
     """List the folder's articles with what the last check of each found."""
+    editor = editor_of(request)
     listed = []
-    for row in rows(editor_of(request)):
+    for row in await editor.off_loop(rows, editor):
         status = row.status
         listed.append(
             {
@@ -122,7 +136,8 @@ async def articles(request: Request) -> Response:
 
 async def article_text(request: Request) -> Response:
     """Return an article file as it is, its version as the ETag."""
-    snapshot = editor_of(request).store.read(request.path_params["name"])
+    editor = editor_of(request)
+    snapshot = await editor.off_loop(editor.store.read, request.path_params["name"])
     return Response(
         snapshot.text,
         media_type="text/markdown; charset=utf-8",
@@ -140,10 +155,10 @@ async def put_article(request: Request) -> Response:
     name = request.path_params["name"]
     body = await request.body()
     if len(body) > editor.options.max_upload_bytes:
-        return too_large(editor.options.max_upload_bytes)
+        return too_large(request.url.path, editor.options.max_upload_bytes)
     try:
         text = body.decode("utf-8").replace("\r\n", "\n")
-        validate(read_markdown(text))
+        await editor.off_loop(_checked, text)
     except UnicodeDecodeError:
         return error(f"{name}: not UTF-8 text", 422)
     except ExportError as failure:
@@ -160,7 +175,7 @@ async def put_article(request: Request) -> Response:
     if not edited:
         return error("send If-Match with the ETag of the version you edited", 428)
     try:
-        saved = editor.store.save(name, text, edited)
+        saved = await editor.off_loop(editor.store.save, name, text, edited)
     except VersionConflictError as conflict:
         return JSONResponse(
             {
@@ -171,6 +186,11 @@ async def put_article(request: Request) -> Response:
             {"etag": f'"{conflict.current.version}"'},
         )
     return JSONResponse({"version": saved.version}, headers={"etag": f'"{saved.version}"'})
+
+
+def _checked(text: str) -> Article:
+    """Return the article of a Markdown text, read and validated (in a reader thread)."""
+    return validate(read_markdown(text))
 
 
 ROUTES = [

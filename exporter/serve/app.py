@@ -6,22 +6,29 @@ import contextlib
 import socket
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from starlette.applications import Starlette
 from starlette.middleware import Middleware
-from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, Response
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from exporter.errors import ExportError
 from exporter.serve import api, article, library
+from exporter.serve.answers import HANDLERS
+from exporter.serve.connections import connection_room, guarded_protocol
 from exporter.serve.editor import Editor
 from exporter.serve.options import ServeOptions
-from exporter.serve.security import BodyTooLargeError, Guard, too_large
-from exporter.serve.store import ArticleNotFoundError
+from exporter.serve.security import Guard
+
+if TYPE_CHECKING:
+    import uvicorn
 
 STATIC = Path(__file__).resolve().parent / "static"
+KEEP_ALIVE_SECONDS = 5
+"""How long an idle connection stays open after a response (uvicorn's default)."""
+SHUTDOWN_SECONDS = 5
+"""How long running requests may take to finish once the server is told to stop; the
+builds still running then are stopped, so that SIGTERM ends the server within seconds."""
 
 
 def create_app(options: ServeOptions) -> Starlette:
@@ -31,10 +38,11 @@ def create_app(options: ServeOptions) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(_app: Starlette) -> AsyncIterator[None]:
         editor.workers.warm_up()
+        editor.readers.submit(editor.listing.entries)  # the library's first look, read ahead
         try:
             yield
         finally:
-            editor.workers.close()
+            editor.close()
 
     app = Starlette(
         routes=[
@@ -44,46 +52,38 @@ def create_app(options: ServeOptions) -> Starlette:
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(Guard, options=options)],
-        exception_handlers={
-            BodyTooLargeError: _too_large,
-            ArticleNotFoundError: _not_found,
-            ExportError: _unreadable,
-        },
+        exception_handlers=dict(HANDLERS),
         lifespan=lifespan,
     )
     app.state.editor = editor
     return app
 
 
-async def _too_large(_request: Request, error: Exception) -> Response:
-    assert isinstance(error, BodyTooLargeError)
-    return too_large(error.limit)
-
-
-async def _not_found(request: Request, error: Exception) -> Response:
-    message = f"no article {str(error)!r} in this folder"
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message}, status_code=404)
-    return PlainTextResponse(message, status_code=404)
-
-
-async def _unreadable(_request: Request, error: Exception) -> Response:
-    """An article file that cannot be read at all (not UTF-8): say so in one line."""
-    return PlainTextResponse(str(error), status_code=422)
-
-
-def serve(options: ServeOptions, sock: socket.socket | None = None) -> None:
-    """Run the app until Ctrl-C; on `sock` if given (tests), else on the options' address."""
+def server_config(options: ServeOptions, app: Starlette | None = None) -> uvicorn.Config:
+    """Return uvicorn's configuration for the app (made here unless given): its limits."""
     import uvicorn
 
-    config = uvicorn.Config(
-        create_app(options),
+    room = options.max_connections or connection_room()
+    return uvicorn.Config(
+        app or create_app(options),
         host=options.host,
         port=options.port,
         log_level="warning",
         server_header=False,
+        http=guarded_protocol(options.head_seconds, room),
+        timeout_keep_alive=KEEP_ALIVE_SECONDS,
+        timeout_graceful_shutdown=SHUTDOWN_SECONDS,
+        # Past the connections kept, a new request is answered 503 at once (the
+        # protocol closes idle connections first, so only busy ones count here).
+        limit_concurrency=room + 1,
     )
-    server = uvicorn.Server(config)
+
+
+def serve(options: ServeOptions, sock: socket.socket | None = None) -> None:
+    """Run the app until Ctrl-C or SIGTERM, on `sock` if given (tests) or the options' address."""
+    import uvicorn
+
+    server = uvicorn.Server(server_config(options))
     # Ctrl-C is how a server is stopped: uvicorn shuts down (the workers too), then
     # passes the signal on, which ends here, not as an interruption of a build.
     with contextlib.suppress(KeyboardInterrupt):

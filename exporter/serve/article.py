@@ -5,12 +5,24 @@ from __future__ import annotations
 import difflib
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from exporter.errors import ExportError
+from exporter.serve.answers import BusyError
+from exporter.serve.conflict import (
+    Outcome,
+    Overlapping,
+    Saved,
+    choices_from,
+    hidden,
+    overlaps_shown,
+    save_merged,
+    unhidden,
+)
 from exporter.serve.editor import editor_of
 from exporter.serve.form import (
     ArticleForm,
@@ -19,8 +31,9 @@ from exporter.serve.form import (
     form_from_post,
     form_from_text,
 )
+from exporter.serve.merge import merge
 from exporter.serve.proofs import Checked
-from exporter.serve.security import csrf_valid
+from exporter.serve.security import csrf_refused, csrf_valid
 from exporter.serve.store import Snapshot, VersionConflictError
 from exporter.serve.workers import render_article
 from exporter.writers import writer_entry
@@ -37,31 +50,31 @@ async def article_page(request: Request) -> Response:
     """Show an article's form, and its proof (the browser asks for the pictures)."""
     editor = editor_of(request)
     name = request.path_params["name"]
-    snapshot = editor.store.read(name)
+    snapshot = await editor.off_loop(editor.store.read, name)
     try:
-        form = form_from_text(snapshot.text)
+        form = await editor.off_loop(form_from_text, snapshot.text)
         unreadable = ""
     except ExportError as error:
         form, unreadable = ArticleForm(body=snapshot.text), str(error.in_file(name))
     notices = editor.notices.pop(name, [])
-    if request.query_params.get("saved"):
+    saved, combined = request.query_params.get("saved"), request.query_params.get("combined")
+    if saved == "merged" and combined:
+        notices.insert(0, f"saved, with the changes saved meanwhile to {combined} kept too")
+    elif saved:
         notices.insert(0, "saved")
     return _article_page(request, snapshot, form, notices=notices, unreadable=unreadable)
 
 
 async def save_article(request: Request) -> Response:
-    """Save the form: invalid input or a stale version leave the file as it was."""
+    """Save the form: invalid input leaves the file as it was; a save made meanwhile is merged."""
     editor = editor_of(request)
     name = request.path_params["name"]
     fields = await request.form(max_part_size=editor.options.max_body_bytes)
     if not csrf_valid(request, fields.get("csrf")):
-        return PlainTextResponse(
-            "the form is out of date or came from another site (CSRF check); reload the page",
-            status_code=403,
-        )
-    current = editor.store.read(name)
+        return csrf_refused()
+    current = await editor.off_loop(editor.store.read, name)
     try:
-        kept = form_from_text(current.text).kept
+        kept = (await editor.off_loop(form_from_text, current.text)).kept
     except ExportError as error:
         message = f"{error.in_file(name)}; fix it in a text editor, then reload"
         return _article_page(
@@ -69,27 +82,91 @@ async def save_article(request: Request) -> Response:
         )
     form = form_from_post(fields, kept)
     edited = str(fields.get("version") or "")
-    errors = field_errors(form)
+    base = unhidden(fields.get("base"), edited)
+    errors = await editor.off_loop(field_errors, form)
     if errors:
         # Shown with the version the editor started from, so a later save still checks it.
-        return _article_page(request, Snapshot(name, "", edited), form, errors=errors, status=422)
+        started = Snapshot(name, base or "", edited)
+        return _article_page(request, started, form, errors=errors, status=422)
+    yours = compose(form)
     try:
-        editor.store.save(name, compose(form), edited)
+        await editor.off_loop(editor.store.save, name, yours, edited)
     except VersionConflictError as conflict:
-        return _article_page(
-            request,
-            conflict.current,
-            form,
-            conflict=_conflict(conflict.current.text, compose(form)),
-            status=409,
+        if base is None:  # the page did not say what it started from: show both whole
+            return _article_page(
+                request,
+                conflict.current,
+                form,
+                conflict=_conflict(conflict.current.text, yours),
+                status=409,
+            )
+        merged: Outcome = await editor.off_loop(
+            save_merged, editor.store, name, base, yours, conflict.current
         )
+        return _after_merge(request, merged)
     return RedirectResponse(f"/articles/{name}?saved=1", 303)
+
+
+async def resolve_overlaps(request: Request) -> Response:
+    """Save a merge with the editor's choice at each place both saves changed."""
+    editor = editor_of(request)
+    name = request.path_params["name"]
+    fields = await request.form(max_part_size=editor.options.max_body_bytes)
+    if not csrf_valid(request, fields.get("csrf")):
+        return csrf_refused()
+    base, yours = unhidden(fields.get("base")), unhidden(fields.get("yours"))
+    if base is None or yours is None:
+        return PlainTextResponse("the merge form is incomplete; reload the article", 422)
+    current = await editor.off_loop(editor.store.read, name)
+    shown = await editor.off_loop(merge, base, yours, current.text)
+    choices = choices_from(fields, shown)
+    if current.version != fields.get("theirs"):
+        choices = None  # saved again since the page was shown: its overlaps are asked anew
+    elif choices is None:
+        asked = Overlapping(shown, current, yours, base)
+        return _after_merge(request, asked, "choose a version at every place marked below")
+    outcome: Outcome = await editor.off_loop(
+        save_merged, editor.store, name, base, yours, current, choices
+    )
+    return _after_merge(request, outcome)
+
+
+def _after_merge(request: Request, outcome: Outcome, problem: str = "") -> Response:
+    """Answer a merged save: saved, overlaps to choose at, or a merge that does not read."""
+    name = request.path_params["name"]
+    if isinstance(outcome, Saved):
+        query = urlencode({"saved": "merged", "combined": "; ".join(outcome.combined)})
+        return RedirectResponse(f"/articles/{name}?{query}", 303)
+    if isinstance(outcome, Overlapping):
+        merging = {
+            "overlaps": overlaps_shown(outcome.merged),
+            "combined": outcome.merged.combined,
+            "base": hidden(outcome.base),
+            "yours": hidden(outcome.yours),
+            "theirs": outcome.theirs.version,
+            "problem": problem,
+        }
+        form = form_from_text(outcome.yours)
+        return _article_page(request, outcome.theirs, form, merging=merging, status=409)
+    form = form_from_text(outcome.text)
+    notice = (
+        "Your save and the one made meanwhile were combined, but the result does not read: "
+        "correct it below and save (nothing is saved yet)"
+    )
+    return _article_page(
+        request,
+        outcome.theirs,
+        form,
+        errors=field_errors(form) or {"form": outcome.problem},
+        notices=[notice],
+        status=409,
+    )
 
 
 async def proof_data(request: Request) -> Response:
     """Lay out the article as it is now; return the fitting's result and the pictures' URLs."""
     name = request.path_params["name"]
-    _, checked = await editor_of(request).proofs.check(name)
+    _, checked = await editor_of(request).proofs.check(name, request.is_disconnected)
     return JSONResponse(_proof_json(name, checked.version, checked))
 
 
@@ -100,7 +177,7 @@ async def page_picture(request: Request) -> Response:
     asked = request.query_params.get("v", "")
     checked = editor.proofs.kept_proof(name, asked)
     if checked is None:
-        _, checked = await editor.proofs.check(name)
+        _, checked = await editor.proofs.check(name, request.is_disconnected)
     pages = checked.proof.pages if checked.proof is not None else ()
     if not 1 <= number <= len(pages):
         return PlainTextResponse(checked.error or "no such page", status_code=404)
@@ -118,7 +195,11 @@ async def download(request: Request) -> Response:
     print_marks = fmt == "pdf" and request.query_params.get("print") == "1"
     path = editor.store.path(name)
     try:
-        rendered = await editor.workers.run(render_article, str(path), fmt, print_marks)
+        rendered = await editor.workers.run(
+            render_article, str(path), fmt, print_marks, gone=request.is_disconnected
+        )
+    except BusyError:
+        raise  # answered with Retry-After by the app's handler
     except ExportError as error:
         status = 422 if error.exit_code == 2 else 500
         return PlainTextResponse(str(error.in_file(name)), status_code=status)
@@ -159,6 +240,7 @@ def _article_page(
     *,
     errors: dict[str, str] | None = None,
     conflict: dict[str, Any] | None = None,
+    merging: dict[str, Any] | None = None,
     notices: list[str] | None = None,
     unreadable: str = "",
     status: int = 200,
@@ -174,6 +256,8 @@ def _article_page(
             "form": form,
             "errors": errors or {},
             "conflict": conflict,
+            "merging": merging,
+            "base": hidden(snapshot.text) if snapshot.text else "",
             "notices": notices or [],
             "unreadable": unreadable,
             "proof": _proof_json(snapshot.name, snapshot.version, checked) if checked else None,
@@ -186,6 +270,7 @@ def _article_page(
 ROUTES = [
     Route("/articles/{name}", article_page),
     Route("/articles/{name}", save_article, methods=["POST"]),
+    Route("/articles/{name}/merge", resolve_overlaps, methods=["POST"]),
     Route("/articles/{name}/proof.json", proof_data),
     Route("/articles/{name}/pages/{number:int}.png", page_picture),
     Route("/articles/{name}/download/{fmt}", download),

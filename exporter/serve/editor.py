@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import asyncio
+import functools
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any, cast
+from typing import Any, TypeVar, cast
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
 from exporter.serve.jobs import BuildAll
+from exporter.serve.listing import Listing
 from exporter.serve.options import ServeOptions
 from exporter.serve.proofs import Proofs
 from exporter.serve.security import csrf_token, remember_csrf
@@ -17,7 +22,11 @@ from exporter.serve.status import StatusBook
 from exporter.serve.store import ArticleStore
 from exporter.serve.workers import Workers
 
+T = TypeVar("T")
 TEMPLATES = Path(__file__).resolve().parent / "templates"
+READER_THREADS = 2
+"""Threads that read and check articles off the event loop: few, so that the loop keeps
+its share of the interpreter while large articles are parsed."""
 IMPORT_SUFFIXES = (".docx", ".html", ".htm", ".txt", ".md", ".markdown", ".json")
 """What the import takes: a returned DOCX, a saved web page, or an article file."""
 
@@ -29,12 +38,24 @@ class Editor:
         self.options = options
         self.store = ArticleStore(options.folder)
         self.statuses = StatusBook(self.store.folder)
-        self.workers = Workers(options.jobs)
+        self.listing = Listing(self.store)
+        self.workers = Workers(options.jobs, max_waiting=options.queue)
         self.proofs = Proofs(self.store, self.workers, self.statuses)
         self.build_all = BuildAll(self.store, self.workers, self.statuses)
         self.templates = Jinja2Templates(directory=TEMPLATES)
         self.notices: dict[str, list[str]] = {}
         """Messages to show once on an article's page (the warnings of its import)."""
+        self.readers = ThreadPoolExecutor(READER_THREADS, thread_name_prefix="exporter-read")
+
+    async def off_loop(self, function: Callable[..., T], *args: Any) -> T:
+        """Return `function(*args)`, run in a reader thread: parsing never holds the loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.readers, functools.partial(function, *args))
+
+    def close(self) -> None:
+        """Stop the workers at once and the reader threads: the server is stopping."""
+        self.workers.close()
+        self.readers.shutdown(wait=False, cancel_futures=True)
 
     def page(
         self, request: Request, template: str, context: dict[str, Any], status: int = 200

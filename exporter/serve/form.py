@@ -176,7 +176,7 @@ def compose(form: ArticleForm) -> str:
     front.update(
         {
             "number": int(form.number) if form.number.isdigit() else form.number,
-            "date": _date(form.date),
+            "date": form.date,
             "kicker": form.kicker,
             "title": form.title,
             "authors": [_author_data(author) for author in form.authors],
@@ -184,11 +184,18 @@ def compose(form: ArticleForm) -> str:
             "lang": form.lang,
         }
     )
+    return dump_article(front, form.body)
+
+
+def dump_article(front: Mapping[str, Any], body: str) -> str:
+    """Return an article file: the front matter in the usual order, empty values left out."""
     ordered = {key: front[key] for key in FRONT_MATTER_KEYS if key in front}
     ordered.update({k: v for k, v in front.items() if k not in ordered})
+    if isinstance(ordered.get("date"), str):
+        ordered["date"] = _date(ordered["date"])
     kept = {key: value for key, value in ordered.items() if value not in ("", [], None)}
     header = yaml.safe_dump(kept, sort_keys=False, allow_unicode=True, width=100)
-    return f"---\n{header}---\n\n{form.body.strip(chr(10))}\n"
+    return f"---\n{header}---\n\n{body.strip(chr(10))}\n"
 
 
 def body_offset(text: str) -> int:

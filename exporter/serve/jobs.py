@@ -10,9 +10,10 @@ from typing import Any
 
 from exporter.batch import Outcome
 from exporter.errors import ExportError
+from exporter.serve.answers import BusyError
 from exporter.serve.status import Status, StatusBook, now
 from exporter.serve.store import ArticleNotFoundError, ArticleStore, OutsideFolderError
-from exporter.serve.workers import BusyError, Workers, build_article
+from exporter.serve.workers import Workers, build_article
 
 OUT_FOLDER = "dist"
 STATUSES = ("built", "refused", "failed")

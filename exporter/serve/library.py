@@ -8,14 +8,15 @@ from pathlib import Path
 
 from starlette.datastructures import UploadFile
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
 from exporter.errors import ExportError
+from exporter.serve.answers import too_large
 from exporter.serve.editor import IMPORT_SUFFIXES, Editor, editor_of
-from exporter.serve.form import ArticleForm, compose, split_front_matter
+from exporter.serve.form import ArticleForm, compose
 from exporter.serve.jobs import OUT_FOLDER
-from exporter.serve.security import csrf_valid, too_large
+from exporter.serve.security import csrf_refused, csrf_valid
 from exporter.serve.status import Status
 from exporter.serve.workers import import_upload
 
@@ -47,14 +48,12 @@ class Row:
 def rows(editor: Editor) -> list[Row]:
     """Return a row for every article of the folder."""
     found = []
-    for name in editor.store.names():
+    for name, listed in editor.listing.entries():
         built = _last_built(editor.store.folder / OUT_FOLDER / (Path(name).stem + ".pdf"))
-        try:
-            snapshot = editor.store.read(name)
-            front, _ = split_front_matter(snapshot.text)
-        except (ExportError, OSError) as error:
-            found.append(Row(name, "", "", "", "", None, built, str(error)))
+        if listed.problem:
+            found.append(Row(name, "", "", "", "", None, built, listed.problem))
             continue
+        front = listed.front
         found.append(
             Row(
                 name,
@@ -62,7 +61,7 @@ def rows(editor: Editor) -> list[Row]:
                 str(front.get("number") or ""),
                 str(front.get("date") or ""),
                 str(front.get("lang") or "en"),
-                editor.statuses.get(name, snapshot.version),
+                editor.statuses.get(name, listed.version),
                 built,
             )
         )
@@ -71,7 +70,7 @@ def rows(editor: Editor) -> list[Row]:
 
 async def library(request: Request) -> Response:
     """Show every article of the folder."""
-    return _library_page(request, {})
+    return await _library_page(request, {})
 
 
 async def new_article(request: Request) -> Response:
@@ -79,10 +78,10 @@ async def new_article(request: Request) -> Response:
     editor = editor_of(request)
     form = await request.form()
     if not csrf_valid(request, form.get("csrf")):
-        return _csrf_refused()
+        return csrf_refused()
     title = str(form.get("title") or "").strip()
     if not title:
-        return _library_page(request, {"new_error": "give the new article a title"}, 422)
+        return await _library_page(request, {"new_error": "give the new article a title"}, 422)
     text = compose(
         ArticleForm(title=title, date=datetime.date.today().isoformat(), lang="en", body=NEW_BODY)
     )
@@ -96,25 +95,25 @@ async def import_article(request: Request) -> Response:
     limit = editor.options.max_upload_bytes
     form = await request.form(max_files=1, max_fields=10)
     if not csrf_valid(request, form.get("csrf")):
-        return _csrf_refused()
+        return csrf_refused()
     upload = form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return _library_page(request, {"import_error": "choose a file to import"}, 422)
+        return await _library_page(request, {"import_error": "choose a file to import"}, 422)
     suffix = Path(upload.filename).suffix.lower()
     if suffix not in IMPORT_SUFFIXES:
         known = ", ".join(IMPORT_SUFFIXES)
         message = f"{upload.filename}: cannot import {suffix or 'this'} files (known: {known})"
-        return _library_page(request, {"import_error": message}, 422)
+        return await _library_page(request, {"import_error": message}, 422)
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        return too_large(limit)
+        return too_large(request.url.path, limit)
     try:
         imported = await editor.workers.run(
             import_upload, data, suffix, str(form.get("lang") or "").strip()
         )
     except ExportError as error:
         message = str(error.in_file(upload.filename))
-        return _library_page(request, {"import_error": message}, 422)
+        return await _library_page(request, {"import_error": message}, 422)
     name = _create(editor, imported.title, imported.markdown)
     editor.notices[name] = [
         f"imported from {upload.filename}",
@@ -127,7 +126,7 @@ async def start_build_all(request: Request) -> Response:
     """Start building every article into dist/ and go back to the library."""
     form = await request.form()
     if not csrf_valid(request, form.get("csrf")):
-        return _csrf_refused()
+        return csrf_refused()
     editor_of(request).build_all.start()
     return RedirectResponse("/", 303)
 
@@ -137,13 +136,15 @@ async def build_all_progress(request: Request) -> Response:
     return JSONResponse(editor_of(request).build_all.as_data())
 
 
-def _library_page(request: Request, context: dict[str, object], status: int = 200) -> Response:
+async def _library_page(
+    request: Request, context: dict[str, object], status: int = 200
+) -> Response:
     editor = editor_of(request)
     return editor.page(
         request,
         "library.html",
         {
-            "rows": rows(editor),
+            "rows": await editor.off_loop(rows, editor),
             "progress": editor.build_all.as_data(),
             "suffixes": ",".join(IMPORT_SUFFIXES),
             **context,
@@ -169,13 +170,6 @@ def _last_built(pdf: Path) -> str:
         return ""
     moment = datetime.datetime.fromtimestamp(stamp, datetime.UTC)
     return moment.isoformat(sep=" ", timespec="seconds").replace("+00:00", " UTC")
-
-
-def _csrf_refused() -> Response:
-    return PlainTextResponse(
-        "the form is out of date or came from another site (CSRF check); reload the page",
-        status_code=403,
-    )
 
 
 ROUTES = [

@@ -13,6 +13,11 @@ TOKEN_VARIABLE = "EXPORTER_TOKEN"
 LOOPBACK_NAMES = ("localhost",)
 FORM_OVERHEAD_BYTES = 64_000
 """Room for a form's other fields and multipart boundaries around an article or upload."""
+HEAD_SECONDS = 10.0
+BODY_SECONDS = 30.0
+QUEUE = 64
+"""Builds that may wait for a worker: about a minute of proofs; a full Build all waits in
+jobs.py, not here, so this bounds what clients can pile up."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +36,23 @@ class ServeOptions:
     """The number of worker processes that build."""
     max_upload_bytes: int = MAX_INPUT_BYTES
     """The largest article or import a request may carry (413 above it)."""
+    head_seconds: float = HEAD_SECONDS
+    """How long a connection may take to send a request's head; then it is closed."""
+    body_seconds: float = BODY_SECONDS
+    """How long a request's body may stop arriving; then it is answered 408 and dropped."""
+    queue: int = QUEUE
+    """The most builds waiting for a worker; past that, requests are answered 503."""
+    max_connections: int | None = None
+    """The most connections held open; None: as many as the open-file limit leaves room for."""
 
     @property
     def max_body_bytes(self) -> int:
-        """Return the largest request body read at all."""
-        return self.max_upload_bytes + FORM_OVERHEAD_BYTES
+        """Return the largest request body read at all.
+
+        An article form carries the article twice: as edited, and as it was opened (the
+        base a save made meanwhile is merged from), in base64; so does the merge form.
+        """
+        return 3 * self.max_upload_bytes + FORM_OVERHEAD_BYTES
 
 
 def is_loopback(host: str) -> bool:

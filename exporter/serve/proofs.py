@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import asyncio
 from collections import OrderedDict
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from exporter.errors import ExportError
+from exporter.serve.answers import BusyError, ClientGoneError
 from exporter.serve.status import Status, StatusBook, now
 from exporter.serve.store import ArticleStore, Snapshot
 from exporter.serve.workers import Proof, Workers, proof_article
 
 PROOF_DPI = 100
 KEPT_PROOFS = 32
+CLIENT_CHECK_SECONDS = 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,26 +37,53 @@ class Checked:
         return Status(self.version, self.proof.fits, self.proof.fit, self.proof.warnings, now())
 
 
+@dataclass(slots=True)
+class _Running:
+    """A proof being built, and how many requests wait for it."""
+
+    task: asyncio.Task[Checked]
+    waiting: int = 0
+
+
 class Proofs:
-    """Proofs by article and version; two requests for one proof share one build."""
+    """Proofs by article and version; two requests for one proof share one build.
+
+    A build nobody waits for any longer (every client that asked has gone) is stopped,
+    so that abandoned pages do not hold the workers.
+    """
 
     def __init__(self, store: ArticleStore, workers: Workers, statuses: StatusBook) -> None:
         self.store = store
         self.workers = workers
         self.statuses = statuses
         self.kept: OrderedDict[tuple[str, str], Checked] = OrderedDict()
-        self.running: dict[tuple[str, str], asyncio.Future[Checked]] = {}
+        self.running: dict[tuple[str, str], _Running] = {}
 
-    async def check(self, name: str) -> tuple[Snapshot, Checked]:
-        """Return the article as it is now and the proof of that version."""
-        snapshot = self.store.read(name)
+    async def check(
+        self, name: str, gone: Callable[[], Awaitable[bool]] | None = None
+    ) -> tuple[Snapshot, Checked]:
+        """Return the article as it is now and the proof of that version.
+
+        `gone`, when given, says whether the client has gone away: then ClientGoneError.
+        """
+        snapshot = await asyncio.to_thread(self.store.read, name)
         key = (name, snapshot.version)
         if key in self.kept:
             self.kept.move_to_end(key)
             return snapshot, self.kept[key]
-        if key not in self.running:
-            self.running[key] = asyncio.ensure_future(self._build(name, snapshot.version))
-        return snapshot, await asyncio.shield(self.running[key])
+        running = self.running.get(key)
+        if running is None:
+            running = _Running(asyncio.ensure_future(self._build(name, snapshot.version)))
+            self.running[key] = running
+        running.waiting += 1
+        try:
+            return snapshot, await _unless_gone(running.task, gone)
+        finally:
+            running.waiting -= 1
+            if running.waiting == 0 and not running.task.done():
+                running.task.cancel()
+                if self.running.get(key) is running:
+                    del self.running[key]
 
     def kept_proof(self, name: str, version: str) -> Checked | None:
         """Return a proof already made of this version, if one is kept."""
@@ -64,6 +94,8 @@ class Proofs:
             proof = await self.workers.run(proof_article, str(self.store.path(name)), PROOF_DPI)
             # The file may have changed since it was asked for: keep the proof as what it is.
             checked = Checked(proof.version, proof)
+        except BusyError:
+            raise  # not a result of the article: said to the client, not kept
         except ExportError as error:
             checked = Checked(version, None, str(error.in_file(name)))
         except Exception as error:  # a bug: said on the page, the server goes on
@@ -72,9 +104,23 @@ class Proofs:
                 version, None, f"{name}: internal error: {type(error).__name__}: {detail}"
             )
         finally:
-            del self.running[(name, version)]
+            running = self.running.get((name, version))
+            if running is not None and running.task is asyncio.current_task():
+                del self.running[(name, version)]
         self.kept[(name, checked.version)] = checked
         while len(self.kept) > KEPT_PROOFS:
             self.kept.popitem(last=False)
         self.statuses.record(name, checked.status)
         return checked
+
+
+async def _unless_gone(
+    task: asyncio.Task[Checked], gone: Callable[[], Awaitable[bool]] | None
+) -> Checked:
+    """Return the task's result; raise ClientGoneError first if the client goes away."""
+    while True:
+        done, _ = await asyncio.wait({task}, timeout=CLIENT_CHECK_SECONDS)
+        if done:
+            return task.result()
+        if gone is not None and await gone():
+            raise ClientGoneError("the client went away before its proof was made")

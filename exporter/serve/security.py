@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import hmac
 import json
+import logging
 import secrets
+import time
+from collections import OrderedDict, deque
 from urllib.parse import urlencode, urlsplit
 
 from starlette.datastructures import URL, Headers
 from starlette.requests import Request
-from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
+from starlette.responses import RedirectResponse, Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from exporter.serve.answers import BodyTooLargeError, BodyTooSlowError, error_answer, too_large
 from exporter.serve.options import ServeOptions, is_loopback
 
 TOKEN_COOKIE = "exporter_token"
@@ -29,21 +34,12 @@ SECURITY_HEADERS = [
     (b"referrer-policy", b"same-origin"),  # no-referrer would make a POST's Origin "null"
     (b"x-frame-options", b"DENY"),
 ]
-
-
-class BodyTooLargeError(Exception):
-    """A request body went past the limit while it was read."""
-
-    def __init__(self, limit: int) -> None:
-        super().__init__(f"the request is larger than the limit of {limit} bytes")
-        self.limit = limit
-
-
-def too_large(limit: int) -> JSONResponse:
-    """Return the 413 answer for a body over `limit` bytes."""
-    return JSONResponse(
-        {"error": f"the request is larger than the limit of {limit:,} bytes"}, status_code=413
-    )
+FAILED_ATTEMPTS = 10
+"""Wrong tokens one client may offer in `ATTEMPT_WINDOW` seconds; past that, 429."""
+ATTEMPT_WINDOW = 60.0
+CLIENTS_REMEMBERED = 10_000
+"""Clients whose failed attempts are kept; the oldest are forgotten past that."""
+log = logging.getLogger("exporter")
 
 
 class Guard:
@@ -53,9 +49,10 @@ class Guard:
         self.app = app
         self.options = options
         self.cookie = _cookie_value(options.token) if options.token else ""
+        self.attempts = FailedAttempts()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        """Answer a refused request here; pass the others on, their bodies counted."""
+        """Answer a refused request here; pass the others on, their bodies counted and timed."""
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
@@ -67,27 +64,58 @@ class Guard:
 
     def refusal(self, request: Request) -> Response | None:
         """Return the answer to a request that may not go on, or None."""
+        path = request.url.path
         if not self.options.token and not _loopback_host(request.headers.get("host", "")):
             # A page of another site may reach a loopback server through a name that
             # resolves to 127.0.0.1 (DNS rebinding); its Host header gives it away.
-            return PlainTextResponse("this server answers to localhost only", status_code=421)
-        if self.options.token and not self._authorised(request):
-            offered = request.query_params.get("token", "")
-            if offered and _same(offered, self.options.token):
-                return self._log_in(request)
-            return JSONResponse(
-                {"error": "an access token is required (?token=, or Authorization: Bearer)"},
-                status_code=401,
-                headers={"www-authenticate": "Bearer"},
-            )
+            return error_answer(path, "this server answers to localhost only", 421)
+        if self.options.token:
+            refused = self._unauthorised(request)
+            if refused is not None:
+                return refused
         if _cross_site(request) or (
             request.method not in SAFE_METHODS and not _same_origin(request)
         ):
-            return PlainTextResponse("a request from another site is refused", status_code=403)
+            return error_answer(path, "a request from another site is refused", 403)
         length = request.headers.get("content-length", "")
         if length.isdigit() and int(length) > self.options.max_body_bytes:
-            return too_large(self.options.max_upload_bytes)
+            return too_large(path, self.options.max_upload_bytes)
         return None
+
+    def _unauthorised(self, request: Request) -> Response | None:
+        """Return the answer to a request without the token, or None when it has it.
+
+        A client that offered wrong tokens `FAILED_ATTEMPTS` times within a minute is
+        answered 429 until the oldest of them is a minute old, right or wrong token.
+        """
+        path, client = request.url.path, request.client.host if request.client else ""
+        wait = self.attempts.wait(client)
+        if wait:
+            return error_answer(
+                path,
+                f"too many wrong access tokens from {client}; try again in {wait} s",
+                429,
+                {"retry-after": str(wait)},
+            )
+        offered = request.query_params.get("token", "")
+        if self._authorised(request):
+            return None
+        if offered and _same(offered, self.options.token):
+            return self._log_in(request)
+        if offered or _credentials(request):
+            failures = self.attempts.record(client)
+            log.warning(
+                "refused a wrong access token from %s for %s (%d in the last minute)",
+                client or "an unknown client",
+                path,
+                failures,
+            )
+        return error_answer(
+            path,
+            "an access token is required (?token=, or Authorization: Bearer)",
+            401,
+            {"www-authenticate": "Bearer"},
+        )
 
     def _authorised(self, request: Request) -> bool:
         scheme, _, credentials = request.headers.get("authorization", "").partition(" ")
@@ -103,20 +131,64 @@ class Guard:
         return response
 
     def _limited(self, receive: Receive) -> Receive:
-        """Return `receive` counting the body, raising BodyTooLargeError past the limit."""
-        limit = self.options.max_body_bytes
-        received = 0
+        """Return `receive` with the body counted and timed.
+
+        Past the size limit it raises BodyTooLargeError; when the body stops arriving
+        for `body_seconds`, BodyTooSlowError (a slow client must not hold a connection
+        and its memory). Once the body is whole, `receive` waits for the client's
+        disconnection as long as it takes.
+        """
+        limit, seconds = self.options.max_body_bytes, self.options.body_seconds
+        received, whole = 0, False
 
         async def counted() -> Message:
-            nonlocal received
-            message = await receive()
+            nonlocal received, whole
+            if whole:
+                return await receive()
+            try:
+                message = await asyncio.wait_for(receive(), seconds)
+            except TimeoutError:
+                raise BodyTooSlowError(seconds) from None
             if message["type"] == "http.request":
                 received += len(message.get("body", b""))
+                whole = not message.get("more_body", False)
                 if received > limit:
                     raise BodyTooLargeError(self.options.max_upload_bytes)
             return message
 
         return counted
+
+
+class FailedAttempts:
+    """Wrong tokens by client, in the last minute: who must wait, and how long."""
+
+    def __init__(self) -> None:
+        self.by_client: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def wait(self, client: str) -> int:
+        """Return the seconds `client` must wait before its next try; 0 when it may try."""
+        times = self._recent(client)
+        if len(times) < FAILED_ATTEMPTS:
+            return 0
+        return max(1, round(times[0] + ATTEMPT_WINDOW - time.monotonic()))
+
+    def record(self, client: str) -> int:
+        """Count a wrong token from `client`; return its count in the last minute."""
+        times = self._recent(client)
+        times.append(time.monotonic())
+        self.by_client[client] = times
+        self.by_client.move_to_end(client)
+        while len(self.by_client) > CLIENTS_REMEMBERED:
+            self.by_client.popitem(last=False)
+        return len(times)
+
+    def _recent(self, client: str) -> deque[float]:
+        times = self.by_client.get(client, deque())
+        while times and times[0] <= time.monotonic() - ATTEMPT_WINDOW:
+            times.popleft()
+        if not times:
+            self.by_client.pop(client, None)
+        return times
 
 
 def csrf_token(request: Request) -> str:
@@ -137,9 +209,21 @@ def csrf_valid(request: Request, submitted: object) -> bool:
     return isinstance(submitted, str) and len(cookie) >= 32 and _same(submitted, cookie)
 
 
+def csrf_refused() -> Response:
+    """Return the answer to a form whose CSRF field is wrong or missing."""
+    return error_answer(
+        "/", "the form is out of date or came from another site (CSRF check); reload the page", 403
+    )
+
+
 def _same(offered: str, expected: str) -> bool:
     """Compare secrets in constant time; as bytes, since a header may hold any character."""
     return hmac.compare_digest(offered.strip().encode(), expected.encode())
+
+
+def _credentials(request: Request) -> bool:
+    """Return True when a request offers a token: a header or the token's cookie."""
+    return bool(request.headers.get("authorization") or request.cookies.get(TOKEN_COOKIE))
 
 
 def _cookie_value(token: str) -> str:

@@ -28,6 +28,8 @@ from exporter.layouts import BUNDLED_LAYOUTS, LAYOUT_PATH_VARIABLE, Layout, find
 from exporter.model import Article
 from exporter.readers import load
 from exporter.report import collect_warnings
+from exporter.serve.answers import BusyError, ClientGoneError
+from exporter.serve.options import QUEUE
 from exporter.serve.store import version_of
 from exporter.validate import validate
 from exporter.workpool import (
@@ -43,9 +45,6 @@ from exporter.writers import DEFAULT_FORMATS
 T = TypeVar("T")
 UPLOAD_STEM = "article"
 FIT_PREFIX = "fitted at "
-MAX_WAITING = 64
-"""Tasks that may wait for a worker: a full Build all of a large folder waits in jobs.py,
-not here, so this bounds what clients can pile up (about a minute of proofs)."""
 CLIENT_CHECK_SECONDS = 0.5
 
 
@@ -260,13 +259,6 @@ def _warm() -> None:
     import exporter.writers.pdf  # noqa: F401
 
 
-class BusyError(ExportError):
-    """Too many builds wait already: the client should try again later (503)."""
-
-    retry_after = 5
-    """Seconds after which a new try is likely to be taken."""
-
-
 class Workers:
     """A pool of worker processes, awaited from the server's event loop.
 
@@ -276,7 +268,7 @@ class Workers:
     """
 
     def __init__(
-        self, jobs: int, limits: Limits = DEFAULT_LIMITS, max_waiting: int = MAX_WAITING
+        self, jobs: int, limits: Limits = DEFAULT_LIMITS, max_waiting: int = QUEUE
     ) -> None:
         self.jobs = jobs
         self.pool = WorkerPool(
@@ -294,11 +286,11 @@ class Workers:
         self,
         function: Callable[..., T],
         *args: Any,
-        cancelled: Callable[[], Awaitable[bool]] | None = None,
+        gone: Callable[[], Awaitable[bool]] | None = None,
     ) -> T:
         """Run `function(*args)` in a worker and return its result (or raise its error).
 
-        `cancelled`, when given, is asked twice a second whether the client is gone;
+        `gone`, when given, is asked twice a second whether the client is gone;
         then the task is dropped (its worker stopped if it runs) and ClientGoneError
         raised. A task whose awaiting coroutine is cancelled is dropped the same way.
         """
@@ -313,7 +305,7 @@ class Workers:
                 if done:
                     result: T = waiting.result()
                     return result
-                if cancelled is not None and await cancelled():
+                if gone is not None and await gone():
                     self.pool.abort(future)
                     raise ClientGoneError("the client went away before its build was done")
         except asyncio.CancelledError:
@@ -327,10 +319,6 @@ class Workers:
     def close(self) -> None:
         """Stop the workers at once, running builds included: the server is stopping."""
         self.pool.kill()
-
-
-class ClientGoneError(Exception):
-    """The client that asked for a build went away before it was done."""
 
 
 def build_article(path: str, out_dir: str) -> Outcome:
