@@ -175,7 +175,10 @@ def test_build_print_version_has_bleed(client: httpx.Client) -> None:
     assert answer.status_code == 200, answer.text
     pdf = pdf_of(answer.content)
     assert len(pdf.pages) == 2
-    assert pdf.pages[0].mediabox.width == LETTER_WIDTH + 2 * BLEED
+    page = pdf.pages[0]
+    assert page.trimbox.width == LETTER_WIDTH
+    assert page.bleedbox.width == LETTER_WIDTH + 2 * BLEED
+    assert page.mediabox.width > page.bleedbox.width  # the crop marks stand outside the bleed
 
 
 def test_build_epub_and_docx(client: httpx.Client) -> None:
