@@ -66,6 +66,12 @@ def check_glyphs(article: model.Article, font_files: list[Path], strict: bool) -
 
 def render_file(source: Path, options: BuildOptions) -> dict[str, bytes]:
     """Read one article file and render it in every format asked for, in memory."""
+    article, context = prepare(source, options)
+    return {fmt: render(article, context, fmt) for fmt in options.formats}
+
+
+def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderContext]:
+    """Read one article file and return it with the context its formats are rendered in."""
     for fmt in options.formats:
         writer_entry(fmt)
     article = load(source)
@@ -83,7 +89,7 @@ def render_file(source: Path, options: BuildOptions) -> dict[str, bytes]:
         reference_docx=options.reference_docx,
         strict=options.strict,
     )
-    return {fmt: render(article, context, fmt) for fmt in options.formats}
+    return article, context
 
 
 def build_file(source: Path, options: BuildOptions) -> list[Path]:
