@@ -12,6 +12,7 @@ from pathlib import Path
 
 from tests.test_batch import run, write_articles
 from tests.test_workpool import alive
+from tests.tools import children
 
 EXPORTER = [sys.executable, "-m", "exporter"]
 
@@ -46,20 +47,6 @@ def test_a_batch_of_300_articles_builds_every_one(tmp_path: Path) -> None:
     for source in sources:
         assert (out / f"{source.stem}.docx").stat().st_size > 0
         assert (out / f"{source.stem}.json").stat().st_size > 0
-
-
-def children(pid: int) -> list[int]:
-    """Return the processes whose parent is `pid`."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if entry.name.isdigit():
-            try:
-                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(fields[1]) == pid and fields[0] != "Z":
-                found.append(int(entry.name))
-    return found
 
 
 def busy(pid: int) -> bool:

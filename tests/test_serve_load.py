@@ -28,6 +28,7 @@ from exporter.workpool import WorkerPool
 from tests import pool_tasks
 from tests.test_serve_api import ROOT, article_folder, running_app
 from tests.test_workpool import alive
+from tests.tools import session_processes
 
 ARTICLE = (ROOT / "tests" / "fixtures" / "rich-article.md").read_bytes()
 
@@ -283,21 +284,6 @@ def serve_process(folder: Path, *args: str) -> Iterator[tuple[subprocess.Popen[s
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(30)
-
-
-def session_processes(session: int) -> list[int]:
-    """Return the live processes of a session (the server, its workers, their helpers)."""
-    found = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
-            continue
-        if int(fields[3]) == session and fields[0] != "Z":
-            found.append(int(entry.name))
-    return found
 
 
 def start_builds(url: str, count: int) -> concurrent.futures.ThreadPoolExecutor:

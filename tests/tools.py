@@ -1,4 +1,5 @@
-"""Test helpers that run the real tools: epubcheck, LibreOffice, and PDF text extraction."""
+"""Test helpers that run the real tools (epubcheck, LibreOffice, PDF text extraction) and
+read the processes a test started."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -136,3 +138,26 @@ def text_without_page_furniture(path: Path, running_head: str) -> str:
         assert text.endswith(f" {number}"), text[-80:]
         kept.append(text.removeprefix(running_head + " ").removesuffix(f" {number}"))
     return " ".join(kept)
+
+
+def live_processes() -> Iterator[tuple[int, str, int, int]]:
+    """Yield (pid, state, parent pid, session) of each process not yet reaped, from /proc."""
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue  # ended meanwhile
+        if fields[0] != "Z":
+            yield int(entry.name), fields[0], int(fields[1]), int(fields[3])
+
+
+def children(pid: int) -> list[int]:
+    """Return the live processes whose parent is `pid`."""
+    return [found for found, _, parent, _ in live_processes() if parent == pid]
+
+
+def session_processes(session: int) -> list[int]:
+    """Return the live processes of a session (a server, its workers, their helpers)."""
+    return [found for found, _, _, sid in live_processes() if sid == session]

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -65,12 +66,18 @@ async def article_page(request: Request) -> Response:
     return _article_page(request, snapshot, form, notices=notices, unreadable=unreadable)
 
 
+async def _posted(request: Request) -> FormData | None:
+    """Return a posted form of this app's pages; None when its CSRF field is wrong."""
+    fields = await request.form(max_part_size=editor_of(request).options.max_body_bytes)
+    return fields if csrf_valid(request, fields.get("csrf")) else None
+
+
 async def save_article(request: Request) -> Response:
     """Save the form: invalid input leaves the file as it was; a save made meanwhile is merged."""
     editor = editor_of(request)
     name = request.path_params["name"]
-    fields = await request.form(max_part_size=editor.options.max_body_bytes)
-    if not csrf_valid(request, fields.get("csrf")):
+    fields = await _posted(request)
+    if fields is None:
         return csrf_refused()
     current = await editor.off_loop(editor.store.read, name)
     try:
@@ -111,8 +118,8 @@ async def resolve_overlaps(request: Request) -> Response:
     """Save a merge with the editor's choice at each place both saves changed."""
     editor = editor_of(request)
     name = request.path_params["name"]
-    fields = await request.form(max_part_size=editor.options.max_body_bytes)
-    if not csrf_valid(request, fields.get("csrf")):
+    fields = await _posted(request)
+    if fields is None:
         return csrf_refused()
     base, yours = unhidden(fields.get("base")), unhidden(fields.get("yours"))
     if base is None or yours is None:
