@@ -110,8 +110,11 @@ def test_an_aborted_task_stops_its_worker_and_a_waiting_one_is_cancelled() -> No
 def test_past_the_queue_limit_submitting_is_refused() -> None:
     pool = WorkerPool(1, max_waiting=2)
     try:
-        futures = [pool.submit(pool_tasks.pid_after, 0.5)]
-        time.sleep(0.3)  # given to the worker: no longer waiting
+        futures = [pool.submit(pool_tasks.pid_after, 2)]
+        deadline = time.monotonic() + 60
+        while not pool.running:  # given to the worker once it has started: no longer waiting
+            assert time.monotonic() < deadline, "the worker never started"
+            time.sleep(0.05)
         futures += [pool.submit(pool_tasks.pid_after, 0) for _ in range(2)]
         with pytest.raises(PoolBusyError):
             pool.submit(pool_tasks.pid_after, 0)
