@@ -221,9 +221,9 @@ class Table:
     """A table: header rows, body rows, the alignment of each column, and a caption."""
 
     kind: ClassVar[str] = "table"
-    head: tuple[TableRow, ...]
-    """The header rows (repeated where the table breaks); may be empty."""
-    body: tuple[TableRow, ...]
+    head: tuple[TableRow, ...] = ()
+    """The header row (repeated where the table breaks), or none."""
+    body: tuple[TableRow, ...] = ()
     """The body rows."""
     align: tuple[str, ...] = ()
     """Each column's alignment: "left", "center", "right", or "" for the default."""
@@ -318,5 +318,7 @@ BLOCK_TYPES: tuple[type[Any], ...] = (
     Figure,
     Table,
 )
+CONTAINER_TYPES = (Emphasis, Strong, Link, Span, Superscript, Subscript)
+"""The inlines that hold other inlines (their `content`)."""
 ALIGNMENTS = ("", "left", "center", "right")
 """The alignments a table column may have."""

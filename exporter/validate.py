@@ -122,6 +122,11 @@ def _check_table(table: model.Table, where: str) -> None:
     """Check a table's shape: rows, a cell for each column, known alignments."""
     if not table.body and not table.head:
         raise InputError("the table has no rows", where=where)
+    if len(table.head) > 1:
+        raise InputError(
+            f"{len(table.head)} header rows: a table has one at most (the others are body rows)",
+            where=where,
+        )
     columns = table.columns
     if columns == 0:
         raise InputError("the table has no cells", where=where)
