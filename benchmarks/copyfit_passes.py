@@ -56,9 +56,12 @@ def main() -> int:
                 share = result.setting.area() / bounds.setting(0).area()
                 length = text_length(plain_text(article.body)) / 1000
                 implied.append(body / share / length)
+            report = result.report
+            short = f", {report.short} words short" if report and report.short else ""
+            fill = report.fill if report else 0.0
             print(
-                f"{words:5} words seed {seed}: {result.setting.body_size:5.2f} pt, "
-                f"{len(result.attempts)} passes, {elapsed:.2f} s"
+                f"{words:5} words seed {seed}: {result.setting.body_size:6.3f} pt, page 2 "
+                f"{fill:4.0%} full{short}, {len(result.attempts)} passes, {elapsed:.2f} s"
             )
     print(
         f"median passes {statistics.median(passes)}, max {max(passes)}; "

@@ -30,14 +30,15 @@ class BuildOptions:
     """A layout name or folder; None means the article's series."""
     paper: str = ""
     """letter or a4; empty means the series' default."""
-    pdf_variant: str = "pdf/ua-1"
-    """The PDF variant to write."""
+    pdf_variant: str | None = None
+    """The PDF variant to write; None: pdf/ua-1, or pdf/x-4 for the printer."""
     print_marks: bool = False
-    """Add bleed and crop marks to the PDF."""
+    """Make the PDF for the printer (PDF/X-4, bleed, crop marks, output intent)."""
     reference_docx: Path | None = None
     """A DOCX whose styles the DOCX writer uses instead of the layout's."""
     strict: bool = False
-    """Refuse an article with characters no font can show, instead of warning."""
+    """Refuse an article with characters no font can show, or too short to fill the
+    bulletin's pages, instead of warning."""
 
 
 def render(article: model.Article, context: RenderContext, fmt: str) -> bytes:
@@ -65,6 +66,12 @@ def check_glyphs(article: model.Article, font_files: list[Path], strict: bool) -
 
 def render_file(source: Path, options: BuildOptions) -> dict[str, bytes]:
     """Read one article file and render it in every format asked for, in memory."""
+    article, context = prepare(source, options)
+    return {fmt: render(article, context, fmt) for fmt in options.formats}
+
+
+def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderContext]:
+    """Read one article file and return it with the context its formats are rendered in."""
     for fmt in options.formats:
         writer_entry(fmt)
     article = load(source)
@@ -80,8 +87,9 @@ def render_file(source: Path, options: BuildOptions) -> dict[str, bytes]:
         pdf_variant=options.pdf_variant,
         print_marks=options.print_marks,
         reference_docx=options.reference_docx,
+        strict=options.strict,
     )
-    return {fmt: render(article, context, fmt) for fmt in options.formats}
+    return article, context
 
 
 def build_file(source: Path, options: BuildOptions) -> list[Path]:

@@ -97,7 +97,7 @@ def _parser() -> argparse.ArgumentParser:
         "--print",
         dest="print_marks",
         action="store_true",
-        help="for the printer: 0.125 in bleed and crop marks",
+        help="for the printer: PDF/X-4 with an output intent, 0.125 in bleed, crop marks",
     )
 
     build = commands.add_parser(
@@ -146,9 +146,10 @@ def _parser() -> argparse.ArgumentParser:
     )
     build.add_argument(
         "--pdf-variant",
-        default="pdf/ua-1",
+        default=None,
         metavar="VARIANT",
-        help="PDF variant: pdf/ua-1 (tagged, the default), pdf/a-3b, or 'none'",
+        help="PDF variant: pdf/ua-1 (tagged, the default), pdf/ua-2, pdf/a-3b, pdf/x-4 "
+        "(the default with --print), or 'none'",
     )
     build.add_argument(
         "--reference-docx",
@@ -159,10 +160,13 @@ def _parser() -> argparse.ArgumentParser:
     build.add_argument(
         "--strict",
         action="store_true",
-        help="refuse an article with characters no font can show (default: warn)",
+        help="refuse an article with characters no font can show, or too short to fill "
+        "the bulletin's pages (default: warn)",
     )
     build.add_argument(
-        "--explain", action="store_true", help="print what the copyfitting chose (as -v)"
+        "--explain",
+        action="store_true",
+        help="print what the copyfitting chose and how full it fills the pages (as -v)",
     )
     build.set_defaults(run=_build)
 
@@ -318,6 +322,12 @@ def _build(args: argparse.Namespace) -> int:
         if name not in WRITERS:
             raise UsageError(f"unknown format {name!r} in --to (known: {', '.join(WRITERS)})")
     variant = "" if args.pdf_variant == "none" else args.pdf_variant
+    if variant:
+        from weasyprint.pdf import VARIANTS
+
+        if variant not in VARIANTS:
+            known = ", ".join(sorted(VARIANTS))
+            raise UsageError(f"unknown PDF variant {variant!r} (known: {known}, none)")
     options = BuildOptions(
         formats=formats,
         out_dir=args.out,

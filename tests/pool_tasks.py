@@ -35,3 +35,13 @@ def slow_build(markdown: bytes, fmt: str, print_marks: bool) -> object:
     del fmt, print_marks
     time.sleep(float(markdown.decode()))
     return Rendered(str(os.getpid()).encode(), ())
+
+
+def exit_at_start() -> None:
+    """An initializer that fails, as a broken installation would."""
+    raise SystemExit(3)
+
+
+def start_slowly() -> None:
+    """An initializer that takes longer than a task's time limit."""
+    time.sleep(2)

@@ -14,7 +14,7 @@ from exporter.context import RenderContext
 from exporter.errors import RefusedError
 from exporter.layouts import find_layout
 from exporter.walk import reading_length
-from exporter.writers.copyfit import FitBounds, FitSetting, fit
+from exporter.writers.copyfit import FitBounds, FitSetting, Measure, fit
 from exporter.writers.pdf import layout_bulletin, write_pdf
 from tests.cjk import TRANSLATIONS, pdf_pages, translation
 
@@ -38,12 +38,12 @@ def test_cjk_text_is_measured_in_characters() -> None:
 
 
 def test_the_refusal_says_characters_for_cjk_text() -> None:
-    bounds = FitBounds(
-        pages=2, steps=2, body_size=(11.5, 9.5), leading=(1.4, 1.2), paragraph_space=(0.5, 0.15)
-    )
+    loosest = (("body_size", 12.0), ("leading", 1.5), ("paragraph_space", 0.5))
+    tightest = (("body_size", 9.5), ("leading", 1.2), ("paragraph_space", 0.15))
+    bounds = FitBounds(pages=2, anchors=((0, loosest), (2, tightest)))
 
-    def overflowing(setting: FitSetting) -> tuple[Any, int, float]:
-        return None, 3, 0.5
+    def overflowing(setting: FitSetting) -> tuple[Any, Measure]:
+        return None, Measure(pages=3, last_fill=0.5)
 
     with pytest.raises(RefusedError) as raised:
         fit(overflowing, bounds, 4_000, unit="characters")
@@ -69,6 +69,7 @@ def test_a_longer_japanese_article_is_fitted_to_two_pages_at_a_smaller_size(
     result = layout_bulletin(article, context)
     assert len(result.document.pages) == 2
     assert 9.5 <= result.setting.body_size < 11.5
+    assert result.report is not None and result.report.fill >= 0.9, result.explain()
     pdf = write_pdf(article, context)
     assert len(pypdf.PdfReader(io.BytesIO(pdf)).pages) == 2
     # The end of the article is on page 2, before the publisher block.

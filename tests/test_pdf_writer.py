@@ -199,7 +199,7 @@ def test_full_articles_fit_two_pages_in_few_passes(words: int, tmp_path: Path) -
     context = RenderContext(find_layout(None), tmp_path)
     result = layout_bulletin(article, context)
     assert len(result.document.pages) == 2
-    assert 9.5 <= result.setting.body_size <= 11.5
+    assert 9.5 <= result.setting.body_size <= 12
     assert len(result.attempts) <= 5, result.explain()
     data = render(article, tmp_path)
     texts = page_texts(data)

@@ -46,9 +46,8 @@ BLEED = 9  # 0.125 in
 def running_app(folder: Path, **options: Any) -> Iterator[tuple[str, Starlette]]:
     """Run the app over `folder` under uvicorn in a thread, configured as `exporter serve`
     configures it; yield its base URL and the app. `options` are ServeOptions fields."""
-    import uvicorn
 
-    from exporter.serve.app import create_app, server_config
+    from exporter.serve.app import create_app, make_server
 
     sock = socket.socket()
     sock.bind(("127.0.0.1", 0))
@@ -56,7 +55,7 @@ def running_app(folder: Path, **options: Any) -> Iterator[tuple[str, Starlette]]
     options.setdefault("jobs", 1)
     chosen = check_options(ServeOptions(folder, "127.0.0.1", port, **options))
     app = create_app(chosen)
-    server = uvicorn.Server(server_config(chosen, app))
+    server = make_server(chosen, app)
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + 30
@@ -175,7 +174,10 @@ def test_build_print_version_has_bleed(client: httpx.Client) -> None:
     assert answer.status_code == 200, answer.text
     pdf = pdf_of(answer.content)
     assert len(pdf.pages) == 2
-    assert pdf.pages[0].mediabox.width == LETTER_WIDTH + 2 * BLEED
+    page = pdf.pages[0]
+    assert page.trimbox.width == LETTER_WIDTH
+    assert page.bleedbox.width == LETTER_WIDTH + 2 * BLEED
+    assert page.mediabox.width > page.bleedbox.width  # the crop marks stand outside the bleed
 
 
 def test_build_epub_and_docx(client: httpx.Client) -> None:

@@ -6,6 +6,7 @@ Screenshots of the run go to test-artifacts/serve/, beside the pixel tests' pict
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,12 +14,17 @@ import pypdf
 import pytest
 from playwright.sync_api import Page, expect, sync_playwright
 
+from exporter.context import RenderContext
+from exporter.layouts import find_layout
+from exporter.writers.markdown import write_markdown
+from tests.articles import generated_article
 from tests.test_serve_api import article_folder, running_server
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "serve"
 NEW_TITLE = "Young Diplomats Mend the Strait"
+FILLS = re.compile(r"^fills \d+% of page 2 at [\d.]+ pt")
 
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's Chromium is not installed (make setup installs it)"
@@ -65,7 +71,8 @@ def test_an_editor_changes_the_title_sees_the_pages_change_and_downloads_the_pdf
 
     page.get_by_role("link", name="Strengthening Japan-ROK Relations").click()
     wait_for_proof(page)
-    expect(page.locator("#fit")).to_contain_text("fits 2 pages")
+    expect(page.locator("#fit")).to_have_text(FILLS)
+    expect(page.locator("#fit")).to_have_class("fit fits")
     before_src = page.get_attribute("#page-1", "src")
     before = page.locator("#page-1").screenshot()
     page.screenshot(path=ARTIFACTS / "2-article-before.png", full_page=True)
@@ -76,7 +83,7 @@ def test_an_editor_changes_the_title_sees_the_pages_change_and_downloads_the_pdf
     wait_for_proof(page)
     expect(page.locator(".notice")).to_have_text("saved")
     expect(page.locator("h1")).to_contain_text(NEW_TITLE)
-    expect(page.locator("#fit")).to_contain_text("pt body")
+    expect(page.locator("#fit")).to_have_text(FILLS)
     assert page.get_attribute("#page-1", "src") != before_src
     after = page.locator("#page-1").screenshot()
     assert after != before, "page 1's picture did not change with the title"
@@ -143,5 +150,33 @@ def test_build_all_shows_its_progress_then_what_fits(page: Page) -> None:
     page.screenshot(path=ARTIFACTS / "7-built.png", full_page=True)
     for name in ("japan-rok-relations.md", "rich-article.md"):
         row = page.locator(f"tr[data-name='{name}']")
-        expect(row.locator("td.fit")).to_contain_text("fits")
+        expect(row.locator("td.fit")).to_contain_text(re.compile(r"fills|short"))
         expect(row.locator("td").nth(5)).to_contain_text("UTC")
+
+
+def test_a_short_article_says_how_many_words_it_lacks(page: Page) -> None:
+    page.goto("/")
+    page.fill("#new-title", "A Short Note")
+    page.get_by_role("button", name="Create").click()
+    page.wait_for_url("**/articles/a-short-note.md")
+    wait_for_proof(page)
+    expect(page.locator("#fit")).to_have_class("fit short")
+    expect(page.locator("#fit")).to_contain_text(re.compile(r"about [\d,]+ words short"))
+    page.screenshot(path=ARTIFACTS / "8-short.png", full_page=True)
+
+
+def test_an_article_too_long_shows_where_page_2_ends(page: Page) -> None:
+    article = generated_article(2600, seed=3)
+    markdown = write_markdown(article, RenderContext(find_layout(None), ROOT))
+    created = page.request.put(
+        "/api/articles/much-too-long.md", data=markdown, headers={"if-none-match": "*"}
+    )
+    assert created.status == 201
+    page.goto("/articles/much-too-long.md")
+    page.wait_for_selector("#proof[data-state=ready]", timeout=90_000)
+    expect(page.locator("#fit")).to_have_class("fit over")
+    expect(page.locator("#fit")).to_contain_text(re.compile(r"about [\d,]+ words over two pages"))
+    expect(page.locator("#fit")).to_contain_text("page 2 ends at the red line, after")
+    expect(page.locator("#page-3")).to_be_visible()  # the pages past the bulletin's two
+    expect(page.locator("#page-2")).to_have_attribute("alt", re.compile("marked where page 2 ends"))
+    page.screenshot(path=ARTIFACTS / "9-too-long.png", full_page=True)

@@ -24,6 +24,7 @@ import httpx
 import pytest
 
 from exporter.serve import api
+from exporter.workpool import WorkerPool
 from tests import pool_tasks
 from tests.test_serve_api import ROOT, article_folder, running_app
 from tests.test_workpool import alive
@@ -34,6 +35,14 @@ ARTICLE = (ROOT / "tests" / "fixtures" / "rich-article.md").read_bytes()
 @pytest.fixture
 def folder(tmp_path: Path) -> Path:
     return article_folder(tmp_path / "articles")
+
+
+def settled(pool: WorkerPool) -> None:
+    """Wait until the workers have warmed up: nothing runs or waits."""
+    deadline = time.monotonic() + 60
+    while pool.waiting or pool.running or not pool.worker_pids:
+        assert time.monotonic() < deadline, "the workers did not warm up"
+        time.sleep(0.05)
 
 
 def test_reading_an_article_never_holds_the_other_requests(
@@ -79,10 +88,8 @@ def test_past_the_queue_limit_builds_are_answered_503_with_retry_after(
         concurrent.futures.ThreadPoolExecutor(12) as clients,
     ):
         pool = app.state.editor.workers.pool
+        settled(pool)
         deadline = time.monotonic() + 30
-        while pool.waiting or pool.running:  # the workers' warm-up
-            assert time.monotonic() < deadline
-            time.sleep(0.05)
         asked = [clients.submit(http.post, "/api/build?to=docx", content=b"3")]
         while pool.waiting or not pool.running:  # the first is running: two more may wait
             assert time.monotonic() < deadline
@@ -103,14 +110,23 @@ def test_a_build_whose_client_went_away_is_stopped(
     monkeypatch.setattr(api, "build_upload", pool_tasks.slow_build)
     with running_app(folder, jobs=1) as (url, app), httpx.Client(base_url=url) as http:
         workers = app.state.editor.workers.pool
-        with pytest.raises(httpx.ReadTimeout):
-            http.post("/api/build?to=docx", content=b"60", timeout=1.5)
+        settled(workers)
+        host, port = url.removeprefix("http://").split(":")
+        client = socket.create_connection((host, int(port)))
+        client.sendall(
+            b"POST /api/build?to=docx HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Length: 2\r\n\r\n60"
+        )
+        deadline = time.monotonic() + 60
+        while not workers.running:  # the 60 s build has begun
+            assert time.monotonic() < deadline, "the build never started"
+            time.sleep(0.05)
         (busy,) = workers.worker_pids
-        deadline = time.monotonic() + 10
+        client.close()
+        deadline = time.monotonic() + 15
         while alive(busy):  # stopped within the client check's interval, not in 60 s
             assert time.monotonic() < deadline, "the abandoned build still runs"
             time.sleep(0.1)
-        answer = http.post("/api/build?to=docx", content=b"0", timeout=30)
+        answer = http.post("/api/build?to=docx", content=b"0", timeout=60)
         assert answer.status_code == 200 and int(answer.content) != busy
 
 

@@ -15,6 +15,7 @@ from exporter.workpool import (
     Limits,
     PoolBusyError,
     TaskAbortedError,
+    TaskError,
     TaskMemoryError,
     TaskTimeoutError,
     WorkerDiedError,
@@ -158,3 +159,21 @@ def alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z" and os.path.exists(f"/proc/{pid}")
+
+
+def test_a_worker_that_cannot_start_fails_the_task_not_the_pool() -> None:
+    pool = WorkerPool(1, initializer=pool_tasks.exit_at_start)
+    try:
+        with pytest.raises(TaskError, match=r"a worker starting up died \(exit code 3\)"):
+            pool.submit(pool_tasks.pid_after, 0).result(timeout=60)
+    finally:
+        pool.kill()
+
+
+def test_a_tasks_time_counts_from_its_start_not_from_the_workers_start() -> None:
+    """A worker slow to start (a loaded machine) does not eat into a task's time limit."""
+    pool = WorkerPool(1, initializer=pool_tasks.start_slowly, limits=Limits(1.0, None))
+    try:
+        assert pool.submit(pool_tasks.pid_after, 0.2).result(timeout=60) > 0
+    finally:
+        pool.kill()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import socket
 from collections.abc import AsyncIterator
@@ -79,11 +80,28 @@ def server_config(options: ServeOptions, app: Starlette | None = None) -> uvicor
     )
 
 
-def serve(options: ServeOptions, sock: socket.socket | None = None) -> None:
-    """Run the app until Ctrl-C or SIGTERM, on `sock` if given (tests) or the options' address."""
+def make_server(options: ServeOptions, app: Starlette | None = None) -> uvicorn.Server:
+    """Return the server of the app: on a stop, its builds end first, then its requests."""
     import uvicorn
 
-    server = uvicorn.Server(server_config(options))
+    app = app or create_app(options)
+    editor: Editor = app.state.editor
+
+    class StoppingServer(uvicorn.Server):
+        """uvicorn's server, which stops the builds before it waits for the requests."""
+
+        async def shutdown(self, sockets: list[socket.socket] | None = None) -> None:
+            # Requests waiting for a build are answered 503 at once, instead of holding
+            # the graceful shutdown until its time runs out and they are cancelled.
+            await asyncio.to_thread(editor.close)
+            await super().shutdown(sockets)
+
+    return StoppingServer(server_config(options, app))
+
+
+def serve(options: ServeOptions, sock: socket.socket | None = None) -> None:
+    """Run the app until Ctrl-C or SIGTERM, on `sock` if given (tests) or the options' address."""
+    server = make_server(options)
     # Ctrl-C is how a server is stopped: uvicorn shuts down (the workers too), then
     # passes the signal on, which ends here, not as an interruption of a build.
     with contextlib.suppress(KeyboardInterrupt):

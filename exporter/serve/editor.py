@@ -54,7 +54,8 @@ class Editor:
 
     def close(self) -> None:
         """Stop the workers at once and the reader threads: the server is stopping."""
-        self.workers.close()
+        if not self.workers.stopping:
+            self.workers.close()
         self.readers.shutdown(wait=False, cancel_futures=True)
 
     def page(

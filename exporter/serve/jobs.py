@@ -13,7 +13,7 @@ from exporter.errors import ExportError
 from exporter.serve.answers import BusyError
 from exporter.serve.status import Status, StatusBook, now
 from exporter.serve.store import ArticleNotFoundError, ArticleStore, OutsideFolderError
-from exporter.serve.workers import Workers, build_article
+from exporter.serve.workers import Built, Workers, build_article
 
 OUT_FOLDER = "dist"
 STATUSES = ("built", "refused", "failed")
@@ -84,16 +84,16 @@ class BuildAll:
             slots = asyncio.Semaphore(2 * self.workers.jobs)
             jobs = [self._build(name, slots) for name in names]
             for next_done in asyncio.as_completed(jobs):
-                name, version, outcome = await next_done
-                self._count(outcome)
+                name, version, built = await next_done
+                self._count(built.outcome)
                 if version:
-                    self._record(name, version, outcome)
+                    self._record(name, version, built)
                 self.progress.seconds = time.perf_counter() - started
         finally:
             self.progress.running = False
             self.progress.seconds = time.perf_counter() - started
 
-    async def _build(self, name: str, slots: asyncio.Semaphore) -> tuple[str, str, Outcome]:
+    async def _build(self, name: str, slots: asyncio.Semaphore) -> tuple[str, str, Built]:
         """Build one article; a file gone or broken meanwhile is reported, not raised."""
         try:
             async with slots:
@@ -102,14 +102,16 @@ class BuildAll:
                 return name, version, await self._run_when_free(path)
         except (ArticleNotFoundError, OSError, ExportError) as error:
             detail = "no longer in the folder" if isinstance(error, LookupError) else str(error)
-            return name, "", Outcome(Path(name), "failed", f"{name}: {detail}")
+            return name, "", Built(Outcome(Path(name), "failed", f"{name}: {detail}"))
 
-    async def _run_when_free(self, path: str) -> Outcome:
+    async def _run_when_free(self, path: str) -> Built:
         """Build in a worker, waiting while the workers' queue is full of other requests."""
         while True:
             try:
                 return await self.workers.run(build_article, path, str(self.out_dir))
             except BusyError as error:
+                if self.workers.stopping:
+                    raise  # the server is stopping: the build goes no further
                 await asyncio.sleep(error.retry_after / 5)
 
     def _count(self, outcome: Outcome) -> None:
@@ -118,12 +120,11 @@ class BuildAll:
         if outcome.message:
             self.progress.messages.append(outcome.message)
 
-    def _record(self, name: str, version: str, outcome: Outcome) -> None:
-        earlier = self.statuses.get(name, version)
+    def _record(self, name: str, version: str, built: Built) -> None:
+        outcome = built.outcome
         if outcome.status == "built":
-            # A proof of this version said more (the body size): keep its words.
-            fit = earlier.fit if earlier is not None and earlier.fits else "fits two pages"
-            status = Status(version, True, fit, outcome.warnings, now())
+            fit = built.fit or "fits two pages"
+            status = Status(version, True, fit, outcome.warnings, now(), built.short)
         else:
             too_long = "too long for two pages" in outcome.message
             fits = False if too_long else None

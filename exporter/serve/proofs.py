@@ -9,9 +9,10 @@ from dataclasses import dataclass
 
 from exporter.errors import ExportError
 from exporter.serve.answers import BusyError, ClientGoneError
+from exporter.serve.proofing import Proof, proof_article
 from exporter.serve.status import Status, StatusBook, now
 from exporter.serve.store import ArticleStore, Snapshot
-from exporter.serve.workers import Proof, Workers, proof_article
+from exporter.serve.workers import Workers
 
 PROOF_DPI = 100
 KEPT_PROOFS = 32
@@ -34,7 +35,8 @@ class Checked:
         """Return what the library page shows of this check."""
         if self.proof is None:
             return Status(self.version, None, self.error, (), now())
-        return Status(self.version, self.proof.fits, self.proof.fit, self.proof.warnings, now())
+        proof = self.proof
+        return Status(self.version, proof.fits, proof.fit, proof.warnings, now(), proof.short)
 
 
 @dataclass(slots=True)

@@ -30,6 +30,17 @@ class Status:
     """The build's warnings."""
     checked: str
     """When it was checked (ISO 8601, UTC)."""
+    short: int = 0
+    """About how many words (or characters) it lacks to fill its pages; 0 when it fills them."""
+
+    @property
+    def state(self) -> str:
+        """Return what the library marks it as: fits, short, over, or error."""
+        if self.fits is None:
+            return "error"
+        if not self.fits:
+            return "over"
+        return "short" if self.short else "fits"
 
 
 def now() -> str:

@@ -9,19 +9,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import dataclasses
-import io
 import logging
 import os
 import signal
 import tempfile
-import time
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Future
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
 from exporter.batch import Outcome, build_one
-from exporter.build import BuildOptions, render_file
+from exporter.build import BuildOptions, prepare, render_file
 from exporter.context import RenderContext
 from exporter.errors import ExportError, InputError, RefusedError
 from exporter.layouts import BUNDLED_LAYOUTS, LAYOUT_PATH_VARIABLE, Layout, find_layout
@@ -30,7 +29,6 @@ from exporter.readers import load
 from exporter.report import collect_warnings
 from exporter.serve.answers import BusyError, ClientGoneError
 from exporter.serve.options import QUEUE
-from exporter.serve.store import version_of
 from exporter.validate import validate
 from exporter.workpool import (
     DEFAULT_LIMITS,
@@ -44,26 +42,8 @@ from exporter.writers import DEFAULT_FORMATS
 
 T = TypeVar("T")
 UPLOAD_STEM = "article"
-FIT_PREFIX = "fitted at "
 CLIENT_CHECK_SECONDS = 0.5
-
-
-@dataclass(frozen=True, slots=True)
-class Proof:
-    """Both pages of an article's bulletin as pictures, and what the fitting chose."""
-
-    pages: tuple[bytes, ...]
-    """A PNG of each page; none when the article is too long to lay out."""
-    fits: bool
-    """True when the article fills exactly the layout's pages."""
-    fit: str
-    """The fitting's result in words: the body size chosen, or by how much it is over."""
-    warnings: tuple[str, ...]
-    """The build's warnings, each once."""
-    seconds: float
-    """How long the worker took."""
-    version: str = ""
-    """The version of the file laid out (it may have changed since it was asked for)."""
+STOPPING = "the server is stopping; try again when it is back"
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,36 +81,6 @@ def known_layout(series: str) -> Layout:
     return layout
 
 
-def proof_article(path: str, dpi: int) -> Proof:
-    """Lay out an article file and return pictures of its pages and the fitting's result."""
-    started = time.perf_counter()
-    source = Path(path)
-    data = source.read_bytes()
-    # Laid out from a copy of the bytes read, so that the proof is of the version it
-    # names even if the file changes meanwhile; the copy sits beside the article (a
-    # hidden file) so that its images are found as they are when it is built.
-    handle, name = tempfile.mkstemp(dir=source.parent, prefix=f".{source.stem}.", suffix=".md")
-    copy = Path(name)
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        with collect_warnings() as messages, _collect_fit() as fitting:
-            try:
-                known_layout(load(copy).series)
-                options = BuildOptions(formats=("pdf",), out_dir=source.parent)
-                pdf = render_file(copy, options)["pdf"]
-            except RefusedError as error:
-                seconds = time.perf_counter() - started
-                return Proof((), False, error.what, tuple(messages), seconds, version_of(data))
-            except ExportError as error:
-                raise _renamed(error, copy, source.name) from None
-    finally:
-        copy.unlink(missing_ok=True)
-    pages = page_pngs(pdf, dpi)
-    fit = f"fits {len(pages)} pages" + (f": {fitting[-1]}" if fitting else "")
-    return Proof(pages, True, fit, tuple(messages), time.perf_counter() - started, version_of(data))
-
-
 def render_article(path: str, fmt: str, print_marks: bool) -> Rendered:
     """Return one format of an article file of the store."""
     source = Path(path)
@@ -140,7 +90,7 @@ def render_article(path: str, fmt: str, print_marks: bool) -> Rendered:
             known_layout(load(source).series)
             data = render_file(source, options)[fmt]
     except ExportError as error:
-        raise _renamed(error, source, source.name) from None
+        raise renamed(error, source, source.name) from None
     return Rendered(data, tuple(messages))
 
 
@@ -159,7 +109,7 @@ def build_upload(markdown: bytes, fmt: str, print_marks: bool) -> Rendered:
                 known_layout(load(source).series)
                 data = render_file(source, options)[fmt]
         except ExportError as error:
-            raise _renamed(error, source) from None
+            raise renamed(error, source) from None
     return Rendered(data, _hide_folder(messages, folder))
 
 
@@ -178,27 +128,11 @@ def import_upload(data: bytes, suffix: str, lang: str) -> Imported:
                 context = RenderContext(known_layout(article.series), Path(folder))
                 markdown = write_markdown(article, context).decode("utf-8")
         except ExportError as error:
-            raise _renamed(error, source) from None
+            raise renamed(error, source) from None
     return Imported(markdown, article.title, _hide_folder(messages, folder))
 
 
-def page_pngs(pdf: bytes, dpi: int) -> tuple[bytes, ...]:
-    """Return a PNG of each page of a PDF, at `dpi`."""
-    import pypdfium2
-
-    document = pypdfium2.PdfDocument(pdf)
-    pictures = []
-    try:
-        for index in range(len(document)):
-            out = io.BytesIO()
-            document[index].render(scale=dpi / 72).to_pil().save(out, format="PNG")
-            pictures.append(out.getvalue())
-    finally:
-        document.close()
-    return tuple(pictures)
-
-
-def _renamed(error: ExportError, read_from: Path, shown: str = "") -> ExportError:
+def renamed(error: ExportError, read_from: Path, shown: str = "") -> ExportError:
     """Return the error naming `shown` (or nothing), not the file it was read from.
 
     The path of a temporary copy, or of the server's folder, means nothing to an editor.
@@ -207,28 +141,6 @@ def _renamed(error: ExportError, read_from: Path, shown: str = "") -> ExportErro
         error.file = shown
         error.args = (error.what, error.file, error.where)
     return error
-
-
-@contextlib.contextmanager
-def _collect_fit() -> Iterator[list[str]]:
-    """Collect what the fitting chose: the PDF writer says it at the info level."""
-    found: list[str] = []
-
-    class Fitting(logging.Handler):
-        def emit(self, record: logging.LogRecord) -> None:
-            message = record.getMessage()
-            if message.startswith(FIT_PREFIX):
-                found.append(message.removeprefix(FIT_PREFIX).split(" (step")[0])
-
-    log = logging.getLogger("exporter")
-    handler, level = Fitting(logging.INFO), log.level
-    log.addHandler(handler)
-    log.setLevel(min(level or logging.WARNING, logging.INFO))
-    try:
-        yield found
-    finally:
-        log.removeHandler(handler)
-        log.setLevel(level)
 
 
 def _hide_folder(messages: list[str], folder: str) -> tuple[str, ...]:
@@ -271,6 +183,7 @@ class Workers:
         self, jobs: int, limits: Limits = DEFAULT_LIMITS, max_waiting: int = QUEUE
     ) -> None:
         self.jobs = jobs
+        self.stopping = False
         self.pool = WorkerPool(
             jobs, initializer=_start_worker, limits=limits, max_waiting=max_waiting
         )
@@ -294,6 +207,8 @@ class Workers:
         then the task is dropped (its worker stopped if it runs) and ClientGoneError
         raised. A task whose awaiting coroutine is cancelled is dropped the same way.
         """
+        if self.stopping:
+            raise BusyError(STOPPING)
         try:
             future = self.pool.submit(function, *args)
         except PoolBusyError:
@@ -302,30 +217,65 @@ class Workers:
         try:
             while True:
                 done, _ = await asyncio.wait({waiting}, timeout=CLIENT_CHECK_SECONDS)
+                if done and (self.stopping or future.cancelled()):
+                    raise BusyError(STOPPING)  # the pool dropped it: the server is stopping
                 if done:
                     result: T = waiting.result()
                     return result
                 if gone is not None and await gone():
-                    self.pool.abort(future)
+                    self._drop(future, waiting)
                     raise ClientGoneError("the client went away before its build was done")
         except asyncio.CancelledError:
-            self.pool.abort(future)
+            self._drop(future, waiting)
             raise
         except WorkerDiedError:
             raise ExportError("a build process stopped before it finished; try again") from None
         except TaskError as error:
             raise RefusedError(f"the build {error}") from None
 
+    def _drop(self, future: Future[Any], waiting: asyncio.Future[Any]) -> None:
+        """Stop a task nobody waits for; its outcome, when it comes, is let go unread."""
+        self.pool.abort(future)
+        waiting.add_done_callback(lambda done: done.cancelled() or done.exception())
+
     def close(self) -> None:
-        """Stop the workers at once, running builds included: the server is stopping."""
+        """Stop the workers at once, running builds included: the server is stopping.
+
+        The requests waiting for them are answered 503 at once, so that the server's
+        graceful shutdown is not held up by builds nobody will see finish.
+        """
+        self.stopping = True
         self.pool.kill()
 
 
-def build_article(path: str, out_dir: str) -> Outcome:
+@dataclass(frozen=True, slots=True)
+class Built:
+    """What became of one article of a Build all, with the fill of a built one."""
+
+    outcome: Outcome
+    """Built, refused or failed, and why."""
+    fit: str = ""
+    """The fill in words ("fills 94% of page 2 at 11.75 pt"), for a built article."""
+    short: int = 0
+    """About how many words (or characters) it lacks to fill page 2."""
+
+
+def build_article(path: str, out_dir: str) -> Built:
     """Build an article file of the store into PDF, EPUB and DOCX in `out_dir`."""
+    from exporter.writers.pdf import fit_report
+
     source = Path(path)
     try:
         known_layout(load(source).series)
     except ExportError as error:
-        return Outcome(source, "refused", str(error.in_file(str(source))))
-    return build_one(source, BuildOptions(formats=DEFAULT_FORMATS, out_dir=Path(out_dir)))
+        return Built(Outcome(source, "refused", str(error.in_file(str(source)))))
+    options = BuildOptions(formats=DEFAULT_FORMATS, out_dir=Path(out_dir))
+    outcome = build_one(source, options)
+    if outcome.status != "built":
+        return Built(outcome)
+    try:
+        # The layout the build made is kept in this process: the report costs no layout.
+        report = fit_report(*prepare(source, options))
+    except ExportError:
+        return Built(outcome)
+    return Built(outcome, report.summary(), report.short)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import collections
+import dataclasses
 import functools
 import logging
 import threading
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -15,14 +17,26 @@ from weasyprint.text.fonts import FontConfiguration
 
 from exporter import model
 from exporter.context import RenderContext
+from exporter.errors import RefusedError
 from exporter.fontfaces import font_faces
 from exporter.language_fonts import require_fonts
 from exporter.layouts import issue_line
 from exporter.walk import plain_text, reading_length
 from exporter.writers.artifacts import mark_margin_artifacts
-from exporter.writers.copyfit import FitResult, FitSetting, fit, read_bounds, text_length
+from exporter.writers.copyfit import (
+    FitReport,
+    FitResult,
+    FitSetting,
+    Measure,
+    fit_or_overflow,
+    over_message,
+    read_bounds,
+    text_length,
+)
 from exporter.writers.fetcher import PolicyFetcher
 from exporter.writers.html import HtmlOptions, body_html, notes_html
+from exporter.writers.pagefill import LinePlace, last_line, measure
+from exporter.writers.press import finish_for_press, read_press
 
 log = logging.getLogger("exporter")
 PAPER = {"letter": "letter", "a4": "A4"}
@@ -37,23 +51,81 @@ _layouts_lock = threading.Lock()
 
 
 def write_pdf(article: model.Article, context: RenderContext) -> bytes:
-    """Return the article as a tagged two-page PDF, fitted to the layout's bounds."""
+    """Return the article as a tagged two-page PDF, fitted to the layout's bounds.
+
+    The fitting is logged at the info level (`fitted at ...`, then the fill); an
+    article too short to fill its pages is warned about, or refused when the context
+    is strict.
+    """
     result = layout_bulletin(article, context)
     log.info("%s", result.explain())
-    pdf: bytes = result.document.write_pdf(
-        pdf_variant=context.pdf_variant or None,
-        pdf_identifier=_identifier(article),
-        uncompressed_pdf=False,
-    )
-    return mark_margin_artifacts(pdf)
+    report = fit_report_of(result)
+    log.info("%s", report.summary())
+    if report.short:
+        if context.strict:
+            raise RefusedError(report.short_message())
+        log.warning("%s", report.short_message())
+    return _write(result.document, article, context)
+
+
+@dataclass(frozen=True, slots=True)
+class OverflowProof:
+    """The layout of an article too long for its pages, at the tightest setting."""
+
+    pdf: bytes
+    """The overflowing layout as a PDF of all its pages (more than the layout allows)."""
+    report: FitReport
+    """The fitting's figures: `over` says by about how many words it is too long."""
+    last_line: LinePlace | None
+    """The last line of the body on the last page allowed (page 2): where it is cut."""
+
+
+def fit_report(article: model.Article, context: RenderContext) -> FitReport:
+    """Return the fitting's figures for an article: the fill, and words short or over.
+
+    An article too long is not refused here: its report says by how much it is over.
+    """
+    return fit_report_of(_fitted(article, context))
+
+
+def overflow_proof(article: model.Article, context: RenderContext) -> OverflowProof | None:
+    """Return the overflowing layout of an article too long for its pages; None if it fits.
+
+    The PDF is the layout at the tightest setting, every page of it, and `last_line` is
+    the last line of the body on page 2, where the printed bulletin would stop. An
+    article far too long to lay out at all raises RefusedError.
+    """
+    result = _fitted(article, context)
+    report = fit_report_of(result)
+    if report.fits:
+        return None
+    pages = result.attempts[-1].allowed
+    plain = dataclasses.replace(context, pdf_variant="", print_marks=False)
+    pdf = _write(result.document, article, plain)
+    return OverflowProof(pdf, report, last_line(result.document, pages))
+
+
+def fit_report_of(result: FitResult) -> FitReport:
+    """Return the report of a fitting's result."""
+    assert result.report is not None
+    return result.report
 
 
 def layout_bulletin(article: model.Article, context: RenderContext) -> FitResult:
-    """Lay out the article at the largest setting that fills exactly the layout's pages.
+    """Lay out the article at the loosest setting that fills exactly the layout's pages.
 
-    The last few layouts are kept, so that the PDF, the EPUB's page list and the cover
-    of one article share one layout in a process.
+    Raise RefusedError when it is too long. The last few layouts are kept, so that the
+    PDF, the EPUB's page list and the cover of one article share one layout in a process.
     """
+    result = _fitted(article, context)
+    report = fit_report_of(result)
+    if not report.fits:
+        raise RefusedError(over_message(report))
+    return result
+
+
+def _fitted(article: model.Article, context: RenderContext) -> FitResult:
+    """Return the fitting of an article, an overflowing one included, from the cache."""
     with _layouts_lock:
         for cached_article, cached_context, cached in _layouts:
             # Equality, not hashing: the render context holds dicts.
@@ -64,6 +136,23 @@ def layout_bulletin(article: model.Article, context: RenderContext) -> FitResult
         _layouts.insert(0, (article, context, result))
         del _layouts[LAYOUT_CACHE_SIZE:]
     return result
+
+
+def _write(document: Any, article: model.Article, context: RenderContext) -> bytes:
+    """Return a laid-out document as PDF bytes, in the context's PDF variant.
+
+    The printer's PDF keeps the tags of the screen's; its boxes and output intent are
+    finished by `press`.
+    """
+    pdf: bytes = document.write_pdf(
+        pdf_variant=context.variant or None,
+        pdf_identifier=_identifier(article),
+        pdf_tags=context.variant == "pdf/x-4",
+        uncompressed_pdf=False,
+    )
+    if context.print_marks:
+        pdf = finish_for_press(pdf, read_press(context.layout.folder))
+    return mark_margin_artifacts(pdf)
 
 
 @functools.cache
@@ -108,12 +197,18 @@ def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
         "bios": [a.bio for a in article.authors if a.bio],
     }
     running_head = " | ".join(p for p in (context.layout.series.name, line) if p)
+    colours = dict(context.layout.series.colours)
+    press = read_press(context.layout.folder) if context.print_marks else None
+    if press is not None:
+        colours.update(press.colours)
 
-    def lay_out(setting: FitSetting, bio_on_new_page: bool = False) -> tuple[Any, int, float]:
+    def lay_out(setting: FitSetting, bio_on_new_page: bool = False) -> tuple[Any, Measure]:
         css = css_template.render(
             fit=setting,
             fonts=fonts,
             series=context.layout.series,
+            colours=colours,
+            press=press,
             paper=PAPER[context.paper_size],
             running_head=running_head,
             bio_on_new_page=bio_on_new_page,
@@ -123,15 +218,15 @@ def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
         document = HTML(
             string=html, base_url=context.source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
         ).render(font_config=font_config, cache=_image_cache(context.source_dir))
-        return document, len(document.pages), _last_page_used(document)
+        return document, measure(document, bounds.pages)
 
     characters = text_length(plain_text(article.body))
     length = reading_length(article.body)  # words, or characters for CJK text
-    result = fit(lay_out, bounds, length.count, characters, unit=length.unit)
-    if len(result.document.pages) < bounds.pages or _last_page_fill(result.document) < 0.01:
-        # A short article: the bio and publisher block go to the last page, and the
-        # type stays at the largest size rather than stretching past it.
-        document, _pages, _fill = lay_out(result.setting, bio_on_new_page=True)
+    result = fit_or_overflow(lay_out, bounds, length.count, characters, unit=length.unit)
+    chosen = result.chosen.measure
+    if chosen.pages < bounds.pages or (chosen.pages == bounds.pages and chosen.fill == 0):
+        # A short article: the bio and publisher block go to the last page.
+        document, _measure = lay_out(result.setting, bio_on_new_page=True)
         result.document = document
     return result
 
@@ -160,34 +255,6 @@ def _identifier(article: model.Article) -> bytes:
 
     key = f"{article.series}|{article.number}|{article.title}|{article.lang}"
     return hashlib.md5(key.encode("utf-8"), usedforsecurity=False).hexdigest().encode("ascii")
-
-
-def _last_page_fill(document: Any) -> float:
-    """Return how far down its content area the last page's main flow reaches (0 to 1)."""
-    page_box = document.pages[-1]._page_box
-    top = page_box.content_box_y()
-    height = page_box.height or 1
-    bottom = top
-    for box in flow_boxes(page_box):
-        if type(box).__name__ == "LineBox":
-            bottom = max(bottom, box.position_y + box.height)
-    return float(min(max((bottom - top) / height, 0.0), 1.0))
-
-
-def _last_page_used(document: Any) -> float:
-    """Return the share of the last page's content area used, footnote area included.
-
-    The footnote area holds the publisher block: when only it has moved to an extra
-    page, its height is the overflow.
-    """
-    page_box = document.pages[-1]._page_box
-    footnotes = sum(
-        child.margin_height()
-        for child in page_box.children
-        if type(child).__name__ == "FootnoteAreaBox"
-    )
-    used = _last_page_fill(document) + footnotes / (page_box.height or 1)
-    return float(min(used, 1.0))
 
 
 def flow_boxes(box: Any) -> Iterator[Any]:

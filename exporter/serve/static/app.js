@@ -14,7 +14,7 @@ function showProof(section) {
     .then((response) => response.json())
     .then((proof) => {
       fit.textContent = proof.error || proof.fit;
-      fit.className = "fit " + (proof.fits ? "yes" : "no");
+      fit.className = "fit " + proof.state;
       warnings.replaceChildren(...proof.warnings.map((text) => {
         const item = document.createElement("li");
         item.textContent = text;
@@ -23,7 +23,8 @@ function showProof(section) {
       const pictures = proof.pages.map((url, index) => {
         const img = document.createElement("img");
         img.id = "page-" + (index + 1);
-        img.alt = "page " + (index + 1) + " of the bulletin";
+        img.alt = "page " + (index + 1) + " of the bulletin" +
+          (proof.cut && index === 1 ? ", marked where page 2 ends" : "");
         img.src = url;
         return img;
       });

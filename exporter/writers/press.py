@@ -1,0 +1,136 @@
+"""The printer's PDF: the layout's press settings, and the PDF/X-4 file finished for press.
+
+WeasyPrint writes the PDF/X-4 metadata, the TrimBox and the crop marks; it embeds no
+output intent without a CMYK profile in the CSS (which its URL fetcher would have to
+read from outside the layout) and sets the BleedBox at most 10 pt beyond the trim, not
+the layout's bleed. This module adds the output intent from the layout's `print.yaml`,
+sets the BleedBox, and makes the remaining RGB content (images, the crop marks)
+device-independent sRGB, which PDF/X-4 allows beside a CMYK output intent.
+"""
+
+from __future__ import annotations
+
+import functools
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from exporter.errors import LayoutError
+from exporter.yamlfile import read_yaml
+
+PRINT_FILE = "print.yaml"
+SYSTEM_PROFILES = Path("/usr/share/color/icc")
+POINTS_PER_INCH = 72
+
+
+@dataclass(frozen=True, slots=True)
+class Press:
+    """How a layout's bulletin goes to press, from its `print.yaml`."""
+
+    bleed: float
+    """The bleed beyond the trim on every side, in inches."""
+    media: float
+    """The sheet beyond the trim on every side (bleed and slug), in inches."""
+    condition: str
+    """The registered name of the printing condition (OutputConditionIdentifier)."""
+    info: str
+    """The printing condition in words."""
+    registry: str
+    """Where the condition's name is registered."""
+    profile: Path
+    """The ICC profile of the printing condition (CMYK), embedded as the output intent."""
+    colours: dict[str, str]
+    """The series colours on press, as CSS `device-cmyk()` colours, by name."""
+
+
+@functools.cache
+def read_press(folder: Path) -> Press:
+    """Read and check a layout's `print.yaml`; raise LayoutError naming the problem."""
+    path = folder / PRINT_FILE
+    try:
+        data = read_yaml(path)
+        intent = data["output_intent"]
+        press = Press(
+            bleed=float(data["bleed"]),
+            media=float(data["media"]),
+            condition=str(intent["condition"]),
+            info=str(intent.get("info", intent["condition"])),
+            registry=str(intent.get("registry", "")),
+            profile=_find_profile(folder, str(intent["profile"])),
+            colours={str(k): _device_cmyk(v) for k, v in (data.get("colours") or {}).items()},
+        )
+    except FileNotFoundError:
+        raise LayoutError("the layout has no print.yaml for --print", file=str(folder)) from None
+    except (yaml.YAMLError, KeyError, TypeError, ValueError) as error:
+        raise LayoutError(f"invalid print settings ({error})", file=str(path)) from None
+    if not 0 < press.bleed < press.media:
+        raise LayoutError("the media must reach past the bleed (0 < bleed < media)", file=str(path))
+    return press
+
+
+def _device_cmyk(value: Any) -> str:
+    """Return four inks (0 to 1) as a CSS `device-cmyk()` colour."""
+    inks = [float(ink) for ink in value]
+    if len(inks) != 4 or not all(0 <= ink <= 1 for ink in inks):
+        raise ValueError(f"a colour on press is four inks from 0 to 1, not {value!r}")
+    return "device-cmyk({})".format(" ".join(f"{ink:g}" for ink in inks))
+
+
+def _find_profile(folder: Path, name: str) -> Path:
+    """Return the ICC profile `name`: the layout's own, else the system's."""
+    if (folder / name).is_file():
+        return folder / name
+    found = sorted(SYSTEM_PROFILES.rglob(name)) if SYSTEM_PROFILES.is_dir() else []
+    if not found:
+        raise ValueError(
+            f"no ICC profile {name!r} in the layout or {SYSTEM_PROFILES} "
+            "(Debian's libgs-common has default_cmyk.icc)"
+        )
+    return found[0]
+
+
+def finish_for_press(data: bytes, press: Press) -> bytes:
+    """Return the PDF with the layout's BleedBox, its output intent, and RGB as sRGB."""
+    import pikepdf
+
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        profile = press.profile.read_bytes()
+        if profile[16:20] != b"CMYK":
+            raise LayoutError(
+                "the output intent's profile is not a CMYK one", file=str(press.profile)
+            )
+        destination = pdf.make_stream(profile, N=4)
+        intent = pikepdf.Dictionary(
+            Type=pikepdf.Name.OutputIntent,
+            S=pikepdf.Name.GTS_PDFX,
+            OutputConditionIdentifier=pikepdf.String(press.condition),
+            Info=pikepdf.String(press.info),
+            RegistryName=pikepdf.String(press.registry),
+            DestOutputProfile=destination,
+        )
+        pdf.Root.OutputIntents = pikepdf.Array([intent])
+        srgb = pikepdf.Array([pikepdf.Name.ICCBased, pdf.make_stream(_srgb_profile(), N=3)])
+        bleed = press.bleed * POINTS_PER_INCH
+        for page in pdf.pages:
+            left, bottom, right, top = (float(v) for v in page.obj.TrimBox)
+            page.obj.BleedBox = pikepdf.Array(
+                [left - bleed, bottom - bleed, right + bleed, top + bleed]
+            )
+            resources = page.obj.Resources
+            if "/ColorSpace" not in resources:
+                resources.ColorSpace = pikepdf.Dictionary()
+            resources.ColorSpace.DefaultRGB = srgb
+        out = io.BytesIO()
+        pdf.save(out)
+    return out.getvalue()
+
+
+@functools.cache
+def _srgb_profile() -> bytes:
+    """Return WeasyPrint's own sRGB profile, the one its PDF/A files embed."""
+    from importlib.resources import files
+
+    return (files("weasyprint.pdf") / "sRGB2014.icc").read_bytes()

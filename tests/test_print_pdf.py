@@ -1,0 +1,168 @@
+"""The printer's PDF (`--print`): PDF/X-4, nested boxes, output intent, marks in the slug."""
+
+from __future__ import annotations
+
+import io
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pikepdf
+import pypdfium2
+import pytest
+
+from exporter.context import RenderContext
+from exporter.layouts import find_layout
+from exporter.writers.pdf import write_pdf
+from exporter.writers.press import read_press
+from tests.articles import full_article
+
+LETTER = [0.0, 0.0, 612.0, 792.0]
+A4 = [0.0, 0.0, 595.28, 841.89]
+PRESS = read_press(find_layout(None).folder)
+BLEED = PRESS.bleed * 72
+Box = list[float]
+
+
+def print_pdf(folder: Path, paper: str = "") -> bytes:
+    context = RenderContext(find_layout(None), folder, paper=paper, print_marks=True)
+    return write_pdf(full_article(900, seed=90), context)
+
+
+@pytest.fixture(scope="module")
+def letter(tmp_path_factory: pytest.TempPathFactory) -> bytes:
+    return print_pdf(tmp_path_factory.mktemp("print"))
+
+
+def box(page: pikepdf.Page, name: str) -> Box:
+    return [round(float(v), 2) for v in page.obj[name]]
+
+
+def inside(inner: Box, outer: Box, by: float = 0.0) -> bool:
+    """Return True when `inner` lies within `outer`, at least `by` from each side."""
+    return (
+        inner[0] - outer[0] >= by
+        and inner[1] - outer[1] >= by
+        and outer[2] - inner[2] >= by
+        and outer[3] - inner[3] >= by
+    )
+
+
+def test_boxes_nest_media_then_bleed_then_trim(letter: bytes) -> None:
+    with pikepdf.open(io.BytesIO(letter)) as pdf:
+        assert len(pdf.pages) == 2
+        for page in pdf.pages:
+            trim, bleed, media = (
+                box(page, "/TrimBox"),
+                box(page, "/BleedBox"),
+                box(page, "/MediaBox"),
+            )
+            assert trim == LETTER
+            assert bleed == [-BLEED, -BLEED, 612 + BLEED, 792 + BLEED]  # 0.125 in
+            assert inside(bleed, media, by=9) and inside(trim, bleed, by=BLEED)
+
+
+def test_a4_trims_to_a4(tmp_path: Path) -> None:
+    with pikepdf.open(io.BytesIO(print_pdf(tmp_path, paper="a4"))) as pdf:
+        assert box(pdf.pages[0], "/TrimBox") == A4
+
+
+def test_pdf_x4_with_a_cmyk_output_intent(letter: bytes) -> None:
+    with pikepdf.open(io.BytesIO(letter)) as pdf:
+        intents = pdf.Root.OutputIntents
+        assert len(intents) == 1
+        intent = intents[0]
+        assert intent.S == pikepdf.Name.GTS_PDFX
+        assert str(intent.OutputConditionIdentifier) == PRESS.condition
+        profile = intent.DestOutputProfile
+        assert int(profile.N) == 4
+        header = profile.read_bytes()[:20]
+        assert header[12:16] == b"prtr" and header[16:20] == b"CMYK"
+        metadata = pdf.Root.Metadata.read_bytes().decode("utf-8")
+        assert "<pdfxid:GTS_PDFXVersion>PDF/X-4</pdfxid:GTS_PDFXVersion>" in metadata
+        assert str(pdf.pdf_version) == "1.6"
+        # RGB content (images, the marks) is sRGB, colour-managed; the text is in CMYK.
+        for page in pdf.pages:
+            assert page.obj.Resources.ColorSpace.DefaultRGB[0] == pikepdf.Name.ICCBased
+        assert b"/DeviceCMYK cs" in pdf.pages[0].obj.Contents.read_bytes()
+
+
+def stroked_points(pdf: pikepdf.Pdf, page: pikepdf.Page) -> list[tuple[float, float]]:
+    """Return the points of every stroked path a page draws, in PDF page coordinates."""
+    found: list[tuple[float, float]] = []
+
+    def run(stream: Any, resources: Any, ctm: pikepdf.Matrix) -> None:
+        stack: list[pikepdf.Matrix] = []
+        subpaths: list[list[tuple[float, float]]] = []
+        for operands, operator in pikepdf.parse_content_stream(stream):
+            op = str(operator)
+            values = [float(v) for v in operands if isinstance(v, int | float | Decimal)]
+            if op == "q":
+                stack.append(ctm)
+            elif op == "Q":
+                ctm = stack.pop()
+            elif op == "cm":
+                ctm = pikepdf.Matrix(*values) @ ctm
+            elif op == "m":
+                subpaths.append([ctm.transform((values[0], values[1]))])
+            elif op == "l" and subpaths:
+                subpaths[-1].append(ctm.transform((values[0], values[1])))
+            elif op == "re":
+                x, y, w, h = values
+                subpaths.append([ctm.transform(p) for p in ((x, y), (x + w, y + h))])
+            elif op in ("S", "s", "B", "b", "B*", "b*"):
+                found.extend(p for subpath in subpaths if len(subpath) > 1 for p in subpath)
+                subpaths = []
+            elif op in ("f", "F", "f*", "n"):
+                subpaths = []
+            elif op == "Do":
+                xobject = resources.XObject[operands[0]]
+                if xobject.Subtype == pikepdf.Name.Form:
+                    matrix = [float(v) for v in xobject.get("/Matrix", [1, 0, 0, 1, 0, 0])]
+                    inner = xobject.get("/Resources", resources)
+                    run(xobject, inner, pikepdf.Matrix(*matrix) @ ctm)
+
+    run(page.obj, page.obj.Resources, pikepdf.Matrix())
+    return found
+
+
+def test_crop_marks_stand_in_the_slug_outside_the_bleed(letter: bytes) -> None:
+    with pikepdf.open(io.BytesIO(letter)) as pdf:
+        for page in pdf.pages:
+            bleed, media = box(page, "/BleedBox"), box(page, "/MediaBox")
+            points = stroked_points(pdf, page)
+            marks = [(x, y) for x, y in points if not inside([x, y, x, y], bleed)]
+            # Eight marks, two ends each, all in the slug; nothing stroked crosses the bleed.
+            assert len(marks) >= 16, points
+            for x, y in marks:
+                assert (
+                    media[0] - 0.01 <= x <= media[2] + 0.01
+                    and media[1] - 0.01 <= y <= media[3] + 0.01
+                )
+                outside_bleed = x <= bleed[0] or x >= bleed[2] or y <= bleed[1] or y >= bleed[3]
+                assert outside_bleed, (x, y)
+            # Each mark lines up with a trim edge: at x = 0 or 612, or at y = 0 or 792.
+            on_trim = [p for p in marks if any(abs(v - t) < 0.5 for v in p for t in (0, 612, 792))]
+            assert len(on_trim) == len(marks)
+
+
+def grey(image: Any, x: float, y: float) -> int:
+    """Return the grey level of a picture rendered at 1 px per point, at PDF (x, y)."""
+    value: int = image.getpixel((round(x), round(image.height - y)))
+    return value
+
+
+def test_the_masthead_band_runs_into_the_bleed_and_stops_there(letter: bytes) -> None:
+    document = pypdfium2.PdfDocument(letter)
+    try:
+        pages = [document[i].render(scale=1, grayscale=True).to_pil().convert("L") for i in (0, 1)]
+    finally:
+        document.close()
+    first, second = pages
+    left_slug = (first.width - 612) / 2  # the picture spans the MediaBox
+    top = first.height - left_slug  # PDF y of the trim's top edge, in the picture
+    x = left_slug + 306
+    assert grey(first, x, top + BLEED / 2) < 128, "the band stops at the trim"
+    assert grey(first, left_slug - BLEED / 2, top + BLEED / 2) < 128, "not in the corner"
+    assert grey(first, x, top + BLEED + 9) > 240, "the band reaches into the slug"
+    assert grey(second, x, top + BLEED / 2) > 240, "page 2 has no band"
