@@ -137,9 +137,7 @@ def _check_table(table: model.Table, where: str) -> None:
                 where=where,
             )
     if table.align and len(table.align) != columns:
-        raise InputError(
-            f"{len(table.align)} column alignments for {columns} columns", where=where
-        )
+        raise InputError(f"{len(table.align)} column alignments for {columns} columns", where=where)
     for value in table.align:
         if value not in model.ALIGNMENTS:
             known = ", ".join(repr(a) for a in model.ALIGNMENTS)

@@ -120,10 +120,12 @@ head_cells = inline_runs(caption=True)  # a header row of empty cells reads as n
 @st.composite
 def tables(draw: st.DrawFn) -> model.Table:
     columns = draw(st.integers(1, 4))
-    row = st.tuples(*[cells] * columns).map(lambda c: model.TableRow(tuple(map(model.TableCell, c))))
-    head = st.tuples(*[head_cells] * columns).map(
-        lambda c: model.TableRow(tuple(map(model.TableCell, c)))
-    )
+
+    def row_of(contents: tuple[tuple[model.Inline, ...], ...]) -> model.TableRow:
+        return model.TableRow(tuple(map(model.TableCell, contents)))
+
+    row = st.tuples(*[cells] * columns).map(row_of)
+    head = st.tuples(*[head_cells] * columns).map(row_of)
     return model.Table(
         tuple(draw(st.lists(head, max_size=1))),
         tuple(draw(st.lists(row, min_size=1, max_size=3))),

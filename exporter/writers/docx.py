@@ -31,8 +31,8 @@ from exporter.layouts import Layout, issue_line
 from exporter.readers.docx.front import METADATA_PROPERTY
 from exporter.readers.docx.package import read_package
 from exporter.resources import local_path
-from exporter.writers import ooxml
 from exporter.walk import query
+from exporter.writers import ooxml
 from exporter.writers.html import note_numbers
 from exporter.yamlfile import read_yaml
 
@@ -231,9 +231,7 @@ class _DocxBuilder:
         self.numbers = note_numbers(self.article)
         # The places links may point at: bookmarks are written outside footnotes only.
         self.anchors = frozenset(
-            anchor.id
-            for block in (*self.article.body,)
-            for anchor in query(block, model.Anchor)
+            anchor.id for block in (*self.article.body,) for anchor in query(block, model.Anchor)
         )
         lists = self.sheet.lists
         self.numbering = ooxml.Numbering(
