@@ -20,6 +20,8 @@ ALL_TYPES: tuple[type[Any], ...] = (
     *model.INLINE_TYPES,
     *model.BLOCK_TYPES,
     model.ListItem,
+    model.TableRow,
+    model.TableCell,
     model.Footnote,
     model.Author,
     model.Article,

@@ -96,6 +96,9 @@ class Series:
     """Named colours (band, band_text, accent, text, muted, rule)."""
     paper: str
     """The default paper size, letter or a4."""
+    column_characters: int = 0
+    """About the characters of body text a column of the print layout holds: a table wider
+    than that spans the columns (0: tables stay in their column)."""
     translations: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Per-language texts by language tag (`translations:` in series.yaml)."""
     kickers: dict[str, str] = field(default_factory=dict)
@@ -338,6 +341,9 @@ def _read_series(folder: Path, changed: int) -> Series:
     if paper not in ("letter", "a4"):
         raise LayoutError(f"paper {paper!r} is not letter or a4", file=where)
     translations = _read_translations(data.get("translations") or {}, where)
+    column_characters = data.get("column_characters", 0)
+    if not isinstance(column_characters, int) or column_characters < 0:
+        raise LayoutError("'column_characters' must be a whole number", file=where)
     return Series(
         id=str(data.get("id", folder.name)),
         name=data["name"],
@@ -354,6 +360,7 @@ def _read_series(folder: Path, changed: int) -> Series:
         web=data["web"],
         colours={str(k): str(v) for k, v in colours.items()},
         paper=paper,
+        column_characters=column_characters,
         translations=translations,
         navigation={**NAVIGATION_LABELS, **_labels("navigation", data.get("navigation"), where)},
     )

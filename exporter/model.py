@@ -83,7 +83,46 @@ class LineBreak:
     kind: ClassVar[str] = "line_break"
 
 
-Inline: TypeAlias = Text | Emphasis | Strong | Link | Code | NoteRef | Span | LineBreak
+@dataclass(frozen=True, slots=True)
+class Superscript:
+    """Text raised above the line: the 2 of m², the st of 1st."""
+
+    kind: ClassVar[str] = "superscript"
+    content: tuple[Inline, ...]
+    """The raised inlines."""
+
+
+@dataclass(frozen=True, slots=True)
+class Subscript:
+    """Text lowered below the line: the 2 of H₂O."""
+
+    kind: ClassVar[str] = "subscript"
+    content: tuple[Inline, ...]
+    """The lowered inlines."""
+
+
+@dataclass(frozen=True, slots=True)
+class Anchor:
+    """A place in the article that a link inside it can point at (`Link.url` "#id")."""
+
+    kind: ClassVar[str] = "anchor"
+    id: str
+    """The place's name: letters, digits, '-', '_', '.' and ':', starting with a letter."""
+
+
+Inline: TypeAlias = (
+    Text
+    | Emphasis
+    | Strong
+    | Link
+    | Code
+    | NoteRef
+    | Span
+    | LineBreak
+    | Superscript
+    | Subscript
+    | Anchor
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +198,45 @@ class Figure:
     """The caption printed below the image."""
 
 
-Block: TypeAlias = Paragraph | Heading | ListBlock | BlockQuote | PullQuote | Figure
+@dataclass(frozen=True, slots=True)
+class TableCell:
+    """One cell of a table: a few inlines (a merged cell's text is in its first cell)."""
+
+    kind: ClassVar[str] = "table_cell"
+    content: tuple[Inline, ...] = ()
+    """The cell's inlines; empty for an empty cell."""
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """One row of a table."""
+
+    kind: ClassVar[str] = "table_row"
+    cells: tuple[TableCell, ...]
+    """The row's cells, one per column."""
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    """A table: header rows, body rows, the alignment of each column, and a caption."""
+
+    kind: ClassVar[str] = "table"
+    head: tuple[TableRow, ...] = ()
+    """The header row (repeated where the table breaks), or none."""
+    body: tuple[TableRow, ...] = ()
+    """The body rows."""
+    align: tuple[str, ...] = ()
+    """Each column's alignment: "left", "center", "right", or "" for the default."""
+    caption: tuple[Inline, ...] = ()
+    """The caption printed above the table."""
+
+    @property
+    def columns(self) -> int:
+        """The number of columns: the most cells of any row."""
+        return max((len(row.cells) for row in (*self.head, *self.body)), default=0)
+
+
+Block: TypeAlias = Paragraph | Heading | ListBlock | BlockQuote | PullQuote | Figure | Table
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +294,7 @@ class Article:
     """The footnotes, in order of their first call."""
 
 
-Node: TypeAlias = Inline | Block | ListItem | Footnote | Author | Article
+Node: TypeAlias = Inline | Block | ListItem | TableRow | TableCell | Footnote | Author | Article
 
 INLINE_TYPES: tuple[type[Any], ...] = (
     Text,
@@ -228,5 +305,20 @@ INLINE_TYPES: tuple[type[Any], ...] = (
     NoteRef,
     Span,
     LineBreak,
+    Superscript,
+    Subscript,
+    Anchor,
 )
-BLOCK_TYPES: tuple[type[Any], ...] = (Paragraph, Heading, ListBlock, BlockQuote, PullQuote, Figure)
+BLOCK_TYPES: tuple[type[Any], ...] = (
+    Paragraph,
+    Heading,
+    ListBlock,
+    BlockQuote,
+    PullQuote,
+    Figure,
+    Table,
+)
+CONTAINER_TYPES = (Emphasis, Strong, Link, Span, Superscript, Subscript)
+"""The inlines that hold other inlines (their `content`)."""
+ALIGNMENTS = ("", "left", "center", "right")
+"""The alignments a table column may have."""

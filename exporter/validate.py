@@ -15,6 +15,8 @@ LANGUAGE_TAG = re.compile(
 
 
 MAX_DEPTH = 50
+ANCHOR_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_.:-]{0,99}$")
+"""The name of a place a link points at: as HTML ids and Word bookmarks both take it."""
 
 
 def validate(article: model.Article) -> model.Article:
@@ -45,9 +47,20 @@ def validate(article: model.Article) -> model.Article:
     for span in query(article, model.Span):
         if not LANGUAGE_TAG.match(span.lang):
             raise InputError(f"span language {span.lang!r} is not a BCP 47 tag", where="body")
+    anchors = [anchor.id for anchor in query(article, model.Anchor)]
+    for anchor in anchors:
+        if not ANCHOR_ID.match(anchor):
+            raise InputError(
+                f"anchor {anchor!r} is not a name (a letter, then letters, digits, - _ . :)",
+                where="body",
+            )
+        if anchors.count(anchor) > 1:
+            raise InputError(f"anchor {anchor!r} is defined twice", where="body")
     for link in query(article, model.Link):
         if any(query(inner, model.Link) for inner in link.content):
             raise InputError(f"a link inside a link ({link.url!r})", where="body")
+        if link.url.startswith("#") and link.url[1:] not in anchors:
+            raise InputError(f"link to {link.url!r}: no anchor of that name", where="body")
     called = set()
     for ref in query(article, model.NoteRef):
         if ref.note not in labels:
@@ -94,6 +107,8 @@ def _check_block(block: model.Block, where: str) -> None:
             raise InputError(f"the {block.kind.replace('_', ' ')} is empty", where=where)
         for j, inner in enumerate(block.content):
             _check_block(inner, f"{where}.content[{j}]")
+    if isinstance(block, model.Table):
+        _check_table(block, where)
     if isinstance(block, model.Figure):
         if any(isinstance(n, model.NoteRef | model.LineBreak) for n in walk(block)):
             raise InputError("a caption cannot hold a footnote call or line break", where=where)
@@ -101,3 +116,29 @@ def _check_block(block: model.Block, where: str) -> None:
             raise InputError("the figure has no image path", where=where)
         if not block.alt.strip():
             raise InputError(f"figure {block.src!r} has no alt text", where=where)
+
+
+def _check_table(table: model.Table, where: str) -> None:
+    """Check a table's shape: rows, a cell for each column, known alignments."""
+    if not table.body and not table.head:
+        raise InputError("the table has no rows", where=where)
+    if len(table.head) > 1:
+        raise InputError(
+            f"{len(table.head)} header rows: a table has one at most (the others are body rows)",
+            where=where,
+        )
+    columns = table.columns
+    if columns == 0:
+        raise InputError("the table has no cells", where=where)
+    for i, row in enumerate((*table.head, *table.body)):
+        if len(row.cells) != columns:
+            raise InputError(
+                f"row {i + 1} has {len(row.cells)} cells, not {columns} like the widest row",
+                where=where,
+            )
+    if table.align and len(table.align) != columns:
+        raise InputError(f"{len(table.align)} column alignments for {columns} columns", where=where)
+    for value in table.align:
+        if value not in model.ALIGNMENTS:
+            known = ", ".join(repr(a) for a in model.ALIGNMENTS)
+            raise InputError(f"column alignment {value!r} is not one of {known}", where=where)

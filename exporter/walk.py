@@ -72,8 +72,8 @@ def plain_text(nodes: Iterable[object]) -> str:
         for found in walk(node):
             if isinstance(found, model.Text | model.Code):
                 parts.append(found.text)
-            elif isinstance(found, model.LineBreak):
-                parts.append(" ")
+            elif isinstance(found, model.LineBreak | model.TableCell):
+                parts.append(" ")  # cells are apart, as a line break is
     return "".join(parts)
 
 

@@ -116,6 +116,8 @@ def inlines(with_notes: bool = True) -> st.SearchStrategy[tuple[model.Inline, ..
             st.tuples(st.sampled_from(LANGS), st.lists(children, min_size=1, max_size=2)).map(
                 lambda p: model.Span(p[0], tuple(p[1]))
             ),
+            st.lists(children, min_size=1, max_size=2).map(lambda c: model.Superscript(tuple(c))),
+            st.lists(children, min_size=1, max_size=2).map(lambda c: model.Subscript(tuple(c))),
         ),
         max_leaves=6,
     )
@@ -145,8 +147,26 @@ def deep_list(depth: int) -> st.SearchStrategy[model.ListBlock]:
     )
 
 
+def tables() -> st.SearchStrategy[model.Table]:
+    """Tables of one to seven columns: narrow ones, and wide ones that span the page."""
+
+    def table(columns: int) -> st.SearchStrategy[model.Table]:
+        cell = st.one_of(st.just(()), inlines(with_notes=False)).map(model.TableCell)
+        row = st.tuples(*[cell] * columns).map(model.TableRow)
+        return st.builds(
+            model.Table,
+            st.lists(row, max_size=1).map(tuple),
+            st.lists(row, min_size=1, max_size=6).map(tuple),
+            st.just(()) | st.tuples(*[st.sampled_from(model.ALIGNMENTS)] * columns),
+            st.just(()) | inlines(with_notes=False),
+        )
+
+    return st.integers(1, 7).flatmap(table)
+
+
 def blocks() -> st.SearchStrategy[model.Block]:
     return st.one_of(
+        tables(),
         paragraph(),
         paragraph(),
         st.tuples(st.sampled_from([2, 3]), text).map(

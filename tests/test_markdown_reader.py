@@ -114,7 +114,7 @@ def test_language_spans() -> None:
     assert isinstance(first, model.Paragraph)
     assert first.content[1] == model.Span("ja", (model.Text("岸田"),))
     assert walk.plain_text([first]).endswith("spoke. x{.c}")
-    with pytest.raises(InputError, match="needs a language"):
+    with pytest.raises(InputError, match="needs a language or an id"):
         read_markdown("---\ntitle: T\n---\nA [b]{.class} c\n")
 
 
@@ -145,7 +145,9 @@ def test_safe_raw_html_becomes_model_inlines() -> None:
                 model.Link("https://example.org/", (model.Text("h"),), "T"),
                 model.Text(" "),
                 model.Span("ja", (model.Text("岸田"),)),
-                model.Text(" 2u."),
+                model.Text(" "),
+                model.Subscript((model.Text("2"),)),
+                model.Text("u."),
             )
         ),
     )

@@ -71,7 +71,7 @@ def merge(inlines: list[model.Inline]) -> tuple[model.Inline, ...]:
 def inline_runs(draw: st.DrawFn, depth: int = 0, caption: bool = False) -> tuple[model.Inline, ...]:
     parts: list[model.Inline] = [model.Text(draw(WORDS))]
     # The reader merges neighbouring text runs, so empty ones are dropped here.
-    kinds = ["em", "strong", "code", "link", "span", "text"]
+    kinds = ["em", "strong", "code", "link", "span", "text", "sup", "sub", "anchor"]
     kinds += [] if caption else ["note", "break"]
     for _ in range(draw(st.integers(0, 3))):
         kind = draw(st.sampled_from(kinds))
@@ -95,6 +95,12 @@ def inline_runs(draw: st.DrawFn, depth: int = 0, caption: bool = False) -> tuple
             parts.append(model.NoteRef("1"))
         elif kind == "break":
             parts.append(model.LineBreak())
+        elif kind in ("sup", "sub"):
+            raised = model.Superscript if kind == "sup" else model.Subscript
+            plain = (model.Text(draw(WORDS)),)  # m^2^ form; markup inside goes as HTML
+            parts.append(raised(draw(st.sampled_from([plain, inner]))))
+        elif kind == "anchor":
+            parts.append(model.Anchor(draw(st.sampled_from(["intro", "t.1", "n:2"]))))
         else:
             parts.append(model.Text(draw(WORDS)))
         parts.append(model.Text(gap + draw(WORDS)))
@@ -107,11 +113,33 @@ def make_list(ordered: bool, items: tuple[model.ListItem, ...], start: int) -> m
 
 
 paragraphs = inline_runs().map(model.Paragraph)
+cells = st.just(()) | inline_runs(caption=True)
+head_cells = inline_runs(caption=True)  # a header row of empty cells reads as none
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> model.Table:
+    columns = draw(st.integers(1, 4))
+
+    def row_of(contents: tuple[tuple[model.Inline, ...], ...]) -> model.TableRow:
+        return model.TableRow(tuple(map(model.TableCell, contents)))
+
+    row = st.tuples(*[cells] * columns).map(row_of)
+    head = st.tuples(*[head_cells] * columns).map(row_of)
+    return model.Table(
+        tuple(draw(st.lists(head, max_size=1))),
+        tuple(draw(st.lists(row, min_size=1, max_size=3))),
+        draw(st.just(()) | st.tuples(*[st.sampled_from(model.ALIGNMENTS[1:])] * columns)),
+        draw(st.just(()) | inline_runs(caption=True)),
+    )
+
+
 blocks = st.recursive(
     st.one_of(
         paragraphs,
         st.builds(model.Heading, st.sampled_from([2, 3]), inline_runs(caption=True)),
         st.builds(model.Figure, st.just("map one.png"), WORDS, inline_runs(caption=True)),
+        tables(),
     ),
     lambda children: st.one_of(
         st.builds(model.BlockQuote, st.lists(children, min_size=1, max_size=2).map(tuple)),

@@ -38,6 +38,7 @@ inline_leaf = st.one_of(
     st.builds(model.Code, text),
     st.just(model.LineBreak()),
     st.builds(model.NoteRef, st.sampled_from(["1", "a"])),
+    st.builds(model.Anchor, st.sampled_from(["intro", "table-1"])),
 )
 inlines = st.recursive(
     inline_leaf,
@@ -45,8 +46,20 @@ inlines = st.recursive(
         st.builds(model.Emphasis, st.tuples(children)),
         st.builds(model.Strong, st.tuples(children, children)),
         st.builds(model.Link, st.just("https://example.org/x"), st.tuples(children), text),
+        st.builds(model.Superscript, st.tuples(children)),
+        st.builds(model.Subscript, st.tuples(children, children)),
     ),
     max_leaves=6,
+)
+cells = st.builds(model.TableCell, st.lists(inlines, max_size=2).map(tuple))
+tables = st.integers(1, 3).flatmap(
+    lambda columns: st.builds(
+        model.Table,
+        st.lists(st.builds(model.TableRow, st.tuples(*[cells] * columns)), max_size=1).map(tuple),
+        st.lists(st.builds(model.TableRow, st.tuples(*[cells] * columns)), max_size=3).map(tuple),
+        st.just(()) | st.tuples(*[st.sampled_from(model.ALIGNMENTS)] * columns),
+        st.lists(inlines, max_size=2).map(tuple),
+    )
 )
 paragraphs = st.builds(model.Paragraph, st.lists(inlines, min_size=1, max_size=4).map(tuple))
 blocks = st.recursive(
@@ -54,6 +67,7 @@ blocks = st.recursive(
         paragraphs,
         st.builds(model.Heading, st.sampled_from([2, 3]), st.tuples(inlines)),
         st.builds(model.Figure, text, text, st.lists(inlines, max_size=2).map(tuple)),
+        tables,
     ),
     lambda children: st.one_of(
         st.builds(model.BlockQuote, st.tuples(children)),
@@ -100,9 +114,9 @@ def test_any_article_round_trips_and_matches_the_schema(article: model.Article) 
         ({"title": ["T"]}, "title: is a list, not a string"),
         ({"title": "T", "colour": "red"}, "unknown field 'colour' in article"),
         (
-            {"title": "T", "body": [{"type": "table"}]},
-            "body[0]: type 'table' is not one of 'paragraph', 'heading', 'list', "
-            "'block_quote', 'pull_quote', 'figure'",
+            {"title": "T", "body": [{"type": "video"}]},
+            "body[0]: type 'video' is not one of 'paragraph', 'heading', 'list', "
+            "'block_quote', 'pull_quote', 'figure', 'table'",
         ),
         (
             {"title": "T", "body": [{"type": "paragraph", "content": [{"type": "text"}]}]},

@@ -18,6 +18,8 @@ from mdit_py_plugins.attrs import attrs_plugin
 from mdit_py_plugins.container import container_plugin
 from mdit_py_plugins.footnote import footnote_plugin
 from mdit_py_plugins.front_matter import front_matter_plugin
+from mdit_py_plugins.subscript import sub_plugin
+from mdit_py_plugins.superscript import superscript_plugin
 
 from exporter import model
 from exporter.codec import article_from_data
@@ -43,6 +45,8 @@ UNDEFINED_NOTE = re.compile(r"\[\^([^\]\s]+)\]")
 # A note call inside raw HTML travels through the sanitiser as this private-use mark.
 NOTE_MARK = re.compile("\ue000([0-9]+)\ue001")
 log = logging.getLogger("exporter")
+CONTAINERS = ("em", "strong", "link", "span", "sup", "sub")
+"""The inline syntax nodes that hold other inlines."""
 # Limits that keep a runaway file from reaching markdown-it's tree builder, which copies
 # the token list at every level of nesting (time and memory grow with depth times
 # length) and recurses once per level. No article of the bulletin comes near them.
@@ -52,7 +56,10 @@ MAX_NESTING = 40  # levels of blocks and inlines together
 # Levels of blocks (a list item counts two): within markdown-it's maxNesting of 20, past
 # which it silently reads the rest of the line as text.
 MAX_BLOCK_NESTING = 19
-DELIMITER_RUN = re.compile(r"\*{51,}|_{51,}|~{51,}|`{51,}|\[{51,}|\]{51,}")
+DELIMITER_RUN = re.compile(r"\*{51,}|_{51,}|~{51,}|\^{51,}|`{51,}|\[{51,}|\]{51,}")
+TABLE_CAPTION = re.compile(r"^(?:Table)?:\s+")
+"""A paragraph right after a table that starts so is its caption, as pandoc reads it."""
+ALIGNMENT = re.compile(r"text-align:\s*(left|center|right)")
 FENCE = re.compile(r" {0,3}(`{3,}|~{3,})")
 THEMATIC_BREAK = re.compile(r" {0,3}([*_-])[ \t]*(?:\1[ \t]*){2,}$")
 CODE_SPAN = re.compile(r"(`+)(?!`).*?(?<!`)\1(?!`)")
@@ -110,9 +117,11 @@ def _parser(preset: str = "commonmark") -> MarkdownIt:
     if preset == "commonmark":
         parser.use(front_matter_plugin).use(footnote_plugin)
         parser.use(container_plugin, name="pullquote")
-        # `[岸田]{lang=ja}` marks a passage in another language; attributes elsewhere
-        # (after links, images, code) are not part of the format and stay text.
-        parser.use(attrs_plugin, spans=True, after=("span_close",), allowed=("lang",))
+        # m^2^ and H~2~O, as pandoc writes them; GFM pipe tables.
+        parser.use(superscript_plugin).use(sub_plugin).enable("table")
+        # `[岸田]{lang=ja}` marks a passage in another language and `[]{#id}` a place links
+        # point at; attributes elsewhere (after links, images, code) stay text.
+        parser.use(attrs_plugin, spans=True, after=("span_close",), allowed=("lang", "id"))
         parser.core.ruler.before("text_join", "undefined_notes", _undefined_notes)
     else:
         # Front-matter texts: a backslash keeps a straight quote or hyphen as typed.
@@ -142,7 +151,7 @@ def read_markdown(text: str) -> model.Article:
     dropped = _dropped_html(tokens)
     root = SyntaxTreeNode(tokens)
     front: dict[str, Any] = {}
-    blocks: list[model.Block] = []
+    body: list[SyntaxTreeNode] = []
     notes: list[model.Footnote] = []
     for node in root.children:
         if node.type == "front_matter":
@@ -150,7 +159,8 @@ def read_markdown(text: str) -> model.Article:
         elif node.type == "footnote_block":
             notes.extend(_footnote(note) for note in node.children)
         else:
-            blocks.extend(_blocks([node]))
+            body.append(node)
+    blocks = _blocks(body)
     if not front:
         if text.lstrip("\ufeff").startswith("---"):
             raise InputError("the front matter has no closing '---' line", where="front matter")
@@ -309,8 +319,26 @@ def _where(node: SyntaxTreeNode) -> str:
 def _blocks(nodes: list[SyntaxTreeNode]) -> list[model.Block]:
     blocks: list[model.Block] = []
     for node in nodes:
+        last = blocks[-1] if blocks else None
+        if isinstance(last, model.Table) and not last.caption and (caption := _caption(node)):
+            blocks[-1] = dataclasses.replace(last, caption=caption)
+            continue
         blocks.extend(_block(node))
     return blocks
+
+
+def _caption(node: SyntaxTreeNode) -> tuple[model.Inline, ...]:
+    """Return the caption a paragraph gives the table before it ("Table: ..."), or ()."""
+    if node.type != "paragraph" or not node.children[0].children:
+        return ()
+    first = node.children[0].children[0]
+    if first.type != "text" or not TABLE_CAPTION.match(first.content):
+        return ()
+    content = list(_inlines(node.children[0].children))
+    lead = content[0]
+    assert isinstance(lead, model.Text)
+    content[0] = model.Text(TABLE_CAPTION.sub("", lead.text, count=1))
+    return tuple(inline for inline in content if inline != model.Text(""))
 
 
 def _block(node: SyntaxTreeNode) -> list[model.Block]:
@@ -349,11 +377,38 @@ def _block(node: SyntaxTreeNode) -> list[model.Block]:
                 content.append(model.LineBreak())
             content.append(model.Code(line))
         return [model.Paragraph(tuple(content))]
+    if kind == "table":
+        return [_table(node)]
     if kind == "hr":
         return []
     if kind == "html_block":
         return sanitize.html_blocks(node.content)
     raise InputError(f"unsupported Markdown element ({kind})", where=_where(node))
+
+
+def _table(node: SyntaxTreeNode) -> model.Table:
+    """Return a pipe table: its header row (none when every header cell is empty), its body."""
+    sections = {child.type: child for child in node.children}
+    head_rows = [_row(row) for row in sections["thead"].children] if "thead" in sections else []
+    body_rows = [_row(row) for row in sections["tbody"].children] if "tbody" in sections else []
+    head = tuple(row for row in head_rows if any(cell.content for cell in row.cells))
+    first = sections["thead"].children[0].children if "thead" in sections else []
+    align = tuple(_alignment(cell) for cell in first)
+    return model.Table(head, tuple(body_rows), align if any(align) else ())
+
+
+def _row(node: SyntaxTreeNode) -> model.TableRow:
+    return model.TableRow(
+        tuple(
+            model.TableCell(_inlines(cell.children[0].children) if cell.children else ())
+            for cell in node.children
+        )
+    )
+
+
+def _alignment(cell: SyntaxTreeNode) -> str:
+    match = ALIGNMENT.search(str(cell.attrs.get("style", "")))
+    return match[1] if match else ""
 
 
 def _paragraph(node: SyntaxTreeNode) -> list[model.Block]:
@@ -442,7 +497,10 @@ def _inline(node: SyntaxTreeNode) -> tuple[model.Inline, ...]:
         title = str(node.attrs.get("title") or "")
         return (model.Link(str(node.attrs.get("href", "")), _inlines(node.children), title),)
     if kind == "span":
-        return (model.Span(_span_lang(node), _inlines(node.children)),)
+        return _span(node, _inlines(node.children))
+    if kind in ("sup", "sub"):
+        kind_of = model.Superscript if kind == "sup" else model.Subscript
+        return (kind_of(_inlines(node.children)),)
     if kind == "footnote_ref":
         return (model.NoteRef(_note_label(node.meta)),)
     if kind == "image":
@@ -452,11 +510,16 @@ def _inline(node: SyntaxTreeNode) -> tuple[model.Inline, ...]:
     raise InputError(f"unsupported Markdown inline ({kind})", where=_where(node))
 
 
-def _span_lang(node: SyntaxTreeNode) -> str:
+def _span(node: SyntaxTreeNode, content: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
+    """Return a span's inlines: an anchor first if it has an id, in its language if it has one."""
+    anchor = str(node.attrs.get("id", ""))
     lang = str(node.attrs.get("lang", ""))
-    if not lang:
-        raise InputError("a [text]{...} span needs a language: [text]{lang=xx}")
-    return lang
+    if not anchor and not lang:
+        raise InputError(
+            "a [text]{...} span needs a language or an id: [text]{lang=xx} or []{#name}"
+        )
+    spanned = (model.Span(lang, content),) if lang else content
+    return (model.Anchor(anchor), *spanned) if anchor else spanned
 
 
 def _has_raw_html(nodes: Iterable[SyntaxTreeNode]) -> bool:
@@ -477,7 +540,7 @@ def _html(nodes: list[SyntaxTreeNode], calls: list[model.NoteRef]) -> str:
     parts: list[str] = []
     for node in nodes:
         kind = node.type
-        inner = _html(node.children, calls) if kind in ("em", "strong", "link", "span") else ""
+        inner = _html(node.children, calls) if kind in CONTAINERS else ""
         if kind == "html_inline":
             parts.append(node.content)
         elif kind == "text":
@@ -490,7 +553,7 @@ def _html(nodes: list[SyntaxTreeNode], calls: list[model.NoteRef]) -> str:
             parts.append(" ")
         elif kind == "hardbreak":
             parts.append("<br>")
-        elif kind in ("em", "strong"):
+        elif kind in ("em", "strong", "sup", "sub"):
             parts.append(f"<{kind}>{inner}</{kind}>")
         elif kind == "code_inline":
             parts.append(f"<code>{escape(node.content, quote=False)}</code>")
@@ -501,13 +564,21 @@ def _html(nodes: list[SyntaxTreeNode], calls: list[model.NoteRef]) -> str:
         elif kind == "link":
             parts.append("" if node.markup == "autolink" else inner)
         elif kind == "span":
-            parts.append(f'<span lang="{escape(_span_lang(node))}">{inner}</span>')
+            parts.append(_span_html(node, inner))
         elif kind == "footnote_ref":
             calls.append(model.NoteRef(_note_label(node.meta)))
             parts.append(f"\ue000{len(calls) - 1}\ue001")
         elif kind != "footnote_anchor":
             raise InputError(f"unsupported Markdown inline ({kind})", where=_where(node))
     return "".join(parts)
+
+
+def _span_html(node: SyntaxTreeNode, inner: str) -> str:
+    """Return a span as HTML for the sanitiser: an anchor, then the text in its language."""
+    _span(node, ())  # checks the attributes
+    anchor, lang = str(node.attrs.get("id", "")), str(node.attrs.get("lang", ""))
+    opening = f'<span id="{escape(anchor)}"></span>' if anchor else ""
+    return opening + (f'<span lang="{escape(lang)}">{inner}</span>' if lang else inner)
 
 
 def _with_note_calls(
@@ -525,13 +596,9 @@ def _with_note_calls(
                     result.append(model.Text(piece))
         elif isinstance(inline, model.Code):
             result.append(model.Code(NOTE_MARK.sub("", inline.text)))
-        elif isinstance(inline, model.Emphasis | model.Strong):
-            result.append(type(inline)(tuple(_with_note_calls(inline.content, calls))))
-        elif isinstance(inline, model.Link):
+        elif isinstance(inline, model.CONTAINER_TYPES):
             content = tuple(_with_note_calls(inline.content, calls))
-            result.append(model.Link(inline.url, content, inline.title))
-        elif isinstance(inline, model.Span):
-            result.append(model.Span(inline.lang, tuple(_with_note_calls(inline.content, calls))))
+            result.append(dataclasses.replace(inline, content=content))
         else:
             result.append(inline)
     return result

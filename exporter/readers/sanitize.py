@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -19,7 +20,7 @@ BLOCK_TAGS = frozenset(
     {"p", "div", "section", "blockquote", "ul", "ol", "li", "pre", "hr"}
     | {"h1", "h2", "h3", "h4", "h5", "h6"}
 )
-ATTRIBUTES = {"a": {"href", "title"}, "span": {"lang"}, "ol": {"start"}}
+ATTRIBUTES = {"a": {"href", "title"}, "span": {"lang", "id"}, "ol": {"start"}}
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 # Dropped with everything inside them: script and style text must never print, and the
 # others hold raw text, foreign markup or form controls that mean nothing on a page.
@@ -173,8 +174,15 @@ def _inlines(nodes: list[Element | str]) -> list[model.Inline]:
             result.append(model.LineBreak())
         elif node.tag == "a" and node.attrs.get("href"):
             result.append(model.Link(node.attrs["href"], inner, node.attrs.get("title", "")))
-        elif node.tag == "span" and node.attrs.get("lang"):
-            result.append(model.Span(node.attrs["lang"], inner))
+        elif node.tag == "span" and (node.attrs.get("lang") or node.attrs.get("id")):
+            if node.attrs.get("id"):
+                result.append(model.Anchor(node.attrs["id"]))
+            lang = node.attrs.get("lang")
+            result.extend([model.Span(lang, inner)] if lang else inner)
+        elif node.tag == "sup":
+            result.append(model.Superscript(inner))
+        elif node.tag == "sub":
+            result.append(model.Subscript(inner))
         elif node.tag == "q":
             result.extend((model.Text("\u201c"), *inner, model.Text("\u201d")))
         else:
@@ -251,12 +259,8 @@ def _trimmed(nodes: list[Element | str]) -> tuple[model.Inline, ...]:
 def _collapse(inline: model.Inline) -> model.Inline:
     if isinstance(inline, model.Text):
         return model.Text(SPACES.sub(" ", inline.text))
-    if isinstance(inline, model.Emphasis | model.Strong):
-        return type(inline)(tuple(_collapse(i) for i in inline.content))
-    if isinstance(inline, model.Link):
-        return model.Link(inline.url, tuple(_collapse(i) for i in inline.content), inline.title)
-    if isinstance(inline, model.Span):
-        return model.Span(inline.lang, tuple(_collapse(i) for i in inline.content))
+    if isinstance(inline, model.CONTAINER_TYPES):
+        return dataclasses.replace(inline, content=tuple(_collapse(i) for i in inline.content))
     return inline
 
 

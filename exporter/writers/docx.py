@@ -31,6 +31,7 @@ from exporter.layouts import Layout, issue_line
 from exporter.readers.docx.front import METADATA_PROPERTY
 from exporter.readers.docx.package import read_package
 from exporter.resources import local_path
+from exporter.walk import query
 from exporter.writers import ooxml
 from exporter.writers.html import note_numbers
 from exporter.yamlfile import read_yaml
@@ -45,6 +46,8 @@ REQUIRED_PARTS = (  # noqa: SIM905 - a long sequence of names reads best as one 
     "footnote_text footnote_reference bio publisher_block running_head footer code "
     "hyperlink"
 ).split()
+OPTIONAL_PARTS = ("table", "table_text", "table_heading")
+"""Parts a layout may leave out: tables then take Word's plain grid and the body style."""
 # Word knows its built-in styles by these internal names; python-docx maps only some.
 WORD_INTERNAL_NAMES = {
     "Footnote Text": "footnote text",
@@ -80,6 +83,8 @@ class StyleSheet:
     """Paragraph style definitions by name, in the order they are defined."""
     character_styles: dict[str, dict[str, Any]]
     """Character style definitions by name."""
+    table_styles: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Table style definitions by name: border colour, header shading and text colour."""
 
 
 def load_style_sheet(layout: Layout) -> StyleSheet:
@@ -106,11 +111,17 @@ def _read_style_sheet(path: Path, changed: int) -> StyleSheet:
     for key in sections:
         if not isinstance(data.get(key), dict):
             raise LayoutError(f"{key!r} is missing or not a mapping", file=str(path))
-    sheet = StyleSheet(**{key: data[key] for key in sections})
-    defined = {**sheet.paragraph_styles, **sheet.character_styles}
+    tables = data.get("table_styles") or {}
+    if not isinstance(tables, dict):
+        raise LayoutError("'table_styles' is not a mapping", file=str(path))
+    sheet = StyleSheet(**{key: data[key] for key in sections}, table_styles=tables)
+    defined = {**sheet.paragraph_styles, **sheet.character_styles, **sheet.table_styles}
     for part in REQUIRED_PARTS:
         style = sheet.parts.get(part)
         if style not in defined:
+            raise LayoutError(f"part {part!r} names no defined style", file=str(path))
+    for part in OPTIONAL_PARTS:
+        if part in sheet.parts and sheet.parts[part] not in defined:
             raise LayoutError(f"part {part!r} names no defined style", file=str(path))
     return sheet
 
@@ -144,6 +155,7 @@ class _RunFormat:
     italic: bool = False
     style_id: str = ""
     lang: str = ""
+    vertical: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -195,6 +207,8 @@ class _DocxBuilder:
     footnotes: ooxml.Footnotes | None = field(init=False, default=None)
     numbering: ooxml.Numbering = field(init=False)
     text_width: int = field(init=False, default=0)
+    bookmarks: int = field(init=False, default=0)
+    anchors: frozenset[str] = field(init=False, default=frozenset())
 
     def __post_init__(self) -> None:
         key = _template_key(self.article, self.context)
@@ -215,6 +229,10 @@ class _DocxBuilder:
         self.style_ids = dict(template.style_ids)
         self.text_width = template.text_width
         self.numbers = note_numbers(self.article)
+        # The places links may point at: bookmarks are written outside footnotes only.
+        self.anchors = frozenset(
+            anchor.id for block in (*self.article.body,) for anchor in query(block, model.Anchor)
+        )
         lists = self.sheet.lists
         self.numbering = ooxml.Numbering(
             self.document.part.numbering_part.element,
@@ -311,7 +329,21 @@ class _DocxBuilder:
             created[name] = style
         for name, spec, kind in definitions:
             self._apply_style(created, name, spec or {}, kind)
+        for name, spec in self.sheet.table_styles.items():
+            created[name] = self._table_style(name, spec or {})
         self.style_ids = {part: created[name].style_id for part, name in self.sheet.parts.items()}
+
+    def _table_style(self, name: str, spec: dict[str, Any]) -> Any:
+        style = self.document.styles.add_style(name, WD_STYLE_TYPE.TABLE)
+        style.quick_style = True
+        style.base_style = self.document.styles["Normal Table"]
+        ooxml.table_style(
+            style.element,
+            border=self._colour(spec.get("border", "000000")),
+            header_fill=self._colour(spec.get("header_shading", "FFFFFF")),
+            header_colour=self._colour(spec.get("header_colour", "000000")),
+        )
+        return style
 
     def _paragraph_specs(self) -> list[tuple[str, dict[str, Any]]]:
         # Normal is the root every style inherits from: it is restyled in place, not recreated.
@@ -522,8 +554,52 @@ class _DocxBuilder:
         elif isinstance(block, model.PullQuote):
             for inner in block.content:
                 self._block(inner, story, "footnote_text" if story.in_note else "pull_quote", depth)
+        elif isinstance(block, model.Table):
+            self._table(block, story, part)
         else:
             self._figure(block, story, part)
+
+    def _table(self, table: model.Table, story: _Story, part: str) -> None:
+        """Write a Word table: its caption above it, header rows repeated on each page."""
+        if table.caption:
+            caption = self._paragraph(story, part if story.in_note else "caption")
+            self._inlines(caption, table.caption, _RunFormat(), story)
+        if story.in_note:
+            # A footnote holds paragraphs only here: a row each, its cells apart by tabs.
+            for row in (*table.head, *table.body):
+                paragraph = self._paragraph(story, part)
+                for index, cell in enumerate(row.cells):
+                    if index:
+                        paragraph.append(ooxml.special_run("w:tab"))
+                    self._inlines(paragraph, cell.content, _RunFormat(), story)
+            return
+        rows = (*table.head, *table.body)
+        written = self.document.add_table(rows=len(rows), cols=table.columns)
+        if "table" in self.style_ids:
+            written.style = self.document.styles.get_by_id(
+                self.style_ids["table"], WD_STYLE_TYPE.TABLE
+            )
+        else:
+            written.style = self.document.styles["Table Grid"]
+        text_part = "table_text" if "table_text" in self.style_ids else "body"
+        heading_part = "table_heading" if "table_heading" in self.style_ids else text_part
+        shading = self.sheet.table_styles.get(self.sheet.parts.get("table", ""), {})
+        align = table.align or ("",) * table.columns
+        for index, (row, written_row) in enumerate(zip(rows, written.rows, strict=True)):
+            header = index < len(table.head)
+            ooxml.set_row(written_row._tr, header=header)
+            for cell, written_cell, alignment in zip(
+                row.cells, written_row.cells, align, strict=True
+            ):
+                if header and "header_shading" in shading:
+                    # Direct as well as in the table style: LibreOffice ignores the style's
+                    # first-row formatting.
+                    ooxml.shade_cell(written_cell._tc, self._colour(shading["header_shading"]))
+                paragraph = written_cell.paragraphs[0]._p
+                paragraph.style = self.style_ids[heading_part if header else text_part]
+                if alignment:
+                    written_cell.paragraphs[0].alignment = ALIGNMENTS[alignment]
+                self._inlines(paragraph, cell.content, _RunFormat(), story)
 
     def _list(self, block: model.ListBlock, story: _Story, part: str, level: int) -> None:
         level = min(level, 8)
@@ -598,6 +674,7 @@ class _DocxBuilder:
                         italic=fmt.italic,
                         style_id=fmt.style_id,
                         lang=fmt.lang,
+                        vertical=fmt.vertical,
                     )
                 )
         elif isinstance(inline, model.Emphasis):
@@ -615,16 +692,27 @@ class _DocxBuilder:
             self._link(container, inline, fmt, story)
         elif isinstance(inline, model.Span):
             self._inlines(container, inline.content, _with(fmt, lang=inline.lang), story)
+        elif isinstance(inline, model.Superscript):
+            self._inlines(container, inline.content, _with(fmt, vertical="superscript"), story)
+        elif isinstance(inline, model.Subscript):
+            self._inlines(container, inline.content, _with(fmt, vertical="subscript"), story)
+        elif isinstance(inline, model.Anchor):
+            if not story.in_note:  # a bookmark in a footnote is not where links can go
+                self.bookmarks += 1
+                container.extend(ooxml.bookmark(self.bookmarks, inline.id))
         else:
             self._note_call(container, inline, story)
 
     def _link(self, container: Any, link: model.Link, fmt: _RunFormat, story: _Story) -> None:
         url = link.url.strip()
-        if not url.lower().startswith(EXTERNAL_LINK_SCHEMES):
-            # Unsafe schemes and in-document anchors: the text stays, the link goes.
+        if url.startswith("#") and url[1:] in self.anchors:
+            element = ooxml.internal_hyperlink(url[1:], _clean(link.title))
+        elif url.lower().startswith(EXTERNAL_LINK_SCHEMES):
+            element = ooxml.hyperlink(story.part, url, _clean(link.title))
+        else:
+            # Unsafe schemes, and places a footnote holds: the text stays, the link goes.
             self._inlines(container, link.content, fmt, story)
             return
-        element = ooxml.hyperlink(story.part, url, _clean(link.title))
         container.append(element)
         linked = _with(fmt, style_id=self.style_ids["hyperlink"])
         self._inlines(element, link.content, linked, story)
@@ -679,6 +767,7 @@ def _with(fmt: _RunFormat, **changes: Any) -> _RunFormat:
         "italic": fmt.italic,
         "style_id": fmt.style_id,
         "lang": fmt.lang,
+        "vertical": fmt.vertical,
         **changes,
     }
     return _RunFormat(**values)

@@ -9,8 +9,16 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from exporter import model
+from exporter.walk import plain_text
 
 SAFE_LINK_SCHEMES = ("http", "https", "mailto")
+ANCHOR_PREFIX = "at-"
+"""What an anchor's id is prefixed with in HTML, apart from the writers' own ids."""
+CELL_CHARACTERS = 24
+"""The characters a table column is counted as at most, for its width: longer text wraps."""
+CELL_PADDING = 2
+SHORT_TABLE_ROWS = 4
+"""A table of at most this many body rows is marked `short`: layouts keep it whole."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -19,6 +27,8 @@ class HtmlOptions:
 
     epub: bool = False
     """Mark note calls and notes with `epub:type` and set the notes as footnote asides."""
+    column_characters: int = 0
+    """The characters of body text a column holds: a wider table spans every column (0: none)."""
 
 
 @dataclass(slots=True)
@@ -79,11 +89,64 @@ def _block(block: model.Block, notes: _Notes, options: HtmlOptions) -> str:
     if isinstance(block, model.PullQuote):
         inner = "".join(_block(b, notes, options) for b in block.content)
         return f'<aside class="pullquote" role="doc-pullquote">{inner}</aside>'
+    if isinstance(block, model.Table):
+        return _table(block, notes, options)
     caption = _inlines(block.caption, notes, options)
     figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
     return (
         f'<figure><img src="{escape(block.src)}" alt="{escape(block.alt)}"/>{figcaption}</figure>'
     )
+
+
+def _table(table: model.Table, notes: _Notes, options: HtmlOptions) -> str:
+    """Return a table in a box of its own, which scrolls sideways on a narrow screen."""
+    align = table.align or ("",) * table.columns
+    caption = _inlines(table.caption, notes, options)
+    parts = [f"<caption>{caption}</caption>"] if caption else []
+    if table.head:
+        rows = "".join(_row(row, align, "th", notes, options) for row in table.head)
+        parts.append(f"<thead>{rows}</thead>")
+    rows = "".join(_row(row, align, "td", notes, options) for row in table.body)
+    parts.append(f"<tbody>{rows}</tbody>")
+    wide = options.column_characters and table_characters(table) > options.column_characters
+    short = len(table.body) <= SHORT_TABLE_ROWS
+    box = "table" + (" wide" if wide else "") + (" short" if short else "")
+    # A scrolling region is focusable, so that a keyboard can scroll it (WCAG 2.1.1).
+    label = escape(plain_text(table.caption) or "table", quote=True)
+    return (
+        f'<div class="{box}" role="region" tabindex="0" aria-label="{label}">'
+        f"<table>{''.join(parts)}</table></div>"
+    )
+
+
+def _row(
+    row: model.TableRow, align: tuple[str, ...], tag: str, notes: _Notes, options: HtmlOptions
+) -> str:
+    cells = []
+    for cell, alignment in zip(row.cells, align, strict=False):
+        scope = ' scope="col"' if tag == "th" else ""
+        aligned = f' class="{alignment}"' if alignment else ""
+        cells.append(f"<{tag}{scope}{aligned}>{_inlines(cell.content, notes, options)}</{tag}>")
+    return f"<tr>{''.join(cells)}</tr>"
+
+
+def table_characters(table: model.Table) -> int:
+    """Return about how many characters wide a table sets: its columns' text, capped, padded.
+
+    A column counts its longest cell up to CELL_CHARACTERS (longer text wraps), but at
+    least its longest word, which cannot.
+    """
+    width = 0
+    for column in range(table.columns):
+        texts = [
+            plain_text([row.cells[column]])
+            for row in (*table.head, *table.body)
+            if column < len(row.cells)
+        ]
+        longest = max((len(text) for text in texts), default=0)
+        word = max((len(word) for text in texts for word in text.split()), default=0)
+        width += max(min(longest, CELL_CHARACTERS), word) + CELL_PADDING
+    return width
 
 
 def _list_item(item: model.ListItem, notes: _Notes, options: HtmlOptions) -> str:
@@ -112,6 +175,12 @@ def _inline(inline: model.Inline, notes: _Notes, options: HtmlOptions) -> str:
         return f"<code>{escape(inline.text, quote=False)}</code>"
     if isinstance(inline, model.LineBreak):
         return "<br/>"
+    if isinstance(inline, model.Superscript):
+        return f"<sup>{_inlines(inline.content, notes, options)}</sup>"
+    if isinstance(inline, model.Subscript):
+        return f"<sub>{_inlines(inline.content, notes, options)}</sub>"
+    if isinstance(inline, model.Anchor):
+        return f'<span id="{escape(ANCHOR_PREFIX + inline.id)}"></span>'
     if isinstance(inline, model.Span):
         lang = escape(inline.lang)
         xml_lang = f' xml:lang="{lang}"' if options.epub else ""
@@ -122,7 +191,9 @@ def _inline(inline: model.Inline, notes: _Notes, options: HtmlOptions) -> str:
         if not is_safe_link(inline.url):
             return text
         title = f' title="{escape(inline.title)}"' if inline.title else ""
-        return f'<a href="{escape(inline.url)}"{title}>{text}</a>'
+        url = "#" + ANCHOR_PREFIX + inline.url[1:] if inline.url.startswith("#") else inline.url
+        return f'<a href="{escape(url)}"{title}>{text}</a>'
+    assert isinstance(inline, model.NoteRef)
     return _note_ref(inline, notes, options)
 
 

@@ -19,6 +19,10 @@ from exporter.context import RenderContext
 ESCAPED = re.compile(r"([\\`*_\[\]<>!&#|~\"'^])")
 LINE_START = re.compile(r"^(\s*)([-+=:>]|\d+[.)])")
 HYPHEN_RUN = re.compile(r"-(?=-)")
+CAPTION_LIKE = re.compile(r"^(Table):")
+SIMPLE_ID = re.compile(r"^[A-Za-z][A-Za-z0-9_-]*$")
+TYPOGRAPHIC = re.compile(r"--|[\"']")
+ALIGNMENT_MARKS = {"": "---", "left": ":--", "center": ":-:", "right": "--:"}
 
 
 def write_markdown(article: model.Article, context: RenderContext) -> bytes:
@@ -86,6 +90,9 @@ def _blocks(blocks: tuple[model.Block, ...]) -> str:
             same_kind = isinstance(previous, model.ListBlock) and previous.ordered == block.ordered
             alternate = not alternate if same_kind else False
             parts.append(_list(block, alternate))
+        elif isinstance(previous, model.Table) and isinstance(block, model.Paragraph):
+            # A paragraph after a table that opens like a caption must not read as one.
+            parts.append(CAPTION_LIKE.sub(r"\1\\:", _block(block), count=1))
         else:
             parts.append(_block(block))
         previous = block
@@ -105,6 +112,8 @@ def _block(block: model.Block) -> str:
     if isinstance(block, model.PullQuote):
         inner = _blocks(block.content)
         return f"::: pullquote\n{inner}:::\n"
+    if isinstance(block, model.Table):
+        return _table(block)
     # The caption is Markdown inside a link title, which is unescaped once before the
     # caption's own Markdown is read: its backslashes and quotes are escaped again.
     caption = _inlines(block.caption).replace("\\", "\\\\").replace('"', '\\"')
@@ -138,6 +147,35 @@ def _list(block: model.ListBlock, alternate: bool) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _table(table: model.Table) -> str:
+    """Return a pipe table; a table without a header row gets an empty one, as it reads back."""
+    columns = table.columns
+    align = table.align or ("",) * columns
+    head = table.head[0] if table.head else model.TableRow((model.TableCell(),) * columns)
+    rows = [_row(head), "| " + " | ".join(ALIGNMENT_MARKS[a] for a in align) + " |"]
+    rows.extend(_row(row) for row in table.body)
+    caption = f"\nTable: {_inlines(table.caption)}\n" if table.caption else ""
+    return "\n".join(rows) + "\n" + caption
+
+
+def _row(row: model.TableRow) -> str:
+    cells = (_cell(cell) for cell in row.cells)
+    return "| " + " | ".join(cell or " " for cell in cells) + " |"
+
+
+def _cell(cell: model.TableCell) -> str:
+    """Return a cell's Markdown: breaks as <br>, every pipe escaped, code spans' too."""
+    text = _inlines(cell.content).replace("\\\n", "<br>")
+    out: list[str] = []
+    escaped = False
+    for character in text:
+        if character == "|" and not escaped:
+            out.append("\\")
+        out.append(character)
+        escaped = character == "\\" and not escaped
+    return "".join(out)
+
+
 def _footnote(note: model.Footnote) -> str:
     body = _blocks(note.content).rstrip("\n")
     first, *rest = body.split("\n")
@@ -165,7 +203,24 @@ def _inline(inline: model.Inline) -> str:
         return f"[^{inline.note}]"
     if isinstance(inline, model.Span):
         return f"[{_inlines(inline.content)}]{{lang={inline.lang}}}"
+    if isinstance(inline, model.Superscript | model.Subscript):
+        return _raised(inline)
+    if isinstance(inline, model.Anchor):
+        # `{#id}` takes letters, digits, - and _ only; other ids go quoted.
+        return f"[]{{#{inline.id}}}" if SIMPLE_ID.match(inline.id) else f'[]{{id="{inline.id}"}}'
     return "\\\n"
+
+
+def _raised(inline: model.Superscript | model.Subscript) -> str:
+    """Return m^2^ or H~2~O; raised text with markup inside goes as HTML, which reads back."""
+    mark, tag = ("^", "sup") if isinstance(inline, model.Superscript) else ("~", "sub")
+    if inline.content and all(isinstance(i, model.Text) for i in inline.content):
+        raw = "".join(i.text for i in inline.content if isinstance(i, model.Text))
+        # Inside ^...^ a backslash cannot keep a straight quote or a hyphen run from the
+        # typographer: such text goes as HTML, where it can.
+        if raw.strip() == raw and "\n" not in raw and not TYPOGRAPHIC.search(raw):
+            return mark + _escape(raw).replace(" ", "\\ ") + mark
+    return f"<{tag}>{_inlines(inline.content)}</{tag}>"
 
 
 def _escape(text: str) -> str:

@@ -143,11 +143,20 @@ def _upright_styles(styles: Element) -> None:
 
 
 def run(
-    text: str, *, bold: bool = False, italic: bool = False, style_id: str = "", lang: str = ""
+    text: str,
+    *,
+    bold: bool = False,
+    italic: bool = False,
+    style_id: str = "",
+    lang: str = "",
+    vertical: str = "",
 ) -> Element:
-    """Return a run of text with optional character style, bold, italic and language."""
+    """Return a run of text with optional character style, bold, italic, language and
+    vertical alignment ("superscript", "subscript")."""
     element = OxmlElement("w:r")
-    properties = run_properties(bold=bold, italic=italic, style_id=style_id, lang=lang)
+    properties = run_properties(
+        bold=bold, italic=italic, style_id=style_id, lang=lang, vertical=vertical
+    )
     if properties is not None:
         element.append(properties)
     text_element = OxmlElement("w:t")
@@ -158,9 +167,11 @@ def run(
     return element
 
 
-def run_properties(*, bold: bool, italic: bool, style_id: str, lang: str = "") -> Element | None:
+def run_properties(
+    *, bold: bool, italic: bool, style_id: str, lang: str = "", vertical: str = ""
+) -> Element | None:
     """Return the w:rPr of a run, or None when it has no formatting."""
-    if not (bold or italic or style_id or lang):
+    if not (bold or italic or style_id or lang or vertical):
         return None
     properties = OxmlElement("w:rPr")
     if style_id:
@@ -169,6 +180,8 @@ def run_properties(*, bold: bool, italic: bool, style_id: str, lang: str = "") -
         properties.append(OxmlElement("w:b"))
     if italic:
         properties.append(OxmlElement("w:i"))
+    if vertical:
+        properties.append(_element("w:vertAlign", val=vertical))
     if lang:
         # A passage in another language: the tag goes in every slot, so that Word's
         # spelling and a CAT tool see it whatever script the passage is written in.
@@ -194,6 +207,71 @@ def hyperlink(part: Any, url: str, tooltip: str = "") -> Element:
     if tooltip:
         element.set(qn("w:tooltip"), tooltip)
     return element
+
+
+def internal_hyperlink(bookmark: str, tooltip: str = "") -> Element:
+    """Return an empty w:hyperlink to a bookmark of the document."""
+    element = _element("w:hyperlink", anchor=bookmark, history="1")
+    if tooltip:
+        element.set(qn("w:tooltip"), tooltip)
+    return element
+
+
+def bookmark(number: int, name: str) -> tuple[Element, Element]:
+    """Return the start and end of an empty bookmark: a place an internal link points at."""
+    return (
+        _element("w:bookmarkStart", id=str(number), name=name),
+        _element("w:bookmarkEnd", id=str(number)),
+    )
+
+
+ROW_PROPERTIES = ["cantSplit", "trHeight", "tblHeader", "tblCellSpacing", "jc", "hidden"]
+
+
+def set_row(row: Element, *, header: bool) -> None:
+    """Keep a table row on one page; a header row repeats at the top of each page."""
+    properties = row.get_or_add_trPr()
+    _set_child(properties, OxmlElement("w:cantSplit"), ROW_PROPERTIES)
+    if header:
+        _set_child(properties, OxmlElement("w:tblHeader"), ROW_PROPERTIES)
+
+
+def shade_cell(cell: Element, fill: str) -> None:
+    """Fill a table cell with a colour."""
+    properties = cell.get_or_add_tcPr()
+    for old in properties.findall(qn("w:shd")):
+        properties.remove(old)
+    properties.append(_element("w:shd", val="clear", color="auto", fill=fill))
+
+
+def table_style(style: Element, border: str, header_fill: str, header_colour: str) -> None:
+    """Give a table style horizontal rules in `border` and a header row on `header_fill`.
+
+    python-docx creates table styles but cannot set their borders nor the conditional
+    formatting of the first row (w:tblStylePr), so both are written here.
+    """
+    rule = {"val": "single", "sz": "4", "space": "0", "color": border}
+    borders = OxmlElement("w:tblBorders")
+    for side in ("top", "bottom", "insideH"):
+        borders.append(_element(f"w:{side}", **rule))
+    margins = OxmlElement("w:tblCellMar")
+    for side in ("left", "right"):
+        margins.append(_element(f"w:{side}", w="85", type="dxa"))
+    table_properties = OxmlElement("w:tblPr")
+    table_properties.append(borders)
+    table_properties.append(margins)
+    first_row = _element("w:tblStylePr", type="firstRow")
+    run_properties_element = OxmlElement("w:rPr")
+    run_properties_element.append(OxmlElement("w:b"))
+    run_properties_element.append(_element("w:color", val=header_colour))
+    first_row.append(run_properties_element)
+    cell_properties = OxmlElement("w:tcPr")
+    cell_properties.append(_element("w:shd", val="clear", color="auto", fill=header_fill))
+    first_row.append(cell_properties)
+    for old in style.findall(qn("w:tblPr")):
+        style.remove(old)
+    style.append(table_properties)
+    style.append(first_row)
 
 
 def page_field(style_id: str = "") -> Element:

@@ -133,7 +133,7 @@ def text_blocks(article: model.Article, notes_heading: str) -> list[TextBlock]:
     def body(blocks: tuple[model.Block, ...], path: tuple[int, ...]) -> None:
         for index, block in enumerate(blocks):
             here = (*path, index)
-            if isinstance(block, model.Paragraph | model.Heading):
+            if isinstance(block, model.Paragraph | model.Heading | model.Table):
                 found.append(TextBlock("body", here, plain_text([block])))
             elif isinstance(block, model.Figure):
                 found.append(TextBlock("body", here, plain_text(block.caption)))
@@ -141,6 +141,7 @@ def text_blocks(article: model.Article, notes_heading: str) -> list[TextBlock]:
                 for item_index, item in enumerate(block.items):
                     body(item.content, (*here, item_index))
             else:
+                assert isinstance(block, model.BlockQuote | model.PullQuote)
                 body(block.content, here)
 
     body(article.body, ())

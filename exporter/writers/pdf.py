@@ -185,14 +185,15 @@ def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
     font_config = _font_configuration(context.layout.fonts)
     fetcher = PolicyFetcher(context)
     line = issue_line(context.layout.series, article.number, article.date, article.lang)
+    html_options = HtmlOptions(column_characters=context.layout.series.column_characters)
     parts = {
         "article": article,
         "series": context.layout.series,
         "issue_line": line,
         "authors": ", ".join(a.name for a in article.authors),
         "byline": context.layout.series.join_names([a.name for a in article.authors]),
-        "body": body_html(article, HtmlOptions()),
-        "notes": notes_html(article, HtmlOptions()),
+        "body": body_html(article, html_options),
+        "notes": notes_html(article, html_options),
         "bios": [a.bio for a in article.authors if a.bio],
     }
     running_head = " | ".join(p for p in (context.layout.series.name, line) if p)

@@ -158,16 +158,43 @@ def _mark_blocks(
         replaced = dataclasses.replace(block, content=_mark_inlines(block.content, offset, mark))
     elif isinstance(block, model.Figure):
         replaced = dataclasses.replace(block, caption=_mark_inlines(block.caption, offset, mark))
+    elif isinstance(block, model.Table):
+        replaced = _mark_table(block, offset, mark)
     elif isinstance(block, model.ListBlock):
         item = block.items[rest[0]]
         item = dataclasses.replace(item, content=_mark_blocks(item.content, rest[1:], offset, mark))
         items = (*block.items[: rest[0]], item, *block.items[rest[0] + 1 :])
         replaced = dataclasses.replace(block, items=items)
     else:
+        assert isinstance(block, model.BlockQuote | model.PullQuote)
         replaced = dataclasses.replace(
             block, content=_mark_blocks(block.content, rest, offset, mark)
         )
     return (*blocks[:index], replaced, *blocks[index + 1 :])
+
+
+def _mark_table(table: model.Table, offset: int, mark: str) -> model.Table:
+    """Return the table with `mark` in the cell at `offset` of its plain text.
+
+    The plain text of a table is its cells' text in order, each after a space.
+    """
+    rows: list[model.TableRow] = []
+    remaining: int | None = offset
+    for row in (*table.head, *table.body):
+        cells: list[model.TableCell] = []
+        for cell in row.cells:
+            if remaining is not None:
+                remaining = max(remaining - 1, 0)  # the space before the cell
+                content, remaining = _insert(cell.content, remaining, mark)
+                cell = model.TableCell(content)
+            cells.append(cell)
+        rows.append(model.TableRow(tuple(cells)))
+    if remaining is not None and rows and rows[-1].cells:
+        last = rows[-1].cells[-1]
+        cells = [*rows[-1].cells[:-1], model.TableCell((*last.content, model.Text(mark)))]
+        rows[-1] = model.TableRow(tuple(cells))
+    head = len(table.head)
+    return dataclasses.replace(table, head=tuple(rows[:head]), body=tuple(rows[head:]))
 
 
 def _mark_inlines(
@@ -205,7 +232,7 @@ def _insert(
             else:
                 result.append(inline)
                 remaining -= width
-        elif isinstance(inline, model.Emphasis | model.Strong | model.Link):
+        elif isinstance(inline, model.CONTAINER_TYPES):
             content, remaining = _insert(inline.content, remaining, mark)
             result.append(dataclasses.replace(inline, content=content))
         else:
