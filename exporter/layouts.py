@@ -47,7 +47,15 @@ NAVIGATION_LABELS = {
     "pages": "Pages of the print edition",
 }
 """The headings and entries of the EPUB's navigation document, when series.yaml has none."""
-OPTIONAL_TRANSLATIONS = ("name", "short_name", "publisher", "web", "kickers", "byline")
+OPTIONAL_TRANSLATIONS = (
+    "name",
+    "short_name",
+    "publisher",
+    "web",
+    "kickers",
+    "byline",
+    "quotes",
+)
 BYLINE_JOINERS = {"separator": ", ", "pair": " and ", "last": ", and "}
 """How a byline joins names: A, B; A and B (two); A, B, and C (the last of three or more).
 These are the names of `byline:` in series.yaml; without it the language's own list
@@ -143,6 +151,11 @@ class Series:
             return joiners["pair"].join(names)
         return joiners["separator"].join(names[:-1]) + joiners["last"] + names[-1]
 
+    @property
+    def quotes(self) -> dict[str, tuple[str, str, str, str]]:
+        """The quotation marks the series sets straight quotes in, by language tag."""
+        return {tag: t["quotes"] for tag, t in self.translations.items() if "quotes" in t}
+
     def lang_of(self, text: str) -> str:
         """Return the language a series text prints in: "en" where it fell back to English."""
         return "en" if text in self.english else self.lang
@@ -176,7 +189,7 @@ class Series:
             )
         changes: dict[str, Any] = {}
         for name in (*TRANSLATED_TEXTS, *OPTIONAL_TRANSLATIONS):
-            if name in texts:
+            if name in texts and name != "quotes":  # quotes are the Markdown reader's
                 changes[name] = texts[name]
         if "navigation" in texts:
             changes["navigation"] = {**self.navigation, **texts["navigation"]}
@@ -446,6 +459,18 @@ def _read_translations(data: Any, where: str) -> dict[str, dict[str, Any]]:
                 entry[name] = tuple(value)
             elif name in ("byline", "navigation"):
                 entry[name] = _labels(name, value, where, place)
+            elif name == "quotes":
+                if not (
+                    isinstance(value, list)
+                    and len(value) == 4
+                    and all(isinstance(v, str) and v for v in value)
+                ):
+                    raise LayoutError(
+                        "'quotes' must list four marks: open, close, inner open, inner close",
+                        file=where,
+                        where=place,
+                    )
+                entry[name] = tuple(value)
             elif name == "kickers":
                 if not isinstance(value, dict):
                     raise LayoutError(
