@@ -51,7 +51,7 @@ def front_matter_language(text: str) -> tuple[str, str]:
     end = text.find("\n---", 3)
     try:
         data = yaml.safe_load(text.lstrip("\ufeff")[3:end]) if end > 0 else None
-    except yaml.YAMLError:
+    except (yaml.YAMLError, ValueError, TypeError):  # a date such as 2022-13-45
         data = None
     if not isinstance(data, dict):
         return "en", "apb"
