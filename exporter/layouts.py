@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
+from markupsafe import Markup, escape
 
 from exporter.errors import LayoutError
 from exporter.yamlfile import read_yaml
@@ -46,9 +47,33 @@ NAVIGATION_LABELS = {
     "pages": "Pages of the print edition",
 }
 """The headings and entries of the EPUB's navigation document, when series.yaml has none."""
-OPTIONAL_TRANSLATIONS = ("name", "short_name", "publisher", "web", "kickers", "byline")
+OPTIONAL_TRANSLATIONS = (
+    "name",
+    "short_name",
+    "publisher",
+    "web",
+    "kickers",
+    "byline",
+    "quotes",
+)
 BYLINE_JOINERS = {"separator": ", ", "pair": " and ", "last": ", and "}
-"""How a byline joins names: A, B; A and B (two); A, B, and C (the last of three or more)."""
+"""How a byline joins names: A, B; A and B (two); A, B, and C (the last of three or more).
+These are the names of `byline:` in series.yaml; without it the language's own list
+pattern (CLDR) joins them."""
+ENGLISH_TEXTS = (
+    *(name for name in TRANSLATED_TEXTS if name != "navigation"),
+    *(
+        f"navigation.{key}"
+        for key in (
+            "contents",
+            "landmarks",
+            "cover",
+            "article",
+            "pages",
+        )
+    ),
+)
+"""The texts that print in English in an edition whose translation lacks them."""
 _warned_translations: set[tuple[str, str]] = set()
 
 
@@ -103,19 +128,37 @@ class Series:
     """Per-language texts by language tag (`translations:` in series.yaml)."""
     kickers: dict[str, str] = field(default_factory=dict)
     """Kickers printed in the edition's language, by the English kicker ("Analysis")."""
-    byline: dict[str, str] = field(default_factory=lambda: dict(BYLINE_JOINERS))
-    """How the byline joins names (see BYLINE_JOINERS)."""
+    byline: dict[str, str] = field(default_factory=dict)
+    """How the byline joins names (see BYLINE_JOINERS); empty: the language's own way."""
     navigation: dict[str, str] = field(default_factory=lambda: dict(NAVIGATION_LABELS))
     """The labels of the EPUB's navigation document (see NAVIGATION_LABELS)."""
     lang: str = "en"
-    """The language the texts are in."""
+    """The language of the edition the texts are for."""
+    english: frozenset[str] = frozenset()
+    """The texts (see ENGLISH_TEXTS) that print in English although the edition is not:
+    its translation lacks them. Writers mark them as English for assistive technology."""
 
     def join_names(self, names: list[str]) -> str:
-        """Return the authors' names as the byline prints them ("A, B, and C")."""
+        """Return the authors' names as every format prints them ("A, B, and C").
+
+        The series' own `byline` joiners when it gives them, else the list pattern of the
+        edition's language from CLDR ("A et B", "A、B").
+        """
+        if not self.byline:
+            return join_list(names, self.lang)
         joiners = {**BYLINE_JOINERS, **self.byline}
         if len(names) <= 2:
             return joiners["pair"].join(names)
         return joiners["separator"].join(names[:-1]) + joiners["last"] + names[-1]
+
+    @property
+    def quotes(self) -> dict[str, tuple[str, str, str, str]]:
+        """The quotation marks the series sets straight quotes in, by language tag."""
+        return {tag: t["quotes"] for tag, t in self.translations.items() if "quotes" in t}
+
+    def lang_of(self, text: str) -> str:
+        """Return the language a series text prints in: "en" where it fell back to English."""
+        return "en" if text in self.english else self.lang
 
     def kicker(self, text: str) -> str:
         """Return an article's kicker in the edition's language when the series knows it."""
@@ -130,11 +173,12 @@ class Series:
         if lang == self.lang:
             return self
         key = best_language_match(lang, self.translations)
+        english = frozenset(ENGLISH_TEXTS) if language_prefix(lang) != "en" else frozenset()
         if key is None:
-            if language_prefix(lang) != "en":
+            if english:
                 message = f"{source}: no translations for {lang!r}; series texts printed in English"
                 _warn_once(source, lang, message)
-            return dataclasses.replace(self, lang=lang)
+            return dataclasses.replace(self, lang=lang, english=english)
         texts = self.translations[key]
         missing = [name for name in TRANSLATED_TEXTS if name not in texts]
         if missing:
@@ -145,11 +189,12 @@ class Series:
             )
         changes: dict[str, Any] = {}
         for name in (*TRANSLATED_TEXTS, *OPTIONAL_TRANSLATIONS):
-            if name in texts:
+            if name in texts and name != "quotes":  # quotes are the Markdown reader's
                 changes[name] = texts[name]
         if "navigation" in texts:
             changes["navigation"] = {**self.navigation, **texts["navigation"]}
-        return dataclasses.replace(self, **changes, lang=lang)
+        given = {*texts, *(f"navigation.{key}" for key in texts.get("navigation", {}))}
+        return dataclasses.replace(self, **changes, lang=lang, english=english - given)
 
 
 @dataclass(frozen=True, slots=True)
@@ -205,6 +250,8 @@ def _environment(folder: Path) -> jinja2.Environment:
     )
     env.filters["long_date"] = long_date
     env.filters["css_string"] = css_string
+    env.globals["lang_attr"] = lang_attr
+    env.globals["issue_line_markup"] = issue_line_markup
     env.globals["language_fonts"] = _read_language_fonts(folder)
     return env
 
@@ -225,14 +272,29 @@ def css_string(text: str) -> str:
 
 def long_date(date: datetime.date, lang: str = "en") -> str:
     """Return `date` written out in the article's language ("October 12, 2022")."""
-    from babel.core import Locale, UnknownLocaleError
     from babel.dates import format_date
 
-    try:
-        locale = Locale.parse(lang.replace("-", "_"))
-    except (ValueError, UnknownLocaleError):
-        locale = Locale.parse("en")
-    return format_date(date, format="long", locale=locale)
+    return format_date(date, format="long", locale=cldr_locale(lang))
+
+
+def join_list(items: list[str], lang: str = "en") -> str:
+    """Return items joined as the language lists them ("A, B, and C"; "A et B"; "A、B")."""
+    from babel.lists import format_list
+
+    return format_list(items, style="standard", locale=cldr_locale(lang)) if items else ""
+
+
+@functools.cache
+def cldr_locale(lang: str) -> Any:
+    """Return Babel's locale for a language tag; English where CLDR does not know it."""
+    from babel.core import Locale, UnknownLocaleError
+
+    for tag in (lang, language_prefix(lang), "en"):
+        try:
+            return Locale.parse(tag.replace("-", "_"))
+        except (ValueError, UnknownLocaleError):
+            continue
+    raise AssertionError("CLDR knows English")
 
 
 def find_layout(name_or_path: str | None, series_id: str = "apb") -> Layout:
@@ -397,6 +459,18 @@ def _read_translations(data: Any, where: str) -> dict[str, dict[str, Any]]:
                 entry[name] = tuple(value)
             elif name in ("byline", "navigation"):
                 entry[name] = _labels(name, value, where, place)
+            elif name == "quotes":
+                if not (
+                    isinstance(value, list)
+                    and len(value) == 4
+                    and all(isinstance(v, str) and v for v in value)
+                ):
+                    raise LayoutError(
+                        "'quotes' must list four marks: open, close, inner open, inner close",
+                        file=where,
+                        where=place,
+                    )
+                entry[name] = tuple(value)
             elif name == "kickers":
                 if not isinstance(value, dict):
                     raise LayoutError(
@@ -409,6 +483,28 @@ def _read_translations(data: Any, where: str) -> dict[str, dict[str, Any]]:
                 raise LayoutError(f"{name!r} is not a text", file=where, where=place)
         result[str(tag)] = entry
     return result
+
+
+def lang_attr(series: Series, text: str, xml: bool = False) -> Markup:
+    """Return ` lang="en"` for an element holding a series text that fell back to English.
+
+    `xml` adds `xml:lang`, as XHTML (the EPUB) wants both.
+    """
+    if series.lang_of(text) == series.lang:
+        return Markup("")
+    return Markup(' lang="en" xml:lang="en"' if xml else ' lang="en"')
+
+
+def issue_line_markup(
+    series: Series, number: int | None, date: datetime.date | None, lang: str, xml: bool = False
+) -> Markup:
+    """Return the issue line as HTML, its number label marked English if it fell back."""
+    line = escape(issue_line(series, number, date, lang))
+    if number is None or series.lang_of("number_label") == series.lang:
+        return line
+    label = escape(issue_line(series, number, None, lang))
+    marked = Markup("<span{}>{}</span>").format(lang_attr(series, "number_label", xml), label)
+    return Markup(str(line).replace(str(label), str(marked), 1))
 
 
 def issue_line(series: Series, number: int | None, date: datetime.date | None, lang: str) -> str:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextvars
 import dataclasses
+import functools
 import logging
 import re
 from collections.abc import Iterable, Iterator
@@ -25,6 +27,13 @@ from exporter import model
 from exporter.codec import article_from_data
 from exporter.errors import InputError
 from exporter.readers import sanitize
+from exporter.readers.quotes import (
+    ENGLISH,
+    Quotes,
+    front_matter_language,
+    pair_leftover_quotes,
+    quotes_for,
+)
 from exporter.walk import plain_text
 
 FRONT_MATTER_KEYS = (
@@ -100,12 +109,14 @@ def _undefined_notes(state: StateCore) -> None:
                 raise InputError(f"footnote {match[1]!r} is called but never defined", where=where)
 
 
-def _parser(preset: str = "commonmark") -> MarkdownIt:
+@functools.lru_cache(maxsize=16)
+def _parser(preset: str = "commonmark", quotes: Quotes = ENGLISH) -> MarkdownIt:
     # CommonMark with raw HTML in the body: it goes through the sanitiser's allow-list
     # into model nodes, so nothing an author types becomes markup the renderers did not
     # ask for. Front-matter texts (the zero preset) keep raw HTML as text. Smart quotes
-    # turn typed straight quotes into typographic ones; curly quotes pass as they are.
-    parser = MarkdownIt(preset, {"typographer": True, "html": preset == "commonmark"})
+    # turn typed straight quotes into the language's quotes; typed ones pass as they are.
+    options = {"typographer": True, "html": preset == "commonmark", "quotes": list(quotes)}
+    parser = MarkdownIt(preset, options)
     # Keep link targets and image paths as the author typed them ("map one.png"), not
     # percent-encoded: the model holds paths and addresses, the writers encode them.
     parser.normalizeLink = lambda url: url  # type: ignore[method-assign]
@@ -113,7 +124,8 @@ def _parser(preset: str = "commonmark") -> MarkdownIt:
     # judges its scheme: an unsafe link keeps its text, not the literal "[x](...)".
     parser.validateLink = lambda url: True  # type: ignore[method-assign]
     parser.enable("smartquotes")
-    parser.core.ruler.after("smartquotes", "dashes", _dashes)
+    parser.core.ruler.after("smartquotes", "leftover_quotes", pair_leftover_quotes)
+    parser.core.ruler.after("leftover_quotes", "dashes", _dashes)
     if preset == "commonmark":
         parser.use(front_matter_plugin).use(footnote_plugin)
         parser.use(container_plugin, name="pullquote")
@@ -129,15 +141,15 @@ def _parser(preset: str = "commonmark") -> MarkdownIt:
     return parser
 
 
-PARSER = _parser()
-# Only the typographer, for front-matter texts: quotes and dashes, no other markup.
-TYPOGRAPHER = _parser("zero")
 TYPESET_KEYS = ("kicker", "title", "subtitle", "summary")
+_QUOTES: contextvars.ContextVar[Quotes] = contextvars.ContextVar("quotes", default=ENGLISH)
+"""The quotes of the article being read: its front-matter texts and captions take them."""
 
 
-def typeset(text: str) -> str:
+def typeset(text: str, quotes: Quotes | None = None) -> str:
     """Return `text` with typographic quotes and dashes, as the body gets them."""
-    tokens = TYPOGRAPHER.parseInline(text)
+    # Only the typographer, for front-matter texts: quotes and dashes, no other markup.
+    tokens = _parser("zero", quotes or _QUOTES.get()).parseInline(text)
     children = tokens[0].children or [] if tokens else []
     return "".join(t.content for t in children if t.type == "text")
 
@@ -146,7 +158,28 @@ def read_markdown(text: str) -> model.Article:
     """Return the article in `text`; raise InputError naming the line of the first fault."""
     _check_size(text)
     _check_delimiter_runs(text)
-    tokens = PARSER.parse(text)
+    quotes = quotes_for(*_language_and_layout_quotes(text))
+    token = _QUOTES.set(quotes)
+    try:
+        return _read(text, _parser("commonmark", quotes))
+    finally:
+        _QUOTES.reset(token)
+
+
+def _language_and_layout_quotes(text: str) -> tuple[str, dict[str, Quotes]]:
+    """Return the article's language and the quotes its layout gives by language."""
+    from exporter.errors import LayoutError
+    from exporter.layouts import find_layout
+
+    lang, series = front_matter_language(text)
+    try:
+        return lang, find_layout(None, series).series.quotes
+    except (LayoutError, OSError, ValueError):
+        return lang, {}  # an unknown series is the reader's to report
+
+
+def _read(text: str, parser: MarkdownIt) -> model.Article:
+    tokens = parser.parse(text)
     _check_nesting(tokens)
     dropped = _dropped_html(tokens)
     root = SyntaxTreeNode(tokens)
@@ -449,7 +482,7 @@ def _parse_inline(text: str) -> list[SyntaxTreeNode]:
     """Parse a caption as inline Markdown, so that it may carry emphasis and quotes."""
     if not text:
         return []
-    tree = SyntaxTreeNode(PARSER.parseInline(text))
+    tree = SyntaxTreeNode(_parser("commonmark", _QUOTES.get()).parseInline(text))
     return list(tree.children[0].children) if tree.children else []
 
 

@@ -22,6 +22,7 @@ from exporter.fontfaces import font_faces
 from exporter.language_fonts import require_fonts
 from exporter.layouts import issue_line
 from exporter.walk import plain_text, reading_length
+from exporter.writers import pdftags
 from exporter.writers.artifacts import mark_margin_artifacts
 from exporter.writers.copyfit import (
     FitReport,
@@ -144,6 +145,7 @@ def _write(document: Any, article: model.Article, context: RenderContext) -> byt
     The printer's PDF keeps the tags of the screen's; its boxes and output intent are
     finished by `press`.
     """
+    pdftags.install()  # passages in another language keep theirs in the tagged PDF
     pdf: bytes = document.write_pdf(
         pdf_variant=context.variant or None,
         pdf_identifier=_identifier(article),
