@@ -11,6 +11,7 @@ import dataclasses
 import io
 
 from exporter import model
+from exporter.colours import night_colours, text_colours
 from exporter.context import RenderContext
 from exporter.fontsubset import subset_font
 from exporter.writers.epub.content import (
@@ -20,15 +21,18 @@ from exporter.writers.epub.content import (
     content_document,
     pack_figures,
 )
-from exporter.writers.epub.cover import (
-    COVER_IMAGE_FILE,
-    COVER_PAGE_FILE,
-    cover_alt,
-    cover_values,
-)
+from exporter.writers.epub.cover import COVER_PAGE_FILE, cover_image, has_cover
 from exporter.writers.epub.fonts import book_fonts, printed_characters
 from exporter.writers.epub.metadata import book_identifier, print_identifier, set_metadata
-from exporter.writers.epub.navigation import Landmark, toc_tree
+from exporter.writers.epub.navigation import (
+    NCX_FILE,
+    NCX_MEDIA_TYPE,
+    Landmark,
+    PageLink,
+    ncx_document,
+    reading_order,
+    toc_tree,
+)
 from exporter.writers.epub.packaging import (
     PACKAGE_FILE,
     build_moment,
@@ -42,7 +46,6 @@ from exporter.writers.epub.templates import (
     css_colours,
     environment,
     render,
-    template_exists,
 )
 from exporter.writers.pagination import print_page_breaks
 
@@ -55,6 +58,7 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
     """Return the EPUB 3 of an article: same input, same bytes."""
     from ebooklib import epub  # imported here so that other formats never load ebooklib
 
+    context = dataclasses.replace(context, layout=context.layout.for_language(article.lang))
     env = environment(context.layout)
     moment = build_moment(article)
     breaks = print_page_breaks(article, context)
@@ -65,15 +69,19 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
     content, headings, pages = content_document(
         packed_article, marked.bios, context, env, with_pages=breaks is not None
     )
-    has_cover = template_exists(env, "cover.svg")
+
+    with_cover = has_cover(env)
 
     book = epub.EpubBook()
-    set_metadata(book, packed_article, context, env, has_pages=bool(pages))
+    set_metadata(book, packed_article, context, env, has_pages=bool(pages), has_cover=with_cover)
+    colours = context.layout.series.colours
     stylesheet = render(
         env,
         "epub.css",
         font_faces=[dataclasses.replace(f, href=relative(f.href, STYLESHEET_FILE)) for f in fonts],
-        colours=css_colours(context.layout.series.colours),
+        colours=css_colours(colours),
+        text_colours=css_colours(text_colours(colours)),
+        night_colours=css_colours(night_colours(colours)),
     )
     book.add_item(item(epub, "style", STYLESHEET_FILE, "text/css", stylesheet.encode("utf-8")))
     texts = [stylesheet, content.decode("utf-8")]
@@ -82,19 +90,20 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
 
     spine = []
     landmarks = []
-    if has_cover:
-        cover_svg = render(env, "cover.svg", **cover_values(article, context))
-        texts.append(cover_svg)
-        cover_image = item(epub, "cover-image", COVER_IMAGE_FILE, "image/svg+xml", cover_svg)
-        cover_image.properties = ["cover-image"]
-        book.add_item(cover_image)
+    if with_cover:
+        cover = cover_image(article, context)
+        cover_item = item(epub, "cover-image", cover.href, cover.media_type, cover.data)
+        cover_item.properties = ["cover-image"]
+        book.add_item(cover_item)
+        # EPUB 2's way of naming the cover, which Kindle's converters still read.
+        book.add_metadata(None, "meta", "", {"name": "cover", "content": "cover-image"})
         cover_page = render(
             env,
             "cover.xhtml",
             article=article,
-            image=COVER_IMAGE_FILE,
+            image=cover.href,
             stylesheet=STYLESHEET_FILE,
-            alt=cover_alt(article, context),
+            alt=cover.alt,
         )
         texts.append(cover_page)
         book.add_item(item(epub, "cover", COVER_PAGE_FILE, "application/xhtml+xml", cover_page))
@@ -107,6 +116,7 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
     spine.append("content")
 
     toc = toc_tree(headings)
+    page_list = [PageLink(target.page, f"{CONTENT_FILE}#{target.ident}") for target in pages]
     nav = render(
         env,
         "nav.xhtml",
@@ -115,7 +125,7 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
         stylesheet=STYLESHEET_FILE,
         toc=toc,
         landmarks=landmarks,
-        page_list=[(target.page, f"{CONTENT_FILE}#{target.ident}") for target in pages],
+        page_list=page_list,
     )
     texts.append(nav)
     # The fonts go in last, each cut to the characters of the book's own texts.
@@ -126,11 +136,16 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
     nav_item = item(epub, "nav", NAV_FILE, "application/xhtml+xml", nav)
     nav_item.properties = ["nav"]
     book.add_item(nav_item)
-    # The NCX only serves EPUB 2 reading systems, and ebooklib's spine always names one.
-    book.add_item(epub.EpubNcx())
-    book.toc = [
-        epub.Link(href, text, f"ncx-{href.partition('#')[2]}") for _, href, text in headings
-    ]
+    # The NCX serves EPUB 2 reading systems: the same contents and page list as the nav.
+    ncx = ncx_document(
+        article,
+        context.layout.series,
+        book_identifier(article),
+        toc,
+        page_list,
+        reading_order(content),
+    )
+    book.add_item(item(epub, "ncx", NCX_FILE, NCX_MEDIA_TYPE, ncx))
     book.spine = spine
 
     buffer = io.BytesIO()

@@ -15,6 +15,7 @@ from exporter.context import RenderContext
 from exporter.layouts import issue_line
 from exporter.resources import local_path
 from exporter.writers import html
+from exporter.writers.epub.navigation import TocEntry
 from exporter.writers.epub.page_markers import PageTarget, place_markers
 from exporter.writers.epub.templates import render
 
@@ -24,6 +25,7 @@ STYLESHEET_FILE = "styles/epub.css"
 IMAGE_FOLDER = "images"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 IMAGE_SIGNATURES: tuple[tuple[bytes, int, str, str], ...] = (
     # (magic bytes, offset, media type, extension): only EPUB core media types, recognised
     # by content rather than by name, so that a mislabelled file cannot break the book.
@@ -53,8 +55,8 @@ def content_document(
     context: RenderContext,
     env: jinja2.Environment,
     with_pages: bool,
-) -> tuple[bytes, list[tuple[int, str, str]], list[PageTarget]]:
-    """Return the content XHTML, its headings as (level, href, text) and its print pages.
+) -> tuple[bytes, list[TocEntry], list[PageTarget]]:
+    """Return the content XHTML, its headings (in order, not nested) and its print pages.
 
     The article and bios hold the tokens of print page breaks (see `page_markers`);
     `with_pages` makes them markers, page 1's included. Without a print edition there
@@ -68,6 +70,7 @@ def content_document(
         article=article,
         series=series,
         issue_line=issue_line(series, article.number, article.date, article.lang),
+        byline=series.join_names([author.name for author in article.authors]),
         stylesheet=STYLESHEET_FILE,
         body=html.body_html(article, options),
         notes=html.notes_html(article, options),
@@ -82,8 +85,7 @@ def content_document(
     document = etree.tostring(
         root, xml_declaration=True, encoding="utf-8", doctype="<!DOCTYPE html>"
     )
-    entries = [(level, f"{CONTENT_FILE}#{ident}", text) for level, ident, text in headings]
-    return document, entries, pages
+    return document, headings, pages
 
 
 def pack_figures(
@@ -169,8 +171,11 @@ def _unlink_missing_targets(root: etree._Element) -> None:
                     del link.attrib[attribute]
 
 
-def _number_headings(root: etree._Element) -> list[tuple[int, str, str]]:
-    """Give every heading an id and return (level, id, text) for each, in document order."""
+def _number_headings(root: etree._Element) -> list[TocEntry]:
+    """Give every heading an id and return each as a contents entry, in document order.
+
+    A heading marked in a language of its own (a series text in English) keeps it.
+    """
     headings = []
     levels = {f"{{{XHTML_NS}}}h{level}": level for level in range(1, 7)}
     taken = {element.get("id") for element in root.iter()}
@@ -184,5 +189,6 @@ def _number_headings(root: etree._Element) -> list[tuple[int, str, str]]:
             ident = f"section-{number}"
             element.set("id", ident)
         text = " ".join("".join(str(part) for part in element.itertext()).split())
-        headings.append((levels[element.tag], ident, text))
+        lang = element.get(XML_LANG, "")
+        headings.append(TocEntry(levels[element.tag], f"{CONTENT_FILE}#{ident}", text, lang))
     return headings

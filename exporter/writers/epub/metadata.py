@@ -11,8 +11,10 @@ from markupsafe import Markup
 
 from exporter import model
 from exporter.context import RenderContext
-from exporter.writers.epub.templates import render
+from exporter.writers.epub.templates import render, template_exists
 
+SUMMARY_NAME = "accessibility-summary"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 IDENTIFIER_NAMESPACE = uuid.UUID("6f1b2a52-3c1e-5b8e-9a57-0e4c1d2f7a10")
 """A fixed namespace for uuid5 identifiers, so that an issue keeps its identifier forever."""
 
@@ -35,6 +37,7 @@ def set_metadata(
     context: RenderContext,
     env: jinja2.Environment,
     has_pages: bool,
+    has_cover: bool,
 ) -> None:
     """Give the book its identifier, Dublin Core, series and accessibility metadata."""
     series = context.layout.series
@@ -64,19 +67,24 @@ def set_metadata(
         source = print_identifier(article)
         book.add_metadata("DC", "source", source, {"id": "print-edition"})
         book.add_metadata(None, "meta", source, {"property": "pageBreakSource"})
-    _set_accessibility(book, article, env, has_pages)
+    _set_accessibility(book, article, env, has_pages, has_cover)
 
 
 def _set_accessibility(
-    book: Any, article: model.Article, env: jinja2.Environment, has_pages: bool
+    book: Any, article: model.Article, env: jinja2.Environment, has_pages: bool, has_cover: bool
 ) -> None:
     # No conformance claim (dcterms:conformsTo): nobody has audited the output against WCAG,
     # and a claim without a certifier is worth less than an honest summary.
-    figures = [block for block in all_blocks(article) if isinstance(block, model.Figure)]
+    blocks = all_blocks(article)
+    figures = [block for block in blocks if isinstance(block, model.Figure)]
+    tables = [block for block in blocks if isinstance(block, model.Table)]
     all_described = all(figure.alt.strip() for figure in figures)
 
-    def schema(name: str, value: str) -> None:
-        book.add_metadata(None, "meta", value, {"property": f"schema:{name}"})
+    def schema(name: str, value: str, lang: str | None = None) -> None:
+        attributes = {"property": f"schema:{name}"}
+        if lang is not None:
+            attributes[XML_LANG] = lang
+        book.add_metadata(None, "meta", value, attributes)
 
     schema("accessMode", "textual")
     if figures:
@@ -98,15 +106,37 @@ def _set_accessibility(
     for feature in features:
         schema("accessibilityFeature", feature)
     schema("accessibilityHazard", "none")
+    name, lang = _summary_template(env, article.lang)
     summary = render(
         env,
-        "accessibility-summary.txt",
+        name,
+        has_notes=bool(article.notes),
+        has_tables=bool(tables),
+        all_headed=all(table.head for table in tables),
         has_images=bool(figures),
         all_described=all_described,
         has_pages=has_pages,
+        has_cover=has_cover,
     )
-    # The template is autoescaped like every layout template; ebooklib escapes again.
-    schema("accessibilitySummary", " ".join(Markup(summary).unescape().split()))
+    # The template is autoescaped like every layout template; ebooklib escapes again. The
+    # package's xml:lang is the article's: a summary in another language says so.
+    text = " ".join(Markup(summary).unescape().split())
+    schema("accessibilitySummary", text, lang if lang != article.lang else None)
+
+
+def _summary_template(env: jinja2.Environment, lang: str) -> tuple[str, str]:
+    """Return the accessibility summary's template for an edition, and the language it is in.
+
+    `accessibility-summary.LANG.txt` for the longest tag that is a prefix of the edition's
+    ("zh-Hant" for zh-Hant-TW), else the English `accessibility-summary.txt`.
+    """
+    parts = lang.split("-")
+    for length in range(len(parts), 0, -1):
+        tag = "-".join(parts[:length])
+        name = f"{SUMMARY_NAME}.{tag}.txt"
+        if template_exists(env, name):
+            return name, tag
+    return f"{SUMMARY_NAME}.txt", "en"
 
 
 def all_blocks(article: model.Article) -> list[model.Block]:

@@ -18,20 +18,27 @@ MIMETYPE = b"application/epub+zip"
 PACKAGE_FILE = "EPUB/content.opf"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
-"""The earliest time a zip entry can record; also the build time of an undated article."""
+"""The earliest time a zip entry can record."""
 ZIP_END = datetime.datetime(2107, 12, 31, 23, 59, 58, tzinfo=datetime.UTC)
 
 
-def build_moment(article: model.Article) -> datetime.datetime:
-    """Return the fixed build time: SOURCE_DATE_EPOCH if set, else the article's date."""
+def build_moment(article: model.Article, today: datetime.date | None = None) -> datetime.datetime:
+    """Return the book's time of modification (dcterms:modified) and of its zip entries.
+
+    The build must be reproducible, so the time is never the clock's: SOURCE_DATE_EPOCH
+    when set (the reproducible-builds convention: a release pins its time there), else
+    the article's date, the latest date the article knows of itself. An undated article
+    has no date of its own: it takes the day it is built (`today`, the UTC date by
+    default) at midnight, which is honest, and the same for every build of that day
+    (a reproducible build across days sets SOURCE_DATE_EPOCH).
+    """
     epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch:
         if not epoch.isdigit():
             raise UsageError(f"SOURCE_DATE_EPOCH {epoch!r} is not a whole number of seconds")
         return datetime.datetime.fromtimestamp(int(epoch), tz=datetime.UTC)
-    if article.date is not None:
-        return datetime.datetime.combine(article.date, datetime.time(), tzinfo=datetime.UTC)
-    return ZIP_EPOCH
+    day = article.date or today or datetime.datetime.now(datetime.UTC).date()
+    return datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
 
 
 def item(epub: Any, uid: str, href: str, media_type: str, content: str | bytes) -> Any:
