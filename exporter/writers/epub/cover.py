@@ -49,6 +49,7 @@ TITLE_SIZES = tuple(range(60, 25, -2))
 TITLE_LINES = 5
 """The most lines a title takes where a smaller size allows it."""
 BYLINE_SIZE = 24
+ELLIPSIS = "…"
 PALETTE_COLOURS = 64
 """A flat design in a few colours and their anti-aliased edges: 64 lose nothing visible,
 and the PNG is a third of an RGB one's size and half a JPEG's (quality 80)."""
@@ -79,8 +80,9 @@ class CoverLayout:
     title_lines: list[str]
     """The title's lines as laid out."""
     fits: bool
-    """Whether everything fits above the foot band; False only for a title too long even at
-    the smallest size, which is then cut at the foot band (with a warning)."""
+    """Whether everything fits above the foot band and within the side margins."""
+    cut: bool = False
+    """Whether the title is cut short: too long for the page even at the smallest size."""
 
 
 def has_cover(env: jinja2.Environment) -> bool:
@@ -100,7 +102,7 @@ def has_cover(env: jinja2.Environment) -> bool:
 def cover_image(article: model.Article, context: RenderContext) -> CoverImage:
     """Return the cover of an article as a PNG of PIXELS, with its alternative text."""
     layout = lay_out_cover(article, context)
-    if not layout.fits:
+    if layout.cut:
         log.warning("the title is too long for the cover even at %d px; cut", TITLE_SIZES[-1])
     return CoverImage(
         COVER_IMAGE_FILE, "image/png", _picture(layout.document), cover_alt(article, context)
@@ -118,15 +120,38 @@ def lay_out_cover(article: model.Article, context: RenderContext) -> CoverLayout
 
     def at(size: int) -> CoverLayout:
         if size not in layouts:
-            layouts[size] = render(size, False)
+            layouts[size] = render(size, False, None)
         return layouts[size]
 
     for wanted in (_balanced, _fitting):
         found = _largest(at, wanted)
         if found is not None:
             return found
-    # Not even the smallest size fits with whole words: let lines break anywhere.
-    return render(TITLE_SIZES[-1], True)
+    # Not even the smallest size fits with whole words: lines may break anywhere, and a
+    # title longer than the page holds is cut short with an ellipsis (the cover's
+    # alternative text keeps it whole).
+    smallest = TITLE_SIZES[-1]
+    whole = render(smallest, True, article.title)
+    if whole.fits:
+        return whole
+    best = render(smallest, True, ELLIPSIS)
+    low, high = 1, len(article.title) - 1
+    while low <= high:
+        middle = (low + high) // 2
+        attempt = render(smallest, True, _shortened(article.title, middle))
+        if attempt.fits:
+            best, low = attempt, middle + 1
+        else:
+            high = middle - 1
+    return dataclasses.replace(best, cut=True)
+
+
+def _shortened(title: str, length: int) -> str:
+    """Return the first `length` characters of a title, to the last space among them, and …."""
+    kept = title[:length].rstrip()
+    if " " in kept:
+        kept = kept[: kept.rfind(" ")]
+    return kept.rstrip(" ,;:–—") + ELLIPSIS
 
 
 def _balanced(layout: CoverLayout) -> bool:
@@ -178,7 +203,9 @@ def byline(article: model.Article, series: Series) -> str:
     return series.join_names([author.name for author in article.authors])
 
 
-def _renderer(article: model.Article, context: RenderContext) -> Callable[[int, bool], CoverLayout]:
+def _renderer(
+    article: model.Article, context: RenderContext
+) -> Callable[[int, bool, str | None], CoverLayout]:
     """Return a function that lays out the cover at a title size."""
     from weasyprint import HTML
 
@@ -198,7 +225,9 @@ def _renderer(article: model.Article, context: RenderContext) -> Callable[[int, 
     fonts = font_faces(context.layout.fonts)
     colours = css_colours(series.colours)
 
-    def render(title_size: int, breakable: bool) -> CoverLayout:
+    def render(title_size: int, breakable: bool, title: str | None) -> CoverLayout:
+        """Lay the cover out; `breakable` lets lines break anywhere, `title` replaces the
+        article's (kept whole: a title is then set as it is, in no spans)."""
         css = stylesheet.render(
             fonts=fonts,
             colours=colours,
@@ -210,8 +239,8 @@ def _renderer(article: model.Article, context: RenderContext) -> Callable[[int, 
             byline_size=min(BYLINE_SIZE, max(18, round(title_size * 0.6))),
             breakable=breakable,
         )
-        title = article.title if breakable else unit_markup(article.title, article.lang)
-        html = page.render(css=css, title=title, **values)
+        shown = title if title is not None else unit_markup(article.title, article.lang)
+        html = page.render(css=css, title=shown, **values)
         document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
             font_config=_font_configuration(context.layout.fonts)
         )
