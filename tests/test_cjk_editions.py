@@ -133,7 +133,8 @@ def test_epub_is_in_the_language_with_subset_cjk_fonts(
     assert f":lang({lang}) body" in stylesheet and "line-break: strict" in stylesheet
     cjk_fonts = [name for name in book.namelist() if "CJK" in name]
     assert len(cjk_fonts) == 4  # serif and sans, regular and bold
-    text = "".join(content.itertext())
+    nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
+    text = "".join(content.itertext()) + "".join(nav.itertext())
     wanted = {ord(ch) for ch in CJK_CHARACTER.findall(text)}
     for name in cjk_fonts:
         data = book.read(name)

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from exporter import model
 from exporter.fontfaces import font_faces
-from exporter.language_fonts import edition_faces
+from exporter.glyphs import edition_text, shipped_coverage
+from exporter.language_fonts import subset_faces
 from exporter.layouts import Layout
 
 log = logging.getLogger("exporter")
@@ -38,9 +39,19 @@ class FontFace:
 
 
 def book_fonts(article: model.Article, layout: Layout) -> list[FontFace]:
-    """Return the layout's fonts and, for a CJK edition, its system families' subsets."""
+    """Return the layout's fonts and, for a CJK edition, its system families' subsets.
+
+    `layout` is the edition's (its series texts in the article's language).
+    """
     fonts = layout_fonts(layout)
-    # A CJK edition also carries its system CJK families, subset to the characters it prints.
+    if not layout.fonts_for(article.lang):
+        return fonts
+    # A CJK edition also carries its system CJK families, subset to the characters it
+    # prints: the edition's texts, and the EPUB's own (navigation labels, the byline).
+    series = layout.series
+    names = series.join_names([author.name for author in article.authors])
+    text = "\n".join([edition_text(article, series), *series.navigation.values(), names])
+    covered = shipped_coverage(layout.font_files())
     fonts += [
         FontFace(
             f"{FONT_FOLDER}/{face.filename}",
@@ -50,7 +61,7 @@ def book_fonts(article: model.Article, layout: Layout) -> list[FontFace]:
             "font/otf",
             face.data,
         )
-        for face in edition_faces(article, layout)
+        for face in subset_faces(layout, article.lang, text, covered)
     ]
     return fonts
 
