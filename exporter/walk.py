@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
 
@@ -19,14 +18,6 @@ CJK_CHARACTER = re.compile(
     "\u4e00-\u9fff\ua960-\ua97f\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
     "\U00020000-\U0003134f]"
 )
-
-
-# Line-breaking rules (kinsoku) of CJK text: no break before these, none after those.
-NO_BREAK_BEFORE = frozenset(
-    "、。，．・：；？！）」』】〕〉》ー々ぁぃぅぇぉっゃゅょァィゥェォッャュョ,.:;!?)]}”’"
-)
-HANGUL_SYLLABLE = re.compile("[\u1100-\u11ff\u3130-\u318f\uac00-\ud7af]")
-NO_BREAK_AFTER = frozenset("（「『【〔〈《([{“‘")
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -93,57 +84,3 @@ def reading_length(blocks: Iterable[model.Block]) -> TextLength:
     words = sum(1 for t in CJK_CHARACTER.sub(" ", text).split() if any(c.isalnum() for c in t))
     unit = "characters" if characters > words else "words"
     return TextLength(characters + words, unit)
-
-
-def wrap_columns(text: str, width: int) -> list[str]:
-    """Return `text` in lines of at most `width` columns, a wide (CJK) character taking two.
-
-    Lines break at spaces and between wide characters, never before closing punctuation
-    (、。」) nor after an opening bracket; a word longer than a line stands alone.
-    """
-    tokens = re.findall(r"\s+|[^\s]", text)
-    lines: list[str] = []
-    line = ""
-    for token in _wrap_units(tokens):
-        candidate = line + token
-        if _columns(candidate.rstrip()) > width and line.strip():
-            lines.append(line.rstrip())
-            line = token.lstrip()
-        else:
-            line = candidate
-    if line.strip():
-        lines.append(line.rstrip())
-    return lines
-
-
-def _wrap_units(tokens: list[str]) -> list[str]:
-    """Group characters into units that a line may not break inside."""
-    units: list[str] = []
-    for token in tokens:
-        if not units or token.isspace() or units[-1].isspace():
-            units.append(token)
-        elif token in NO_BREAK_BEFORE or units[-1][-1] in NO_BREAK_AFTER:
-            units[-1] += token
-        elif _breaks_between(units[-1], token):
-            units.append(token)
-        else:
-            units[-1] += token
-    return units
-
-
-def _breaks_between(before: str, character: str) -> bool:
-    """Return True where a line may break inside a run of text without spaces.
-
-    Between Chinese or Japanese characters, and after a hyphen inside a word (as
-    textwrap does); Korean breaks only at spaces, like Latin words.
-    """
-    last = before[-1]
-    if HANGUL_SYLLABLE.match(last) and HANGUL_SYLLABLE.match(character):
-        return False
-    if _columns(last) == 2 or _columns(character) == 2:
-        return True
-    return last == "-" and len(before) > 1 and before[-2].isalnum() and character.isalnum()
-
-
-def _columns(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

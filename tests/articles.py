@@ -103,6 +103,44 @@ def rich_article() -> model.Article:
     )
 
 
+def french_article() -> model.Article:
+    """Return a French edition with two authors, a note and a table: the series has no
+    French texts, so each of its texts prints in English."""
+
+    def row(*cells: str) -> model.TableRow:
+        return model.TableRow(tuple(model.TableCell((T(cell),)) for cell in cells))
+
+    return model.Article(
+        title="Diplomatie de l’eau sur le Mékong : ce que l’aval peut demander à l’amont",
+        series="apb",
+        number=641,
+        date=datetime.date(2023, 5, 17),
+        kicker="Analyse",
+        authors=(model.Author("Mele Tupou"), model.Author("Nguyễn Thị Lan")),
+        summary=(
+            "Les États de l’aval du Mékong ont besoin d’un régime commun de données avant "
+            "la prochaine saison sèche."
+        ),
+        lang="fr",
+        body=(
+            para(
+                "Le Mékong fait vivre soixante millions de personnes dans six pays.",
+                model.NoteRef("n1"),
+            ),
+            model.Heading(2, (T("Des barrages en amont, des doutes en aval"),)),
+            para("Les données sur les lâchers des réservoirs restent rares."),
+            model.Table(
+                head=(row("Année", "Débit (m³/s)"),),
+                body=(row("2019", "8 200"), row("2023", "6 900")),
+                align=("left", "right"),
+                caption=(T("Débit moyen à Kratie en saison sèche"),),
+            ),
+            para("La prochaine saison sèche dira si cette promesse tient."),
+        ),
+        notes=(model.Footnote("n1", (para("Commission du Mékong, rapport 2023."),)),),
+    )
+
+
 # Words of policy prose with the length mix of English text (about 5 letters a word).
 WORDS = [
     "the",

@@ -19,13 +19,15 @@ from lxml import etree
 from PIL import Image
 
 from exporter.build import BuildOptions, render_file
+from exporter.context import RenderContext
 from exporter.errors import LayoutError
 from exporter.glyphs import article_text, missing_characters
 from exporter.language_fonts import installed_faces
 from exporter.layouts import find_layout
 from exporter.proof import proof_png
 from exporter.readers import load
-from exporter.walk import CJK_CHARACTER, wrap_columns
+from exporter.walk import CJK_CHARACTER
+from exporter.writers.epub.cover import lay_out_cover
 from tests.cjk import (
     NS,
     TRANSLATIONS,
@@ -131,7 +133,8 @@ def test_epub_is_in_the_language_with_subset_cjk_fonts(
     assert f":lang({lang}) body" in stylesheet and "line-break: strict" in stylesheet
     cjk_fonts = [name for name in book.namelist() if "CJK" in name]
     assert len(cjk_fonts) == 4  # serif and sans, regular and bold
-    text = "".join(content.itertext())
+    nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
+    text = "".join(content.itertext()) + "".join(nav.itertext())
     wanted = {ord(ch) for ch in CJK_CHARACTER.findall(text)}
     for name in cjk_fonts:
         data = book.read(name)
@@ -245,21 +248,30 @@ def test_an_english_article_is_unchanged_by_the_translations() -> None:
     assert layout.series.kicker("Analysis") == "Analysis"
 
 
-def test_the_epub_cover_wraps_cjk_titles_by_width(editions: dict[str, dict[str, bytes]]) -> None:
+def test_the_epub_cover_breaks_cjk_titles_between_words(
+    editions: dict[str, dict[str, bytes]],
+) -> None:
     book = zipfile.ZipFile(io.BytesIO(editions["ja"]["epub"]))
-    cover = etree.fromstring(book.read("EPUB/images/cover.svg"))
-    assert cover.get(XML_LANG) == "ja"
-    svg = "{http://www.w3.org/2000/svg}"
-    lines = [t.text or "" for t in cover.iter(f"{svg}text") if t.get("font-size") == "42"]
-    # 42 px characters on a 520 px measure: at most ten wide characters a line.
+    with Image.open(io.BytesIO(book.read("EPUB/images/cover.png"))) as cover:
+        assert cover.size == (1600, 2560)
+    # The cover's title as WeasyPrint lays it out: lines break between phrases (Japanese)
+    # and words (Korean), never inside one, which Pango alone would do.
+    lines = cover_title_lines("ja")
     assert "".join(lines) == load(TRANSLATIONS["ja"]).title
-    assert len(lines) == 3 and all(len(line) <= 10 for line in lines)
-    assert wrap_columns("한일 관계 강화: 젊은 의원 외교로 관계를 재건할", 21) == [
-        "한일 관계 강화: 젊은",
-        "의원 외교로 관계를",
-        "재건할",
-    ]
-    assert wrap_columns("「自由」を語った。", 8) == ["「自由」", "を語っ", "た。"]
+    assert len(lines) > 1 and any("立て直す" in line for line in lines)
+    assert not any(a.endswith("若手議") or a.endswith("立て") for a in lines)
+    korean = load(TRANSLATIONS["ko"]).title
+    lines = cover_title_lines("ko")
+    assert len(lines) > 1 and " ".join(line.strip() for line in lines) == korean
+
+
+def cover_title_lines(lang: str) -> list[str]:
+    """Return the lines of the title of an edition's EPUB cover, as laid out."""
+    article = load(TRANSLATIONS[lang])
+    context = RenderContext(find_layout(None).for_language(lang), TRANSLATIONS[lang].parent)
+    layout = lay_out_cover(article, context)
+    assert layout.fits
+    return layout.title_lines
 
 
 def test_proofs_are_kept_for_the_eye(editions: dict[str, dict[str, bytes]]) -> None:

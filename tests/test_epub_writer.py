@@ -21,14 +21,16 @@ from pathlib import Path
 import pytest
 from fontTools.ttLib import TTFont
 from lxml import etree
+from PIL import Image
 
 import exporter
 from exporter import model, walk
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.writers import get_writer
-from exporter.writers.epub import write_epub
-from tests.articles import T, generated_article, para, rich_article
+from exporter.writers.epub import build_moment, write_epub
+from exporter.writers.epub.cover import TITLE_LINES, TITLE_SIZES, lay_out_cover
+from tests.articles import T, french_article, generated_article, para, rich_article
 from tests.tools import assert_in_order, epubcheck_problems, normalise
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -41,6 +43,7 @@ NS = {
     "c": "urn:oasis:names:tc:opendocument:xmlns:container",
 }
 EPUB_TYPE = "{http://www.idpf.org/2007/ops}type"
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 def png_bytes(width: int = 4, height: int = 3) -> bytes:
@@ -132,6 +135,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
         "generated": build(generated_article(1500, seed=3), folder, "generated"),
         "figure": build(figure_article("chart.png"), folder, "figure"),
         "minimal": build(minimal_article(), folder, "minimal"),
+        "french": build(french_article(), folder, "french"),
     }
 
 
@@ -144,7 +148,7 @@ def epubcheck_reports(built: dict[str, Built]) -> dict[str, list[str]]:
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["rich", "generated", "figure", "minimal"])
+@pytest.mark.parametrize("name", ["rich", "generated", "figure", "minimal", "french"])
 def test_epubcheck_finds_no_errors_or_warnings(
     epubcheck_reports: dict[str, list[str]], name: str
 ) -> None:
@@ -298,7 +302,10 @@ def test_headings_are_in_order(built: dict[str, Built]) -> None:
 
 def test_summary_is_a_labelled_abstract(built: dict[str, Built]) -> None:
     (summary,) = built["rich"].content().xpath("//h:section[@role='doc-abstract']", namespaces=NS)
-    assert summary.get("aria-label") == find_layout(None).series.summary_label
+    (label,) = summary.xpath(f"//*[@id='{summary.get('aria-labelledby')}']")
+    assert text_of(label) == find_layout(None).series.summary_label
+    assert label.get("hidden") == "hidden"
+    summary.remove(label)
     assert text_of(summary) == normalise(rich_article().summary)
 
 
@@ -363,12 +370,25 @@ def test_navigation_has_toc_and_landmarks(built: dict[str, Built]) -> None:
     assert "cover" in kinds
 
 
-def test_cover_is_declared(built: dict[str, Built]) -> None:
+def test_cover_is_a_png_declared_as_the_cover_image(built: dict[str, Built]) -> None:
     opf = built["rich"].opf()
-    (href,) = opf.xpath("//opf:item[@properties='cover-image']/@href", namespaces=NS)
-    cover = built["rich"].xml(f"EPUB/{href}")
-    assert cover.tag == "{http://www.w3.org/2000/svg}svg"
-    assert "Asia Pacific Bulletin" in text_of(cover)
+    (item,) = opf.xpath("//opf:item[@properties='cover-image']", namespaces=NS)
+    assert item.get("media-type") == "image/png"
+    # EPUB 2's name for it too, which Kindle's converters read.
+    assert opf.xpath("//opf:meta[@name='cover']/@content", namespaces=NS) == [item.get("id")]
+    data = built["rich"].read(f"EPUB/{item.get('href')}")
+    with Image.open(io.BytesIO(data)) as picture:
+        assert picture.format == "PNG" and picture.size == (1600, 2560)
+    assert len(data) < 150_000
+    cover_page = built["rich"].xml("EPUB/cover.xhtml")
+    (img,) = cover_page.xpath("//h:img", namespaces=NS)
+    assert img.get("src") == item.get("href") and img.get("role") == "doc-cover"
+    article = rich_article()
+    assert img.get("alt") == (
+        "Asia Pacific Bulletin. Number 612 | March 9, 2023. Analysis. "
+        f"{article.title}. Nguyễn Thị Lan and Kenji Ōtani"
+    )
+    assert not [n for n in built["rich"].names() if n.endswith(".svg")]
 
 
 def test_fonts_and_colours_come_from_the_layout(built: dict[str, Built]) -> None:
@@ -445,7 +465,7 @@ def test_figure_outside_the_policy_is_not_packed(
             "The trend is clear.",
         ],
     )
-    assert [n for n in sample.names() if n.startswith("EPUB/images/")] == ["EPUB/images/cover.svg"]
+    assert [n for n in sample.names() if n.startswith("EPUB/images/")] == ["EPUB/images/cover.png"]
     assert png_bytes() not in data
     modes = sample.opf().xpath("//opf:meta[@property='schema:accessMode']/text()", namespaces=NS)
     assert modes == ["textual"]
@@ -544,7 +564,7 @@ def ace_violations(report: dict[str, object]) -> list[str]:
 def test_ace_finds_no_violations(built: dict[str, Built], tmp_path: Path) -> None:
     seed_epub = tmp_path / "seed.epub"
     seed_epub.write_bytes(write_epub(exporter.load(SEED_EXAMPLE), context_for(SEED_EXAMPLE.parent)))
-    samples = {"rich": built["rich"].path, "seed": seed_epub}
+    samples = {"rich": built["rich"].path, "seed": seed_epub, "french": built["french"].path}
     started = time.monotonic()
     for name, path in samples.items():
         report = ace_report(path, tmp_path / f"ace-{name}")
@@ -578,3 +598,255 @@ def test_ace_reports_an_image_without_alt_text(built: dict[str, Built], tmp_path
     )
     violations = ace_violations(ace_report(broken, tmp_path / "ace"))
     assert any("cover.xhtml" in line and "image-alt" in line for line in violations), violations
+
+
+def test_cover_title_is_as_large_as_fits_and_never_overflows(tmp_path: Path) -> None:
+    context = context_for(tmp_path)
+    names = (
+        "Maria Fernanda Castañeda-Villalobos de la Torre",
+        "Nguyễn Thị Lan",
+        "Kenji Ōtani",
+        "Tupou Mele Fifita Taufaʻahau",
+    )
+    short = dataclasses.replace(rich_article(), title="Water Diplomacy")
+    layout = lay_out_cover(short, context)
+    assert layout.fits and layout.title_size == TITLE_SIZES[0]
+    assert layout.title_lines == ["Water Diplomacy"]
+    medium = lay_out_cover(rich_article(), context)
+    assert medium.fits and 1 < len(medium.title_lines) <= TITLE_LINES
+    long = dataclasses.replace(
+        rich_article(),
+        title=" ".join(["Mekong Water Diplomacy and the Politics of Rivers:"] * 4),
+        authors=tuple(model.Author(name) for name in names),
+    )
+    layout = lay_out_cover(long, context)
+    assert layout.fits and not layout.cut and layout.title_size < medium.title_size
+    assert " ".join(layout.title_lines) == long.title
+    endless = dataclasses.replace(rich_article(), title="Unbreakablewordwithoutend " * 60)
+    layout = lay_out_cover(endless, context)
+    assert layout.fits and layout.cut and layout.title_lines[-1].endswith("…")
+
+
+def css_rules(css: str) -> list[tuple[str, list[str], dict[str, str]]]:
+    """Return the stylesheet's rules as (scheme, selectors, declarations), in order.
+
+    The scheme is "dark" for rules in `@media (prefers-color-scheme: dark)`, else "light".
+    """
+    import tinycss2
+
+    found: list[tuple[str, list[str], dict[str, str]]] = []
+
+    def collect(rules: list[object], scheme: str) -> None:
+        for rule in rules:
+            if rule.type == "at-rule" and rule.lower_at_keyword == "media":  # type: ignore[attr-defined]
+                query = tinycss2.serialize(rule.prelude)  # type: ignore[attr-defined]
+                inner = "dark" if "prefers-color-scheme: dark" in query else scheme
+                collect(tinycss2.parse_rule_list(rule.content, True, True), inner)  # type: ignore[attr-defined]
+            elif rule.type == "qualified-rule":  # type: ignore[attr-defined]
+                prelude = tinycss2.serialize(rule.prelude)  # type: ignore[attr-defined]
+                selectors = [" ".join(part.split()) for part in prelude.split(",")]
+                declarations = {
+                    d.lower_name: tinycss2.serialize(d.value).strip()
+                    for d in tinycss2.parse_declaration_list(rule.content, True, True)  # type: ignore[attr-defined]
+                    if d.type == "declaration"
+                }
+                found.append((scheme, selectors, declarations))
+
+    collect(tinycss2.parse_stylesheet(css, True, True), "light")
+    return found
+
+
+def wcag_contrast(first: str, second: str) -> float:
+    """Return the WCAG 2 contrast ratio of two #rrggbb colours (computed here, not by the code
+    under test)."""
+
+    def luminance(colour: str) -> float:
+        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
+    return (light + 0.05) / (dark + 0.05)
+
+
+# Each coloured element, by the selectors that may colour it, least specific first, and
+# the property read; a rule's colour is the last word of a border shorthand.
+COLOURED_ELEMENTS = {
+    "wordmark": ([".wordmark"], "color"),
+    "subheads": (["h2"], "color"),
+    "links": (["a"], "color"),
+    "note calls": (["a", "a.note-ref"], "color"),
+    "backlinks": (["a", 'a[role="doc-backlink"]'], "color"),
+    "kicker": ([".kicker"], "color"),
+    "table header rule": (["th"], "border-bottom-color"),
+}
+GROUNDS = {"light": ("#ffffff",), "dark": ("#121212", "#000000")}
+
+
+Rules = list[tuple[str, list[str], dict[str, str]]]
+
+
+def scheme_colour(rules: Rules, scheme: str, name: str) -> str:
+    """Return the colour the CSS gives an element in a scheme: the dark rules follow the light."""
+    selectors, prop = COLOURED_ELEMENTS[name]
+    colour = ""
+    for wanted in ("light", "dark") if scheme == "dark" else ("light",):
+        for selector in selectors:
+            for rule_scheme, rule_selectors, declarations in rules:
+                if rule_scheme != wanted or selector not in rule_selectors:
+                    continue
+                if prop in declarations:
+                    colour = declarations[prop]
+                elif prop == "border-bottom-color" and "border-bottom" in declarations:
+                    colour = declarations["border-bottom"].split()[-1]
+    return colour
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_colours_read_by_day_and_night(built: dict[str, Built], scheme: str) -> None:
+    css = built["rich"].read("EPUB/styles/epub.css").decode("utf-8")
+    rules = css_rules(css)
+    root = [d for _, selectors, d in rules if ":root" in selectors]
+    assert any(d.get("color-scheme") == "light dark" for d in root)
+    # Body text keeps the reading system's colour.
+    assert not any("color" in d for _, selectors, d in rules if "body" in selectors)
+    for name in COLOURED_ELEMENTS:
+        colour = scheme_colour(rules, scheme, name)
+        assert re.fullmatch("#[0-9a-f]{6}", colour), (name, colour)
+        for ground in GROUNDS[scheme]:
+            ratio = wcag_contrast(colour, ground)
+            assert ratio >= 4.5, f"{name} {colour} on {ground}: {ratio:.2f}:1"
+
+
+def test_hyphenation_is_set_in_every_form(built: dict[str, Built]) -> None:
+    css = built["rich"].read("EPUB/styles/epub.css").decode("utf-8")
+    blocks = [d for _, _, d in css_rules(css) if "hyphens" in d]
+    assert blocks
+    for declarations in blocks:
+        assert declarations["-webkit-hyphens"] == declarations["hyphens"]
+        assert "-epub-hyphens" in declarations
+
+
+def test_one_byline_in_text_and_cover(built: dict[str, Built]) -> None:
+    for name, byline in (
+        ("rich", "Nguyễn Thị Lan and Kenji Ōtani"),
+        ("french", "Mele Tupou et Nguyễn Thị Lan"),
+    ):
+        sample = built[name]
+        series = find_layout(None).for_language(sample.article.lang).series
+        assert series.join_names([a.name for a in sample.article.authors]) == byline
+        (line,) = sample.content().xpath("//h:p[@class='byline']", namespaces=NS)
+        assert text_of(line) == byline
+        (img,) = sample.xml("EPUB/cover.xhtml").xpath("//h:img", namespaces=NS)
+        assert img.get("alt").endswith(f". {byline}")
+
+
+def test_ncx_has_the_contents_nested_and_the_page_list(built: dict[str, Built]) -> None:
+    ncx_ns = {"n": "http://www.daisy.org/z3986/2005/ncx/"}
+    sample = built["rich"]
+    ncx = sample.xml("EPUB/toc.ncx")
+
+    def meta(name: str) -> str:
+        return str(ncx.xpath(f"//n:meta[@name='{name}']/@content", namespaces=ncx_ns)[0])
+
+    assert meta("dtb:depth") == "3"  # title > subhead > sub-subhead
+    assert meta("dtb:uid") == identifier_of(sample.data)
+    (top,) = ncx.xpath("/n:ncx/n:navMap/n:navPoint", namespaces=ncx_ns)
+    assert top.findtext("n:navLabel/n:text", namespaces=ncx_ns) == rich_article().title
+    nested = top.xpath("n:navPoint/n:navPoint/n:navLabel/n:text/text()", namespaces=ncx_ns)
+    assert nested == ["A role for Japan"]
+    targets = ncx.xpath("//n:pageList/n:pageTarget", namespaces=ncx_ns)
+    (page_list,) = sample.nav().xpath("//h:nav[@epub:type='page-list']", namespaces=NS)
+    assert [(t.get("value"), t.find("n:content", ncx_ns).get("src")) for t in targets] == [
+        (text_of(a), a.get("href")) for a in page_list.iter("{*}a")
+    ]
+    assert meta("dtb:totalPageCount") == meta("dtb:maxPageNumber") == "2"
+    # Play order is reading order: page 1 starts before the title.
+    orders = [int(o) for o in ncx.xpath("//@playOrder")]
+    assert sorted(set(orders)) == list(range(1, len(set(orders)) + 1))
+    assert targets[0].get("playOrder") == "1" and top.get("playOrder") == "2"
+
+
+def test_an_undated_book_is_modified_on_the_day_it_is_built(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    days = {datetime.datetime.now(datetime.UTC).date()}
+    data = write_epub(minimal_article(), context_for(tmp_path))
+    days.add(datetime.datetime.now(datetime.UTC).date())
+    opf = Built(minimal_article(), tmp_path, data).opf()
+    (modified,) = opf.xpath("//opf:meta[@property='dcterms:modified']/text()", namespaces=NS)
+    assert modified in {f"{day.isoformat()}T00:00:00Z" for day in days}
+    day = datetime.date(2031, 7, 4)
+    assert build_moment(minimal_article(), today=day).date() == day
+    dated = dataclasses.replace(minimal_article(), date=datetime.date(2020, 2, 2))
+    assert build_moment(dated, today=day).date() == dated.date
+
+
+def accessibility_summary(sample: Built) -> etree._Element:
+    (meta,) = sample.opf().xpath(
+        "//opf:meta[@property='schema:accessibilitySummary']", namespaces=NS
+    )
+    return meta
+
+
+def test_accessibility_summary_says_only_what_the_book_has(built: dict[str, Built]) -> None:
+    said = {name: accessibility_summary(sample).text for name, sample in built.items()}
+    assert "Footnotes" in said["rich"] and "Footnotes" in said["french"]
+    assert "Footnotes" not in said["minimal"] and "Footnotes" not in said["figure"]
+    assert "Tables have header cells" in said["french"]
+    assert not any("Table" in said[name] for name in ("rich", "minimal", "figure"))
+    assert "Every image has alternative text" in said["figure"]
+    assert "image has" not in said["rich"]
+    assert all("The cover is an image" in text for text in said.values())
+    assert accessibility_summary(built["rich"]).get(XML_LANG) is None
+    # The summary is English: in the French edition, marked so.
+    assert accessibility_summary(built["french"]).get(XML_LANG) == "en"
+
+
+def text_languages(root: etree._Element) -> Iterator[tuple[str, str]]:
+    """Yield each text node of an XHTML document, whitespace collapsed, with its language."""
+
+    def visit(element: etree._Element, inherited: str) -> Iterator[tuple[str, str]]:
+        lang = element.get(XML_LANG) or element.get("lang") or inherited
+        if element.text and element.text.strip():
+            yield " ".join(element.text.split()), lang
+        for child in element:
+            if not isinstance(child.tag, str):
+                continue
+            yield from visit(child, lang)
+            if child.tail and child.tail.strip():
+                yield " ".join(child.tail.split()), lang
+
+    yield from visit(root, "")
+
+
+def test_a_french_edition_marks_every_english_series_text(built: dict[str, Built]) -> None:
+    sample = built["french"]
+    series = find_layout(None).for_language("fr").series
+    english = {
+        series.notes_heading,
+        series.summary_label,
+        series.mission,
+        series.statement,
+        *series.editors,
+        series.disclaimer,
+        *series.navigation.values(),
+        f"{series.number_label} 641",
+    }
+    assert all(series.lang_of(name) == "en" for name in ("mission", "navigation.pages"))
+    seen: dict[str, set[str]] = {}
+    for name in ("EPUB/content.xhtml", "EPUB/nav.xhtml", "EPUB/cover.xhtml"):
+        for text, lang in text_languages(sample.xml(name)):
+            seen.setdefault(text, set()).add(lang)
+    for text in english:
+        assert seen.get(text) == {"en"}, (text, seen.get(text))
+    assert seen[sample.article.title] == {"fr"}
+    assert seen["| 17 mai 2023"] == {"fr"}
+    ncx = sample.xml("EPUB/toc.ncx")
+    labels = {
+        "".join(label.itertext()): label.get(XML_LANG) or ncx.get(XML_LANG)
+        for label in ncx.iter("{*}navLabel")
+    }
+    assert labels[series.navigation["pages"]] == labels[series.notes_heading] == "en"
+    assert labels[sample.article.title] == "fr"

@@ -206,7 +206,7 @@ def test_the_epub_holds_no_script_frame_handler_or_style(hostile: Outputs) -> No
     content = zip_texts(hostile.epub)["EPUB/content.xhtml"]
     assert "<style" not in content and "style=" not in content
     images = [n for n in zip_texts(hostile.epub) if n.startswith("EPUB/images/")]
-    assert images == ["EPUB/images/cover.svg"]
+    assert images == ["EPUB/images/cover.png"]
 
 
 def test_the_html_the_pdf_is_made_from_holds_no_markup_of_the_article(tmp_path: Path) -> None:
