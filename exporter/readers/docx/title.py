@@ -1,0 +1,130 @@
+"""Where a manuscript's title and byline come from, when it does not say so in our styles.
+
+The title: the title property, unless it is a leftover (a template's or a file's
+name, a code); else the Title-styled paragraphs; else the first Heading 1; else a
+short first paragraph set apart (bold or large, alone); else the file name made
+readable. The byline falls back on the author property only when it reads as a
+person's name, not as an account, an address, a department or a tool.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import PurePath
+
+from exporter.readers.docx.package import NS, Element, int_value, w
+from exporter.readers.docx.styles import StyleTable, toggle
+
+JUNK_TITLE = re.compile(
+    r"""^(
+        microsoft\s+(word|office)\b.*
+      | .*\.(docx?|dotx?|docm|dotm|rtf|odt|ott|pdf|txt|wpd|pages|html?)
+      | normal | untitled.* | document\s*\d* | doc\d+ | title | no\s+title | slide\s*\d*
+      | powerpoint\s+presentation | (word\s+)?template | dokument\s*\d* | documento\s*\d*
+      | sans\s+titre | ohne\s+titel | sin\s+t[ií]tulo | senza\s+titolo
+      | .*\{\{.*\}\}.* | .*\$\{.*\}.* | .*<<.*>>.*
+    )$""",
+    re.IGNORECASE | re.VERBOSE,
+)
+"""Title properties that are leftovers, not titles: template and file names, placeholders."""
+CODE_LIKE = re.compile(r"^\S*([_\\/|]|[A-Za-z]\d|\d[A-Za-z])\S*$")
+"""A single token with underscores, slashes or letters and digits mixed: a file or code name."""
+NOT_A_PERSON = re.compile(
+    r"""(@|\d|https?:|www\.|\.(com|org|net|edu|gov)\b
+      |\b(user|users|account|admin|administrator|owner|microsoft|windows|office|apple|google
+      |dept|department|team|group|inc|ltd|llc|gmbh|corp|corporation|company|university
+      |institute|library|service|services|support|staff|student|guest|default|unknown
+      |author|test|tester|lab|pc|computer|laptop|desktop|home|converter|pdf|online|word
+      |editor|system|customer|client|printer|office365)\b
+      |учетная|учётная|пользователь|администратор|benutzer|utilisateur|usuario|utente
+      |gebruiker|konto|compte|cuenta)""",
+    re.IGNORECASE | re.VERBOSE,
+)
+"""What an account, an address, a department or a tool shows in an author property."""
+NAME_PARTICLES = frozenset(
+    {"van", "von", "der", "den", "de", "da", "di", "du", "del", "della", "le", "la", "bin", "al"}
+)
+SET_APART_WORDS = 20
+SET_APART_CHARACTERS = 200
+LARGE = 1.2
+"""A first paragraph set this much larger than the default text stands apart as a title."""
+
+
+@dataclass(frozen=True, slots=True)
+class TitlePlan:
+    """Where the title comes from, chosen before the body is read."""
+
+    source: str
+    """property, style, heading, paragraph or file."""
+    paragraphs: tuple[Element, ...] = ()
+    """The paragraphs that make the title (none for property and file)."""
+
+
+def is_junk_title(title: str) -> bool:
+    """Return whether a title property is a leftover rather than the manuscript's title."""
+    text = " ".join(title.split())
+    if not text or not any(c.isalpha() for c in text):
+        return True
+    return bool(JUNK_TITLE.match(text) or CODE_LIKE.match(text))
+
+
+def looks_like_person(name: str) -> bool:
+    """Return whether an author property reads as a person's name ("Ada Lovelace")."""
+    text = " ".join(name.replace(",", " ").split())
+    if not text or NOT_A_PERSON.search(text):
+        return False
+    words = text.split()
+    if len(words) == 1:
+        return 2 <= len(text) <= 6 and all(unicodedata.east_asian_width(c) == "W" for c in text)
+    if len(words) > 5:
+        return False
+    for word in words:
+        if word.lower() in NAME_PARTICLES:
+            continue
+        if not word[0].isupper() or not all(c.isalpha() or c in ".'’-" for c in word):
+            return False
+    return True
+
+
+def readable_file_name(file_name: str) -> str:
+    """Return a title made from a file name: "annual_report-2024.docx" -> "Annual report 2024"."""
+    stem = PurePath(file_name).stem if file_name else ""
+    text = " ".join(re.sub(r"[_\-.+]+", " ", stem).split())
+    if not text:
+        return "Untitled manuscript"
+    return text[0].upper() + text[1:] if text.islower() else text
+
+
+def set_apart(paragraph: Element, styles: StyleTable) -> bool:
+    """Return whether a first paragraph stands apart as a title: short, bold or large."""
+    text = "".join(t.text or "" for t in paragraph.iter(w("t"))).strip()
+    if not text or len(text) > SET_APART_CHARACTERS or len(text.split()) > SET_APART_WORDS:
+        return False
+    if text.endswith((".", ",", ";")) or paragraph.find("w:pPr/w:numPr", NS) is not None:
+        return False
+    style = paragraph.find("w:pPr/w:pStyle", NS)
+    style_id = style.get(w("val"), "") if style is not None else ""
+    runs = [r for r in paragraph.iter(w("r")) if "".join(t.text or "" for t in r.iter(w("t")))]
+    style_bold = styles.paragraph_toggle(style_id, "b")
+    bold = bool(runs) and all(_run_bold(run, styles, style_bold) for run in runs)
+    sizes = [_run_size(run, styles.size(style_id)) for run in runs]
+    large = bool(sizes) and min(sizes) >= styles.default_size * LARGE
+    return bold or large
+
+
+def _run_bold(run: Element, styles: StyleTable, default: bool) -> bool:
+    properties = run.find("w:rPr", NS)
+    value = toggle(properties, "b")
+    if value is not None:
+        return value
+    character = properties.find("w:rStyle", NS) if properties is not None else None
+    if character is not None and styles.character_toggle(character.get(w("val"), ""), "b"):
+        return True
+    return default
+
+
+def _run_size(run: Element, default: int) -> int:
+    size = run.find("w:rPr/w:sz", NS)
+    return int_value(size, default=default) if size is not None else default
