@@ -65,6 +65,7 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     extra = toolkit_metadata(package)
     reader.toolkit_document = bool(extra)
     reader.prepare()
+    reader.pictures.keep_names = reader.toolkit_document
     if not _holds_anything(reader):
         raise InputError("the document holds no text and no picture")
     plan = _plan_title(reader, core.get("title", ""))
@@ -80,9 +81,10 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     for byline in reader.front.get("byline", []):
         names.extend(split_byline(byline))
     if not names and core.get("creator"):
-        if looks_like_person(core["creator"]):
-            names = split_byline(core["creator"])
-            log.warning("took the byline from the author property: %r", core["creator"])
+        candidates = split_byline(core["creator"])
+        if candidates and all(looks_like_person(candidate) for candidate in candidates):
+            names = candidates
+            reader.guesses.append("the document author property as the byline")
         else:
             log.warning(
                 "no author found (the author property, %r, is not a person's name): fill "

@@ -34,6 +34,8 @@ SIGNATURES = (
     (b"\xd7\xcd\xc6\x9a", "wmf"),
     (b"\x01\x00\x09\x00", "wmf"),
 )
+PLACEHOLDER_NAMES = ("picture ", "image ", "graphic ", "grafik ")
+"""How word processors name a picture they inserted: not a path."""
 KNOWN_EXTENSIONS = frozenset(
     {"png", "jpeg", "jpg", "gif", "bmp", "tiff", "tif", "wmf", "emf", "svg", "webp"}
 )
@@ -70,12 +72,22 @@ class Pictures:
     """Charts and diagrams, which are left out."""
     missing: int = 0
     """Pictures linked from outside the file or missing from it."""
+    kept: list[str] = field(default_factory=list)
+    """The paths of the pictures that kept their names."""
+    keep_names: bool = False
+    """True for the toolkit's own documents: a picture named by its path beside the
+    article (wp:docPr name, as the writer sets it) keeps that path, and is not extracted."""
 
     def figure(self, node: Element, holder: Element, part_name: str) -> model.Figure | None:
         """Return the figure a node of a drawing or VML shape shows, if it is a picture."""
         tag = node.tag if isinstance(node.tag, str) else ""
         if tag == f"{{{NS['a']}}}blip":
             rel_id = node.get(f"{{{R}}}embed") or node.get(f"{{{R}}}link") or ""
+            kept = self._kept_name(holder)
+            if kept:
+                self.kept.append(kept)
+                alt = next((t for t in _drawing_text(holder) if t.strip()), kept)
+                return model.Figure(kept, " ".join(alt.split()))
             return self._figure(rel_id, part_name, _drawing_text(holder))
         if tag == f"{{{V}}}imagedata":
             rel_id = node.get(f"{{{R}}}id") or node.get(f"{{{R}}}pict") or ""
@@ -85,6 +97,15 @@ class Pictures:
         if tag == f"{{{NS['a']}}}graphicData" and node.get("uri") in (CHART, DIAGRAM):
             self.charts += 1
         return None
+
+    def _kept_name(self, holder: Element) -> str:
+        """Return the path a toolkit document's picture names, if it keeps it."""
+        if not self.keep_names:
+            return ""
+        properties = holder.find(".//wp:docPr", NS)
+        name = properties.get("name", "").strip() if properties is not None else ""
+        safe = "." in name and not name.startswith(("/", "\\")) and ".." not in name
+        return name if safe and not name.lower().startswith(PLACEHOLDER_NAMES) else ""
 
     def _figure(self, rel_id: str, part_name: str, texts: tuple[str, str]) -> model.Figure | None:
         relationship = self.package.relationships(part_name).get(rel_id)
@@ -113,6 +134,11 @@ class Pictures:
 
     def warn(self) -> None:
         """Say what was left out or guessed."""
+        if self.kept:
+            log.warning(
+                "images stay inside the DOCX: place %s beside the article",
+                ", ".join(map(repr, dict.fromkeys(self.kept))),
+            )
         if self.unnamed:
             log.warning(
                 "%d picture(s) have no description (alt text): each was given 'Image N'; "
