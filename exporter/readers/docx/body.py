@@ -286,11 +286,11 @@ class DocumentReader:
     ) -> None:
         """Add a paragraph of article content: a subhead, list item, quote, caption, text."""
         inlines = group(atoms)
+        numbered = self._numbered(paragraph)  # counted even when empty, as Word counts it
         if not plain_text(inlines).strip() and not any(a.kind == "note" for a in atoms):
             reader.pending.extend(a for a in atoms if a.kind == "anchor")
             return  # an empty paragraph: spacing, never content
         self.body_started = True
-        numbered = self._numbered(paragraph)
         if role in HEADING_ROLES:
             if numbered is not None and numbered[2] and numbered[0].number_format != "bullet":
                 inlines = (model.Text(numbered[2] + " "), *inlines)
@@ -404,11 +404,10 @@ class DocumentReader:
                 atoms = reader.atoms(child)
                 inlines = group(atoms)
                 numbered = self._numbered(child)
-                if numbered is not None and numbered[2] and plain_text(inlines).strip():
-                    label = numbered[2] if numbered[0].ordered else "•"
-                    inlines = (model.Text(label + " "), *inlines)
+                if numbered is not None and numbered[0].ordered and numbered[2]:
+                    inlines = (model.Text(numbered[2] + " "), *inlines)
                 if plain_text(inlines).strip() or any(a.kind == "note" for a in atoms):
-                    lines.append(tuple(i for i in inlines if not isinstance(i, model.LineBreak)))
+                    lines.append(inlines)
                 else:
                     reader.pending.extend(a for a in atoms if a.kind == "anchor")
                 self._objects(reader.take_objects(), after, reader, in_note)

@@ -92,9 +92,26 @@ class Package:
         return None
 
 
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The start of an OLE compound file: Word keeps an encrypted DOCX in one, and a .doc is one."""
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
 def open_package(data: bytes) -> Package:
     """Open DOCX bytes, checking that they are a sound, reasonably sized Word package."""
-    return _with_document(SafeZip(data, KIND))
+    if data.startswith(OLE_SIGNATURE):
+        if ENCRYPTION_STREAM in data:
+            raise InputError(
+                "not a readable DOCX file: it is encrypted (save it again without a password)"
+            )
+        raise InputError(
+            "not a DOCX file: an older Word (.doc) or other OLE file (save it as .docx)"
+        )
+    archive = SafeZip(data, KIND)
+    for name in archive.names():
+        if not name.endswith("/"):
+            archive.read(name)  # a damaged entry (a bad checksum) refuses the file
+    return _with_document(archive)
 
 
 def read_package(path: Path) -> Package:
