@@ -74,7 +74,8 @@ def write_all_atomic(files: dict[Path, bytes]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
     with _signals_deferred(), contextlib.ExitStack() as stack:
         temporaries = [
-            (stack.enter_context(_whole_temporary(path, data)), path) for path, data in files.items()
+            (stack.enter_context(_whole_temporary(path, data)), path)
+            for path, data in files.items()
         ]
         done: list[tuple[Path, str | None]] = []
         try:

@@ -80,9 +80,7 @@ def _blocks(blocks: tuple[model.Block, ...]) -> Iterator[str]:
 def _inlines(inlines: tuple[model.Inline, ...]) -> str:
     out: list[str] = []
     for inline in inlines:
-        if isinstance(inline, model.Text):
-            out.append(inline.text)
-        elif isinstance(inline, model.Code):
+        if isinstance(inline, model.Text | model.Code):
             out.append(inline.text)
         elif isinstance(inline, model.LineBreak):
             out.append(" ")
