@@ -16,6 +16,7 @@ from exporter.readers.docx.numbering import ListLevel, Numbering
 from exporter.readers.docx.package import NS, Element, Package, int_value, w
 from exporter.readers.docx.styles import SKIPPED_ROLES, StyleTable
 from exporter.readers.docx.tables import (
+    Grid,
     all_strong,
     column_alignment,
     first_row_set_apart,
@@ -215,6 +216,7 @@ class DocumentReader:
             if self.toolkit_document:
                 return
             role = "body"
+        reader.paragraph_size = self.styles.size(style_id)
         atoms = reader.atoms(paragraph)
         objects = reader.take_objects()
         inlines = group(atoms)
@@ -242,10 +244,14 @@ class DocumentReader:
             return "title"
         if role == "title":
             if self.repeated_title and " ".join(text.split()) == self.repeated_title:
+                self.repeated_title = ""
                 return "skip"
             self.counts["title paragraph as subhead"] += 1
             return "heading_2"
         if role == "heading_1":
+            if self.repeated_title and " ".join(text.split()) == self.repeated_title:
+                self.repeated_title = ""  # the title set again at the top: once is enough
+                return "skip"
             self.counts["heading 1 as subhead"] += 1
             return "heading_2"
         if role == "abstract_title":
@@ -293,7 +299,7 @@ class DocumentReader:
         self.body_started = True
         if role in HEADING_ROLES:
             if numbered is not None and numbered[2] and numbered[0].number_format != "bullet":
-                inlines = (model.Text(numbered[2] + " "), *inlines)
+                inlines = _labelled(numbered[2], inlines)
                 self.counts["numbered subhead"] += 1
             builder.add(model.Heading(HEADING_ROLES[role], self._one_line(inlines)))
             return
@@ -306,7 +312,7 @@ class DocumentReader:
         if numbered is not None:
             level, number, label = numbered
             if level.ordered and not level.decimal:
-                block = model.Paragraph((model.Text(label + " "), *inlines) if label else inlines)
+                block = model.Paragraph(_labelled(label, inlines))
                 self.counts["list label as text"] += 1
                 deeper = builder.open_lists and builder.open_lists[-1].ilvl < number_level(
                     paragraph, self
@@ -384,7 +390,9 @@ class DocumentReader:
             return
         heads = marked_header_rows(grid)
         if not heads and (
-            all_strong(rows[0]) or first_row_set_apart(table, grid, self.styles.header_table_styles)
+            all_strong(rows[0])
+            or first_row_set_apart(table, grid, self.styles.header_table_styles)
+            or self._first_row_in_heading_style(grid)
         ):
             heads = 1
         heads = min(heads, len(rows) - 1) if len(rows) > 1 else 0
@@ -394,6 +402,19 @@ class DocumentReader:
         for block in after.finish():
             builder.add(block)
 
+    def _first_row_in_heading_style(self, grid: Grid) -> bool:
+        """Return whether every cell of the first row is set in a bold or heading style."""
+        if len(grid.rows) < 2:
+            return False
+        paragraphs = [
+            p for cell in grid.rows[0][1] if cell is not None for p in cell.iterfind("w:p", NS)
+        ]
+        styles = [_paragraph_style(p) for p in paragraphs if "".join(p.itertext()).strip()]
+        return bool(styles) and all(
+            "heading" in self.styles.name(style) or self.styles.paragraph_toggle(style, "b")
+            for style in styles
+        )
+
     def _cell(
         self, cell: Element, reader: InlineReader, after: BlockBuilder, in_note: bool
     ) -> tuple[model.Inline, ...]:
@@ -401,11 +422,12 @@ class DocumentReader:
         lines: list[tuple[model.Inline, ...]] = []
         for child in cell:
             if child.tag == w("p"):
+                reader.paragraph_size = self.styles.size(_paragraph_style(child))
                 atoms = reader.atoms(child)
                 inlines = group(atoms)
                 numbered = self._numbered(child)
                 if numbered is not None and numbered[0].ordered and numbered[2]:
-                    inlines = (model.Text(numbered[2] + " "), *inlines)
+                    inlines = _labelled(numbered[2], inlines)
                 if plain_text(inlines).strip() or any(a.kind == "note" for a in atoms):
                     lines.append(inlines)
                 else:
@@ -435,6 +457,15 @@ class DocumentReader:
             result.extend(model.Anchor(a.value) for a in reader.pending)
             reader.pending = []
         return tuple(result)
+
+
+def _labelled(label: str, inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
+    """Return inlines with a list label ("b)", "IV.") as text before them."""
+    if not label:
+        return inlines
+    if inlines and isinstance(inlines[0], model.Text):
+        return (model.Text(f"{label} {inlines[0].text}"), *inlines[1:])
+    return (model.Text(label + " "), *inlines)
 
 
 def list_reference(paragraph: Element, styles: StyleTable) -> tuple[str, int] | None:

@@ -37,6 +37,8 @@ SPECIAL_CHARACTERS = {
 OBJECTS = ("drawing", "pict", "object")
 """Run children that hold a picture, a shape or a text box: read after the paragraph."""
 SCRIPTS = {"superscript": "super", "subscript": "sub"}
+SCRIPT_SIZE = 0.85
+"""Raised or lowered text this much smaller than its paragraph's is a super- or subscript."""
 UNKEPT_FORMATTING = {"strike": "strike-through", "dstrike": "strike-through", "u": "underline"}
 UNKEPT_FORMATTING["smallCaps"] = "small capitals"
 
@@ -85,6 +87,8 @@ class InlineReader:
     """The document's language: runs tagged with another become language spans."""
     anchors: Anchors = field(default_factory=Anchors)
     """The document's bookmarks: which become anchors, and the ids links point at."""
+    paragraph_size: int = 22
+    """The size of the paragraph's text (half-points): smaller raised text is a superscript."""
     part_name: str = ""
     """The part the story is in, whose relationships its pictures and links name."""
     serial: int = 0
@@ -180,6 +184,7 @@ class InlineReader:
         )
         is_call_style = self.styles.is_note_reference(style_id)
         script = SCRIPTS.get(self._vertical_alignment(properties, style_id), "")
+        script = script or _raised_or_lowered(properties, self.paragraph_size)
         template = Atom(
             "code" if code else "text",
             "",
@@ -253,6 +258,27 @@ class InlineReader:
         if not lang or same or lang.lower().startswith("x-") or not LANGUAGE_TAG.match(lang):
             return ""  # Word's "x-none" (no language) and tags the model cannot hold
         return _without_likely_region(lang)
+
+
+def _raised_or_lowered(properties: Element | None, paragraph_size: int) -> str:
+    """Return "super" or "sub" for text raised or lowered and made smaller (w:position).
+
+    LibreOffice writes a superscript it converted from HTML or ODT this way; a mere
+    nudge of the baseline keeps its size and stays plain text.
+    """
+    if properties is None:
+        return ""
+    position = properties.find("w:position", NS)
+    size = properties.find("w:sz", NS)
+    if position is None or size is None:
+        return ""
+    try:
+        shift, points = int(position.get(w("val"), "0")), int(size.get(w("val"), "0"))
+    except ValueError:
+        return ""
+    if not shift or not 0 < points <= paragraph_size * SCRIPT_SIZE:
+        return ""
+    return "super" if shift > 0 else "sub"
 
 
 def _anchors_formatted(atoms: list[Atom]) -> list[Atom]:
