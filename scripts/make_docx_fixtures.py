@@ -81,7 +81,9 @@ def paragraph(content: str, style: str = "", properties: str = "") -> str:
     return f"<w:p>{ppr}{content}</w:p>"
 
 
-def save(document: docx.document.Document, name: str, parts: dict[str, bytes] | None = None) -> None:
+def save(
+    document: docx.document.Document, name: str, parts: dict[str, bytes] | None = None
+) -> None:
     """Save a document, adding raw parts (notes, comments) with their relationships."""
     buffer = io.BytesIO()
     document.save(buffer)
@@ -123,7 +125,9 @@ def add_parts(data: bytes, parts: dict[str, bytes]) -> bytes:
                 extensions = '<Default Extension="png" ContentType="image/png"/>'
                 if b'Extension="png"' in content:
                     extensions = ""
-                content = content.replace(b"</Types>", (overrides + extensions + "</Types>").encode())
+                content = content.replace(
+                    b"</Types>", (overrides + extensions + "</Types>").encode()
+                )
             elif item.filename == "word/_rels/document.xml.rels":
                 relations = "".join(
                     f'<Relationship Id="rIdMade{index}" Type="{PART_TYPES[name][1]}" '
@@ -179,7 +183,7 @@ def inline_picture(rel_id: str, descr: str, number: int) -> str:
         '<a:graphic><a:graphicData uri="http://schemas.openxmlformats.org/drawingml/2006/picture">'
         f'<pic:pic><pic:nvPicPr><pic:cNvPr id="{number}" name="p{number}.png"/><pic:cNvPicPr/>'
         f'</pic:nvPicPr><pic:blipFill><a:blip r:embed="{rel_id}"/></pic:blipFill>'
-        '<pic:spPr/></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>'
+        "<pic:spPr/></pic:pic></a:graphicData></a:graphic></wp:inline></w:drawing></w:r>"
     )
 
 
@@ -187,7 +191,7 @@ def text_box(text: str) -> str:
     """Return a run holding a text box as Word writes it: a DrawingML shape, a VML fallback."""
     inner = f"<w:txbxContent>{paragraph(run(text))}</w:txbxContent>"
     return (
-        "<w:r><mc:AlternateContent><mc:Choice Requires=\"wps\"><w:drawing><wp:anchor>"
+        '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wp:anchor>'
         '<wp:docPr id="90" name="Text Box 1"/><a:graphic><a:graphicData '
         'uri="http://schemas.microsoft.com/office/word/2010/wordprocessingShape">'
         f"<wps:wsp><wps:txbx>{inner}</wps:txbx></wps:wsp></a:graphicData></a:graphic>"
@@ -217,8 +221,7 @@ def make_pictures() -> None:
         paragraph(
             run("An old picture: ")
             + f'<w:r><w:pict><v:shape alt="A blue square"><v:imagedata r:id="{second}" '
-            'o:title=""/></v:shape></w:pict></w:r>'
-            + run(" in VML.")
+            'o:title=""/></v:shape></w:pict></w:r>' + run(" in VML.")
         ),
     )
     body_append(document, paragraph(run("Figure 2: the square again"), "Caption"))
@@ -230,10 +233,12 @@ def make_text_boxes() -> None:
     document = docx.Document()
     document.core_properties.title = "Boxes and controls"
     body_append(document, paragraph(run("Before the box.") + text_box("Inside the text box.")))
-    body_append(document, paragraph(run("A framed paragraph."), properties='<w:framePr w:w="3000"/>'))
+    body_append(
+        document, paragraph(run("A framed paragraph."), properties='<w:framePr w:w="3000"/>')
+    )
     body_append(
         document,
-        "<w:sdt><w:sdtPr><w:alias w:val=\"Summary\"/></w:sdtPr><w:sdtContent>"
+        '<w:sdt><w:sdtPr><w:alias w:val="Summary"/></w:sdtPr><w:sdtContent>'
         + paragraph(run("A block content control."))
         + "</w:sdtContent></w:sdt>",
     )
@@ -249,7 +254,7 @@ def make_text_boxes() -> None:
     )
     body_append(
         document,
-        '<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr><w:sdt><w:sdtPr/>'
+        "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr><w:sdt><w:sdtPr/>"
         "<w:sdtContent><w:tc>"
         + paragraph(run("Body copy"))
         + "</w:tc></w:sdtContent></w:sdt><w:tc>"
@@ -377,19 +382,21 @@ def make_notes() -> None:
     """Footnotes and endnotes, in order of call, with formatting and links."""
     document = docx.Document()
     document.core_properties.title = "Notes"
-    link = document.part.relate_to(
-        "https://example.org/source", RELATIONSHIP + "/hyperlink", is_external=True
-    )
+    link = "rIdSource"
+    endnote_relationships = (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships '
+        'xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="{link}" Type="{RELATIONSHIP}/hyperlink" '
+        'Target="https://example.org/source" TargetMode="External"/></Relationships>'
+    ).encode()
     body_append(
         document,
         paragraph(
-            run("An endnote first")
-            + '<w:r><w:rPr><w:rStyle w:val="EndnoteReference"/></w:rPr>'
+            run("An endnote first") + '<w:r><w:rPr><w:rStyle w:val="EndnoteReference"/></w:rPr>'
             '<w:endnoteReference w:id="1"/></w:r>'
             + run(", then a footnote")
             + '<w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
-            '<w:footnoteReference w:id="1"/></w:r>'
-            + run(".")
+            '<w:footnoteReference w:id="1"/></w:r>' + run(".")
         ),
     )
     footnotes = notes_part(
@@ -398,12 +405,19 @@ def make_notes() -> None:
     )
     endnotes = notes_part(
         "endnote",
-        {"1": run(" An endnote with ") + f'<w:hyperlink r:id="{link}">{run("a link")}</w:hyperlink>'},
+        {
+            "1": run(" An endnote with ")
+            + f'<w:hyperlink r:id="{link}">{run("a link")}</w:hyperlink>'
+        },
     )
     save(
         document,
         "notes.docx",
-        {"word/footnotes.xml": footnotes, "word/endnotes.xml": endnotes},
+        {
+            "word/footnotes.xml": footnotes,
+            "word/endnotes.xml": endnotes,
+            "word/_rels/endnotes.xml.rels": endnote_relationships,
+        },
     )
 
 
@@ -439,7 +453,7 @@ def make_formulas() -> None:
             + "<m:oMath><m:f><m:num><m:r><m:t>a</m:t></m:r></m:num><m:den><m:r><m:t>b</m:t>"
             "</m:r></m:den></m:f><m:r><m:t>+</m:t></m:r><m:sSup><m:e><m:r><m:t>x</m:t></m:r>"
             "</m:e><m:sup><m:r><m:t>2</m:t></m:r></m:sup></m:sSup><m:r><m:t>=</m:t></m:r>"
-            "<m:rad><m:radPr><m:degHide m:val=\"1\"/></m:radPr><m:deg/><m:e><m:r><m:t>y</m:t>"
+            '<m:rad><m:radPr><m:degHide m:val="1"/></m:radPr><m:deg/><m:e><m:r><m:t>y</m:t>'
             "</m:r></m:e></m:rad></m:oMath>"
             + run(" holds, for ")
             + '<w:r><w:sym w:font="Symbol" w:char="F061"/></w:r>'
@@ -466,7 +480,7 @@ def make_tables() -> None:
     body_append(
         document,
         "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/><w:gridCol/></w:tblGrid>"
-        '<w:tr><w:trPr><w:tblHeader/></w:trPr>'
+        "<w:tr><w:trPr><w:tblHeader/></w:trPr>"
         + cell("Region")
         + cell("Sales", '<w:gridSpan w:val="2"/>')
         + "</w:tr><w:tr>"
@@ -490,8 +504,7 @@ def make_tables() -> None:
     body_append(
         document,
         "<w:tbl><w:tblGrid><w:gridCol/><w:gridCol/></w:tblGrid><w:tr>"
-        + cell("Name", "", "")
-        .replace("<w:t ", "<w:rPr><w:b/></w:rPr><w:t ")
+        + cell("Name", "", "").replace("<w:t ", "<w:rPr><w:b/></w:rPr><w:t ")
         + cell("Value").replace("<w:t ", "<w:rPr><w:b/></w:rPr><w:t ")
         + "</w:tr><w:tr>"
         + cell("pi")
