@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from exporter import model
 from exporter.readers.docx.numbering import ListLevel
+from exporter.walk import walk
 
 
 @dataclass
@@ -48,13 +49,15 @@ class BlockBuilder:
     def add_caption(self, caption: tuple[model.Inline, ...]) -> bool:
         """Give the figure just before its caption; return False when there is none."""
         previous = self.blocks[-1] if self.blocks and not self.open_lists else None
-        if isinstance(previous, model.Figure) and not previous.caption:
+        if isinstance(previous, model.Figure) and not previous.caption and _one_line(caption):
             self.blocks[-1] = model.Figure(previous.src, previous.alt, caption)
             return True
         return False
 
     def add_table_caption(self, caption: tuple[model.Inline, ...]) -> bool:
         """Give the table just before its caption, else hold it for a table that follows."""
+        if not _one_line(caption):
+            return False
         previous = self.blocks[-1] if self.blocks and not self.open_lists else None
         if isinstance(previous, model.Table) and not previous.caption:
             self.blocks[-1] = model.Table(previous.head, previous.body, previous.align, caption)
@@ -123,3 +126,9 @@ class BlockBuilder:
         self.close_lists()
         self._release_caption()
         return tuple(self.blocks)
+
+
+def _one_line(caption: tuple[model.Inline, ...]) -> bool:
+    """Return whether a caption can be one: no note call, no line break."""
+    nodes = (node for inline in caption for node in walk(inline))
+    return not any(isinstance(node, model.NoteRef | model.LineBreak) for node in nodes)

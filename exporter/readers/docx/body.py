@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import Counter
 from dataclasses import dataclass, field
@@ -25,7 +26,7 @@ from exporter.readers.docx.tables import (
     table_grid,
     without_strong,
 )
-from exporter.walk import plain_text
+from exporter.walk import plain_text, walk
 
 log = logging.getLogger("exporter")
 
@@ -46,6 +47,15 @@ TOOLKIT_ONLY_ROLES = frozenset(
     {"issue_line", "masthead", "masthead_publisher", "publisher_block", "running_head", "skip"}
 )
 HEADING_ROLES = {"heading_2": 2, "heading_3": 3}
+CONTAINERS = (
+    model.Emphasis,
+    model.Strong,
+    model.Link,
+    model.Span,
+    model.Superscript,
+    model.Subscript,
+)
+"""The inlines that hold inlines."""
 NESTED_CELL_SEPARATOR = "; "
 ABSTRACT_LABEL_WORDS = 3
 """An "Abstract" heading paragraph is a label, not the abstract, when this short."""
@@ -335,10 +345,10 @@ class DocumentReader:
 
     def _one_line(self, inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
         """Return a subhead's inlines with its line breaks made spaces: a subhead is one line."""
-        if not any(isinstance(i, model.LineBreak) for i in inlines):
+        if not any(isinstance(node, model.LineBreak) for i in inlines for node in walk(i)):
             return inlines
         self.counts["subhead line break"] += 1
-        return tuple(model.Text(" ") if isinstance(i, model.LineBreak) else i for i in inlines)
+        return _without_breaks(inlines)
 
     def _numbered(self, paragraph: Element) -> tuple[ListLevel, int, str] | None:
         """Count a numbered paragraph; return its list level, number and printed label."""
@@ -457,6 +467,19 @@ class DocumentReader:
             result.extend(model.Anchor(a.value) for a in reader.pending)
             reader.pending = []
         return tuple(result)
+
+
+def _without_breaks(inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
+    """Return inlines with every line break, however deep, made a space."""
+    result: list[model.Inline] = []
+    for inline in inlines:
+        if isinstance(inline, model.LineBreak):
+            result.append(model.Text(" "))
+        elif isinstance(inline, CONTAINERS):
+            result.append(dataclasses.replace(inline, content=_without_breaks(inline.content)))
+        else:
+            result.append(inline)
+    return tuple(result)
 
 
 def _labelled(label: str, inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
