@@ -21,7 +21,12 @@ from exporter.readers import load_with_media
 from exporter.readers.docx.fields import parse_hyperlink
 from exporter.readers.docx.math import linear
 from exporter.readers.docx.symbols import symbol_character
-from exporter.readers.docx.title import is_junk_title, looks_like_person, readable_file_name
+from exporter.readers.docx.title import (
+    is_junk_title,
+    looks_like_person,
+    person_in_property,
+    readable_file_name,
+)
 from exporter.readers.media import Media
 from exporter.walk import plain_text, query
 from tests.test_serve_api import running_server
@@ -375,6 +380,9 @@ def test_leftover_titles_and_names_that_are_not_people() -> None:
     for person in ("Ada Lovelace", "Ludwig van Beethoven", "J. R. Smith", "山田太郎"):
         assert looks_like_person(person), person
     assert readable_file_name("annual_report-2024.docx") == "Annual report 2024"
+    assert person_in_property("Allison, Timothy B.") == ["Timothy B. Allison"]
+    assert person_in_property("Ana Pérez; Bao Trần") == ["Ana Pérez", "Bao Trần"]
+    assert person_in_property("The Discovery Museums") == []
 
 
 # -- lists -------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ from exporter.readers.docx.styles import StyleTable
 from exporter.readers.docx.title import (
     TitlePlan,
     is_junk_title,
-    looks_like_person,
+    person_in_property,
     readable_file_name,
     set_apart,
 )
@@ -81,8 +81,8 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     for byline in reader.front.get("byline", []):
         names.extend(split_byline(byline))
     if not names and core.get("creator"):
-        candidates = split_byline(core["creator"])
-        if candidates and all(looks_like_person(candidate) for candidate in candidates):
+        candidates = person_in_property(core["creator"])
+        if candidates:
             names = candidates
             reader.guesses.append("the document author property as the byline")
         else:

@@ -46,6 +46,7 @@ BUILT_IN_ROLES = {
     "samenvatting": "abstract",
     "abstracttitle": "abstract_title",
     "abstractheading": "abstract_title",
+    "tocheading": "heading_2",
     "heading1": "heading_1",
     "uberschrift1": "heading_1",
     "titre1": "heading_1",

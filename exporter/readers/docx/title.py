@@ -37,7 +37,9 @@ NOT_A_PERSON = re.compile(
       |dept|department|team|group|inc|ltd|llc|gmbh|corp|corporation|company|university
       |institute|library|service|services|support|staff|student|guest|default|unknown
       |author|test|tester|lab|pc|computer|laptop|desktop|home|converter|pdf|online|word
-      |editor|system|customer|client|printer|office365)\b
+      |editor|system|customer|client|printer|office365|apache|museum|museums|academic
+      |computing|center|centre|council|committee|association|society|foundation|agency
+      |ministry|school|college|hospital|bank|press|media|news|the)\b
       |учетная|учётная|пользователь|администратор|benutzer|utilisateur|usuario|utente
       |gebruiker|konto|compte|cuenta)""",
     re.IGNORECASE | re.VERBOSE,
@@ -76,6 +78,8 @@ def looks_like_person(name: str) -> bool:
     if not text or NOT_A_PERSON.search(text):
         return False
     words = text.split()
+    if all(len(word) > 1 and word.isupper() for word in words):
+        return False  # acronyms: an office, a firm
     if len(words) == 1:
         return 2 <= len(text) <= 6 and all(unicodedata.east_asian_width(c) == "W" for c in text)
     if len(words) > 5:
@@ -86,6 +90,22 @@ def looks_like_person(name: str) -> bool:
         if not word[0].isupper() or not all(c.isalpha() or c in ".'’-" for c in word):
             return False
     return True
+
+
+def person_in_property(creator: str) -> list[str]:
+    """Return the names an author property gives, when each reads as a person's name.
+
+    "Allison, Timothy B." is one person, written surname first, and comes back as
+    "Timothy B. Allison"; "A. Lovelace; C. Babbage" is two.
+    """
+    parts = [part.strip() for part in re.split(r"\s*[;；、]\s*|\s+and\s+", creator) if part]
+    names: list[str] = []
+    for part in parts:
+        surname, comma, given = part.partition(",")
+        if comma and given.strip() and len(surname.split()) <= 2 and len(given.split()) <= 3:
+            part = f"{given.strip()} {surname.strip()}"
+        names.extend(name.strip() for name in part.split(",") if name.strip())
+    return names if names and all(looks_like_person(name) for name in names) else []
 
 
 def readable_file_name(file_name: str) -> str:
