@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from exporter.readers.docx.package import NS, Element, Package, int_value, w
@@ -49,6 +50,8 @@ class Numbering:
     instances: dict[str, Element] = field(default_factory=dict)
     counters: dict[str, list[int | None]] = field(default_factory=dict)
     """The last number given at each level, per list definition."""
+    style_numbering: Callable[[str], tuple[str, int] | None] | None = None
+    """The list a paragraph style numbers by (`StyleTable.numbering`), for list styles."""
     used: set[str] = field(default_factory=set)
     """The list instances met so far (a start override applies at an instance's first use)."""
 
@@ -74,6 +77,9 @@ class Numbering:
         key_element = instance.find("w:abstractNumId", NS)
         key = key_element.get(w("val"), "") if key_element is not None else ""
         definition = self.abstract.get(key)
+        linked = self._linked(definition)
+        if linked is not None:
+            key, definition = linked
         level = None
         if definition is not None:
             level = definition.find(f"w:lvl[@w:ilvl='{ilvl}']", NS)
@@ -101,6 +107,20 @@ class Numbering:
             number_format=number_format or "decimal",
             label_text=str(text.get(w("val"), "")) if text is not None else "%1.",
         )
+
+    def _linked(self, definition: Element | None) -> tuple[str, Element] | None:
+        """Return the definition a list style names (w:numStyleLink), with its id."""
+        link = definition.find("w:numStyleLink", NS) if definition is not None else None
+        if link is None or self.style_numbering is None:
+            return None
+        found = self.style_numbering(link.get(w("val"), ""))
+        instance = self.instances.get(found[0]) if found is not None else None
+        key_element = instance.find("w:abstractNumId", NS) if instance is not None else None
+        key = key_element.get(w("val"), "") if key_element is not None else ""
+        target = self.abstract.get(key)
+        if target is None or target is definition or target.find("w:numStyleLink", NS) is not None:
+            return None
+        return key, target
 
     def advance(self, num_id: str, ilvl: int) -> tuple[ListLevel, int, str] | None:
         """Count one more paragraph of a list; return its level, number and printed label."""

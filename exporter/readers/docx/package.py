@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.errors import InputError
-from exporter.safezip import Element, SafeZip, read_archive_file
+from exporter.safezip import Element, SafeZip, parse_xml, read_archive_file
 
 __all__ = ["NS", "Element", "Package", "Relationship", "open_package", "read_package", "w"]
 
@@ -26,6 +26,22 @@ NS = {
     "op": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
     "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
 }
+
+
+STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+STRICT_NAMESPACES = {
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main": NS["w"].encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships": NS["r"].encode(),
+    b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing": NS["wp"].encode(),
+    b"http://purl.oclc.org/ooxml/drawingml/main": NS["a"].encode(),
+    b"http://purl.oclc.org/ooxml/drawingml/picture": NS["pic"].encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/math": (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/math"
+    ),
+    b"http://purl.oclc.org/ooxml/officeDocument/customProperties": NS["op"].encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes": NS["vt"].encode(),
+}
+"""Strict Open XML's namespaces, and the transitional ones they stand for."""
 
 
 def w(name: str) -> str:
@@ -64,9 +80,17 @@ class Package:
         return self.archive.read(name)
 
     def xml(self, name: str) -> Element:
-        """Return the root element of an XML part, parsed safely (cached)."""
+        """Return the root element of an XML part, parsed safely (cached).
+
+        A document saved as Strict Open XML names its elements in other namespaces;
+        they are read as the usual (transitional) ones, which they mirror.
+        """
         if name not in self._parsed:
-            self._parsed[name] = self.archive.xml(name)
+            data = self.archive.read(name, self.archive.limits.max_xml_bytes)
+            if STRICT_MARK in data:
+                for strict, transitional in STRICT_NAMESPACES.items():
+                    data = data.replace(strict, transitional)
+            self._parsed[name] = parse_xml(data, name, KIND)
         return self._parsed[name]
 
     def relationships(self, part_name: str) -> dict[str, Relationship]:
