@@ -53,7 +53,7 @@ def texts(article: model.Article) -> list[str]:
 def test_a_paragraph_holding_a_picture_keeps_its_words(caplog: pytest.LogCaptureFixture) -> None:
     article, media = read("pictures.docx", caplog)
     first, figure = article.body[0], article.body[1]
-    assert plain_text([first]) == "This picture  is an identicon."
+    assert plain_text([first]) == "This picture is an identicon."
     assert figure == model.Figure("image1.png", "A red identicon")
     assert media.files["image1.png"].startswith(PNG)
 
@@ -65,7 +65,7 @@ def test_pictures_without_a_description_and_in_vml(caplog: pytest.LogCaptureFixt
     assert figures[2].src == "image2.png"  # the same picture part, extracted once
     assert figures[2].caption == (model.Text("Figure 2: the square again"),)
     assert sorted(media.files) == ["image1.png", "image2.png"]
-    assert "An old picture:  in VML." in texts(article)
+    assert "An old picture: in VML." in texts(article)
     assert "1 picture(s) have no description" in caplog.text
 
 

@@ -103,7 +103,7 @@ class InlineReader:
         """Return the flat atoms of a paragraph, in order."""
         found = [*self.pending, *self._children(paragraph, None)]
         self.pending = []
-        return _anchors_formatted(found)
+        return _anchors_formatted(_without_gaps(found))
 
     def take_objects(self) -> list[Element]:
         """Return the objects met since the last call, and forget them."""
@@ -224,6 +224,7 @@ class InlineReader:
                     yield Atom("note", label, link=link)
             elif tag in OBJECTS:
                 self.objects.append(child)
+                yield Atom("gap")
             elif tag == "ruby":
                 base = child.find("w:rubyBase", NS)
                 if base is not None:
@@ -279,6 +280,28 @@ def _raised_or_lowered(properties: Element | None, paragraph_size: int) -> str:
     if not shift or not 0 < points <= paragraph_size * SCRIPT_SIZE:
         return ""
     return "super" if shift > 0 else "sub"
+
+
+def _without_gaps(atoms: list[Atom]) -> list[Atom]:
+    """Drop the places of pictures moved out of the text, and the double space they leave."""
+    result: list[Atom] = []
+    for index, atom in enumerate(atoms):
+        if atom.kind == "gap":
+            continue
+        previous = result[-1] if result else None
+        after_gap = index > 0 and atoms[index - 1].kind == "gap"
+        if (
+            after_gap
+            and atom.kind == "text"
+            and atom.value.startswith(" ")
+            and previous is not None
+            and previous.value.endswith(" ")
+        ):
+            atom = replace(atom, value=atom.value[1:])
+            if not atom.value:
+                continue
+        result.append(atom)
+    return result
 
 
 def _anchors_formatted(atoms: list[Atom]) -> list[Atom]:
