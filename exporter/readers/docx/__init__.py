@@ -201,7 +201,8 @@ def _holds_anything(reader: DocumentReader) -> bool:
         return False
     if any((t.text or "").strip() for t in body.iter(w("t"), f"{{{MATH}}}t")):
         return True
-    return any(True for _ in body.iter(f"{{{NS['a']}}}blip", f"{{{VML}}}imagedata"))
+    marks = (f"{{{NS['a']}}}blip", f"{{{VML}}}imagedata", w("footnoteReference"))
+    return any(True for _ in body.iter(*marks, w("endnoteReference")))
 
 
 def _in_table(paragraph: Element) -> bool:

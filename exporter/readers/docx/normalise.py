@@ -53,15 +53,25 @@ def make_plain(root: Element) -> Changes:
 
 
 def resolve_alternatives(root: Element) -> None:
-    """Keep one side of each `mc:AlternateContent`: its first Choice, else its Fallback."""
+    """Keep one side of each `mc:AlternateContent`: its first Choice, else its Fallback.
+
+    The Fallback is kept instead when it holds text the Choice lacks: a Choice in a
+    form the reader cannot follow (a text box kept in another part) shows nothing.
+    """
     for alternative in list(root.iter(f"{{{MC}}}AlternateContent")):
         parent = alternative.getparent()
         if parent is None:
             continue
         chosen = alternative.find("mc:Choice", NS)
-        if chosen is None:
-            chosen = alternative.find("mc:Fallback", NS)
+        fallback = alternative.find("mc:Fallback", NS)
+        if chosen is None or (fallback is not None and _text(fallback) > _text(chosen)):
+            chosen = fallback
         _replace_with_children(alternative, chosen if chosen is not None else ())
+
+
+def _text(element: Element) -> int:
+    """Return how many characters of text an element holds."""
+    return sum(len(t.text or "") for t in element.iter(w("t")))
 
 
 def accept_changes(root: Element) -> int:
