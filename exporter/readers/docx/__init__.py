@@ -201,6 +201,8 @@ def _holds_anything(reader: DocumentReader) -> bool:
         return False
     if any((t.text or "").strip() for t in body.iter(w("t"), f"{{{MATH}}}t")):
         return True
+    if any(c.get(w("val"), "").strip() for c in body.iter(w("tblCaption"), w("tblDescription"))):
+        return True
     marks = (f"{{{NS['a']}}}blip", f"{{{VML}}}imagedata", w("footnoteReference"))
     return any(True for _ in body.iter(*marks, w("endnoteReference")))
 

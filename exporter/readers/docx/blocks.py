@@ -79,6 +79,15 @@ class BlockBuilder:
         if top is not None and top.ilvl == ilvl and top.level.list_key != level.list_key:
             self._close_innermost()  # a new list right after another at the same level
             top = self.open_lists[-1] if self.open_lists else None
+        elif (
+            top is not None
+            and top.ilvl == ilvl
+            and level.ordered
+            and number
+            and number != top.start + len(top.items)
+        ):
+            self._close_innermost()  # Word restarted (or skipped) the numbering here
+            top = self.open_lists[-1] if self.open_lists else None
         if top is not None and top.ilvl == ilvl:
             top.items.append([paragraph])
         else:

@@ -394,7 +394,10 @@ class DocumentReader:
             )
             for _row, slots in grid.rows
         ]
+        caption = _accessible_caption(table)
         if not any(cell.content for row in rows for cell in row.cells):
+            if caption:
+                builder.add(model.Paragraph(caption))
             for block in after.finish():
                 builder.add(block)
             return
@@ -408,7 +411,7 @@ class DocumentReader:
         heads = min(heads, len(rows) - 1) if len(rows) > 1 else 0
         head = tuple(without_strong(row) for row in rows[:heads])
         self.counts["table"] += 1
-        builder.add(model.Table(head, tuple(rows[heads:]), column_alignment(grid, heads)))
+        builder.add(model.Table(head, tuple(rows[heads:]), column_alignment(grid, heads), caption))
         for block in after.finish():
             builder.add(block)
 
@@ -467,6 +470,16 @@ class DocumentReader:
             result.extend(model.Anchor(a.value) for a in reader.pending)
             reader.pending = []
         return tuple(result)
+
+
+def _accessible_caption(table: Element) -> tuple[model.Inline, ...]:
+    """Return the caption Word keeps for a table's readers (w:tblCaption, w:tblDescription)."""
+    for name in ("tblCaption", "tblDescription"):
+        found = table.find(f"w:tblPr/w:{name}", NS)
+        text = " ".join(str(found.get(w("val"), "")).split()) if found is not None else ""
+        if text:
+            return (model.Text(text),)
+    return ()
 
 
 def _without_breaks(inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:

@@ -203,7 +203,7 @@ class InlineReader:
                     yield Atom("note", text.strip(), link=link)  # a repeated call
                 elif clean(text):
                     has_text = has_text or bool(text.strip())
-                    value = clean(text)
+                    value = in_symbol_font(clean(text), fonts)
                     kind = template.kind if value.strip() else "text"
                     yield replace(template, kind=kind, value=value)
             elif tag in SPECIAL_CHARACTERS:
@@ -259,6 +259,21 @@ class InlineReader:
         if not lang or same or lang.lower().startswith("x-") or not LANGUAGE_TAG.match(lang):
             return ""  # Word's "x-none" (no language) and tags the model cannot hold
         return _without_likely_region(lang)
+
+
+def in_symbol_font(text: str, fonts: Element | None) -> str:
+    """Return text set in a symbol font (Symbol, Wingdings) as the characters it shows."""
+    font = fonts.get(w("ascii"), "") or fonts.get(w("hAnsi"), "") if fonts is not None else ""
+    if font.strip().lower() != "symbol" and not font.strip().lower().startswith("wingdings"):
+        return text
+    shown = []
+    for character in text:
+        code = ord(character)
+        found = None
+        if 0x20 <= code <= 0xFF or 0xF020 <= code <= 0xF0FF:
+            found = symbol_character(font, f"{code | 0xF000:04X}")
+        shown.append(found or character)
+    return "".join(shown)
 
 
 def _raised_or_lowered(properties: Element | None, paragraph_size: int) -> str:

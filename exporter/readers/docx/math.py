@@ -19,6 +19,10 @@ def m(name: str) -> str:
     return f"{{{M}}}{name}"
 
 
+SCRIPTED = frozenset(m(name) for name in ("sSub", "sSup", "sSubSup", "nary", "func", "limLow"))
+"""Constructs whose linear form ends in a script or an argument: a space must follow."""
+
+
 def linear(element: Element) -> str:
     """Return the linear text of an `m:oMath` or `m:oMathPara` element."""
     if element.tag == m("oMathPara"):
@@ -29,17 +33,16 @@ def linear(element: Element) -> str:
 def _content(element: Element) -> str:
     """Return the linear text of an element's children, a space where two terms would touch."""
     text = ""
-    previous_plain = True
+    after_script = False
     for child in element:
         if not isinstance(child.tag, str):
             continue
         piece = _node(child)
-        plain = child.tag in (m("r"), f"{{{W}}}r")
         touching = text[-1:].isalnum() and piece[:1].isalnum()
-        if touching and not (plain and previous_plain):
-            text += " "
+        if touching and (after_script or child.tag == m("func")):
+            text += " "  # x^2 y, a_n cos x: a script or a function name must not swallow a term
         text += piece
-        previous_plain = plain
+        after_script = child.tag in SCRIPTED
     return text
 
 
