@@ -10,6 +10,7 @@ import json
 import logging
 import os
 import shutil
+import zipfile
 from pathlib import Path
 
 import httpx
@@ -418,3 +419,103 @@ def test_damaged_files_are_refused_in_one_line(
     if "encrypted" in path.name:
         assert "encrypted" in err[-1]
     assert list(tmp_path.iterdir()) == []
+
+
+# -- more of what Word writes, made in the test ------------------------------------------
+
+
+def made(tmp_path: Path, name: str, *blocks: str) -> Path:
+    """Return a DOCX holding raw body blocks (see scripts/make_docx_fixtures.py)."""
+    from docx import Document
+
+    from scripts.make_docx_fixtures import body_append
+
+    document = Document()
+    document.core_properties.title = "Made"
+    for block in blocks:
+        body_append(document, block)
+    path = tmp_path / name
+    document.save(str(path))
+    return path
+
+
+def test_a_tables_caption_for_its_readers(tmp_path: Path) -> None:
+    from scripts.make_docx_fixtures import cell
+
+    path = made(
+        tmp_path,
+        "caption.docx",
+        '<w:tbl><w:tblPr><w:tblCaption w:val="Assignment calendar"/></w:tblPr><w:tblGrid>'
+        "<w:gridCol/><w:gridCol/></w:tblGrid><w:tr>"
+        + cell("Monday")
+        + cell("Essay")
+        + "</w:tr></w:tbl>",
+    )
+    article, _ = load_with_media(path)
+    table = article.body[0]
+    assert isinstance(table, model.Table)
+    assert table.caption == (model.Text("Assignment calendar"),)
+
+
+def test_restarted_numbering_starts_a_new_list(tmp_path: Path) -> None:
+    from docx import Document
+
+    from scripts.make_docx_fixtures import paragraph, run, xml
+
+    document = Document()
+    document.core_properties.title = "Restarts"
+    numbering = document.part.numbering_part.element
+    numbering.insert(
+        0,
+        xml(
+            '<w:abstractNum w:abstractNumId="80"><w:lvl w:ilvl="0"><w:start w:val="1"/>'
+            '<w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl></w:abstractNum>'
+        ),
+    )
+    numbering.append(xml('<w:num w:numId="80"><w:abstractNumId w:val="80"/></w:num>'))
+    numbering.append(
+        xml(
+            '<w:num w:numId="81"><w:abstractNumId w:val="80"/><w:lvlOverride w:ilvl="0">'
+            '<w:startOverride w:val="1"/></w:lvlOverride></w:num>'
+        )
+    )
+    body = document.element.body
+    for text, num in (("a", "80"), ("b", "80"), ("c", "81"), ("d", "81")):
+        properties = f'<w:numPr><w:ilvl w:val="0"/><w:numId w:val="{num}"/></w:numPr>'
+        body.insert(len(body) - 1, xml(paragraph(run(text), properties=properties)))
+    path = tmp_path / "restarts.docx"
+    document.save(str(path))
+    article, _ = load_with_media(path)
+    assert [(block.start, len(block.items)) for block in query(article, model.ListBlock)] == [
+        (1, 2),
+        (1, 2),
+    ]
+
+
+def test_symbol_fonts_fallbacks_and_strict_files(tmp_path: Path) -> None:
+    from scripts.make_docx_fixtures import paragraph, run
+
+    path = made(
+        tmp_path,
+        "symbols.docx",
+        paragraph(run("Angle ") + run("a", '<w:rFonts w:ascii="Symbol" w:hAnsi="Symbol"/>')),
+        paragraph(
+            '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing/></mc:Choice>'
+            "<mc:Fallback><w:pict><v:shape><v:textbox><w:txbxContent>"
+            + paragraph(run("Only in the fallback."))
+            + "</w:txbxContent></v:textbox></v:shape></w:pict></mc:Fallback>"
+            "</mc:AlternateContent></w:r>"
+        ),
+    )
+    article, _ = load_with_media(path)
+    assert texts(article) == ["Angle α", "Only in the fallback."]
+    strict = tmp_path / "strict.docx"
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(strict, "w") as target:
+        for item in source.infolist():
+            data = source.read(item).replace(
+                b"http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+                b"http://purl.oclc.org/ooxml/wordprocessingml/main",
+            )
+            target.writestr(item, data)
+    again, _ = load_with_media(strict)
+    assert texts(again) == texts(article)
