@@ -22,16 +22,11 @@ from exporter.readers.docx.front import (
 from exporter.readers.docx.math import M as MATH
 from exporter.readers.docx.media import V as VML
 from exporter.readers.docx.notes import called_in_order
+from exporter.readers.docx.notices import warn
 from exporter.readers.docx.numbering import Numbering
-from exporter.readers.docx.package import NS, Element, open_package, w
+from exporter.readers.docx.package import NS, open_package, w
 from exporter.readers.docx.styles import StyleTable
-from exporter.readers.docx.title import (
-    TitlePlan,
-    is_junk_title,
-    person_in_property,
-    readable_file_name,
-    set_apart,
-)
+from exporter.readers.docx.title import person_in_property, plan_title, title_of
 from exporter.readers.media import Media
 from exporter.walk import plain_text
 
@@ -40,13 +35,6 @@ __all__ = ["read_docx", "read_docx_with_media"]
 log = logging.getLogger("exporter")
 
 DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
-COUNTED_WARNINGS = {
-    "strike-through": "%d passage(s) in strike-through: the text is kept, the line is not",
-    "underline": "%d underlined passage(s): the text is kept, the underline is not",
-    "small capitals": "%d passage(s) in small capitals: the text is kept in ordinary letters",
-    "equation": "%d equation(s) kept as linear text (a/b, x^2, √(x)): check them",
-    "symbol": "%d symbol(s) of a symbol font with no known Unicode character were left out",
-}
 
 
 def read_docx(data: bytes, name: str = "") -> model.Article:
@@ -71,7 +59,7 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     reader.pictures.keep_names = reader.toolkit_document
     if not _holds_anything(reader):
         raise InputError("the document holds no text and no picture")
-    plan = _plan_title(reader, core.get("title", ""))
+    plan = plan_title(reader, core.get("title", ""))
     reader.title_paragraphs = set(plan.paragraphs)
     if plan.source == "property":
         reader.repeated_title = " ".join(core["title"].split())
@@ -79,7 +67,7 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     if not named_lang:
         log.warning("the document names no language; assumed English (use --lang to set it)")
     front = {role: " ".join(texts) for role, texts in reader.front.items()}
-    title = _title(plan, reader, core, name)
+    title = title_of(plan, reader, core, name)
     names: list[str] = []
     for byline in reader.front.get("byline", []):
         names.extend(split_byline(byline))
@@ -118,7 +106,7 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     if not isinstance(keywords, list):
         keywords = [k.strip() for k in core.get("keywords", "").split(",") if k.strip()]
     affiliations = extra.get("affiliations")
-    _warn(reader)
+    warn(reader)
     article = model.Article(
         title=title,
         series=str(extra.get("series") or "apb"),
@@ -139,61 +127,6 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     return article, Media(reader.pictures.files)
 
 
-def _plan_title(reader: DocumentReader, title_property: str) -> TitlePlan:
-    """Choose where the title comes from, before the body is read."""
-    body = reader.body_element
-    paragraphs = [p for p in body.iter(w("p")) if not _in_table(p)] if body is not None else []
-    titled = _first_group(reader, paragraphs)
-    property_usable = bool(title_property.strip()) and not is_junk_title(title_property)
-    if reader.toolkit_document and titled:
-        return TitlePlan("style", titled)
-    if property_usable:
-        return TitlePlan("property")
-    if title_property.strip():
-        log.warning("the title property %r looks like a leftover, not a title", title_property)
-    if titled:
-        return TitlePlan("style", titled)
-    for paragraph in paragraphs:
-        if reader.role_of(paragraph) == "heading_1" and _text(paragraph):
-            return TitlePlan("heading", (paragraph,))
-    top = [p for p in body if p.tag == w("p") and _text(p)] if body is not None else []
-    if len(top) > 1 and set_apart(top[0], reader.styles):
-        return TitlePlan("paragraph", (top[0],))
-    return TitlePlan("file")
-
-
-def _first_group(reader: DocumentReader, paragraphs: list[Element]) -> tuple[Element, ...]:
-    """Return the first Title-styled paragraphs in a row (a title set on two lines)."""
-    group: list[Element] = []
-    for paragraph in paragraphs:
-        if not _text(paragraph):
-            continue
-        if reader.role_of(paragraph) == "title":
-            group.append(paragraph)
-        elif group:
-            break
-    return tuple(group)
-
-
-def _title(plan: TitlePlan, reader: DocumentReader, core: dict[str, str], name: str) -> str:
-    """Return the title the plan names, saying which fallback gave it."""
-    texts = list(dict.fromkeys(" ".join(t.split()) for t in reader.front.get("title", [])))
-    found = " ".join(texts)
-    if plan.source == "property":
-        return " ".join(core["title"].split())
-    if found and plan.source == "heading":
-        log.warning("no title property or Title paragraph: took the first Heading 1 as the title")
-    elif found and plan.source == "paragraph":
-        log.warning("no title property, Title or Heading 1: took the first paragraph as the title")
-    elif found and plan.source == "style" and not reader.toolkit_document:
-        log.warning("no usable title property: took the Title paragraph as the title")
-    if found:
-        return found
-    title = readable_file_name(name)
-    log.warning("the document names no title: took %r from the file name", title)
-    return title
-
-
 def _holds_anything(reader: DocumentReader) -> bool:
     """Return whether the body holds some text or a picture."""
     body = reader.body_element
@@ -207,14 +140,6 @@ def _holds_anything(reader: DocumentReader) -> bool:
     return any(True for _ in body.iter(*marks, w("endnoteReference")))
 
 
-def _in_table(paragraph: Element) -> bool:
-    return any(ancestor.tag == w("tbl") for ancestor in paragraph.iterancestors())
-
-
-def _text(paragraph: Element) -> str:
-    return "".join(t.text or "" for t in paragraph.iter(w("t"))).strip()
-
-
 def _date(text: str, lang: str) -> datetime.date | None:
     """Return the date a Date paragraph gives, in a common form, else None."""
     cleaned = " ".join(re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text).split()).strip(" .")
@@ -224,63 +149,6 @@ def _date(text: str, lang: str) -> datetime.date | None:
         except ValueError:
             continue
     return parse_issue_line(cleaned, lang)[1]
-
-
-def _warn(reader: DocumentReader) -> None:
-    """Say, once per kind, what the reading changed, guessed or left out."""
-    counts = reader.counts.copy()
-    for inline_reader in reader.readers:
-        counts.update(inline_reader.counts)
-    if counts["tracked change"]:
-        log.warning(
-            "read %d tracked change(s) as accepted: insertions kept, deletions dropped",
-            counts["tracked change"],
-        )
-    comments = _comment_count(reader)
-    if comments:
-        log.warning("left out %d comment(s)", comments)
-    for kind, message in COUNTED_WARNINGS.items():
-        if counts[kind]:
-            log.warning(message, counts[kind])
-    if counts["list label as text"]:
-        log.warning(
-            "%d item(s) of lettered or roman-numbered lists: their labels (a., iv.) are kept "
-            "as text at the start of each paragraph",
-            counts["list label as text"],
-        )
-    if counts["numbered subhead"]:
-        log.warning(
-            "%d numbered subhead(s): the numbers are kept as text", counts["numbered subhead"]
-        )
-    if counts["subhead line break"]:
-        log.warning(
-            "%d subhead(s) held line breaks: their lines were joined", counts["subhead line break"]
-        )
-    if counts["title paragraph as subhead"]:
-        log.warning(
-            "%d Title paragraph(s) differ from the title property: kept as subheads",
-            counts["title paragraph as subhead"],
-        )
-    if counts["heading 1 as subhead"]:
-        reader.guesses.append("Heading 1 as a subhead (Heading 2)")
-    if counts["nested table"]:
-        log.warning(
-            "%d table(s) inside table cells: their rows were kept as lines of the cell",
-            counts["nested table"],
-        )
-    reader.pictures.warn()
-    if reader.guesses:
-        log.warning(
-            "guessed from a document without the bulletin's styles: %s", "; ".join(reader.guesses)
-        )
-
-
-def _comment_count(reader: DocumentReader) -> int:
-    package = reader.package
-    name = package.related(package.document_name, "/comments")
-    if name is None:
-        return 0
-    return len(package.xml(name).findall("w:comment", NS))
 
 
 def _italic_opening_as_summary(

@@ -141,3 +141,12 @@ def _one_line(caption: tuple[model.Inline, ...]) -> bool:
     """Return whether a caption can be one: no note call, no line break."""
     nodes = (node for inline in caption for node in walk(inline))
     return not any(isinstance(node, model.NoteRef | model.LineBreak) for node in nodes)
+
+
+def labelled(label: str, inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
+    """Return inlines with a list label ("b)", "IV.") as text before them."""
+    if not label:
+        return inlines
+    if inlines and isinstance(inlines[0], model.Text):
+        return (model.Text(f"{label} {inlines[0].text}"), *inlines[1:])
+    return (model.Text(label + " "), *inlines)

@@ -10,22 +10,14 @@ from dataclasses import dataclass, field
 from exporter import model
 from exporter.readers.docx import fields, normalise
 from exporter.readers.docx.anchors import Anchors
-from exporter.readers.docx.blocks import BlockBuilder
+from exporter.readers.docx.blocks import BlockBuilder, labelled
+from exporter.readers.docx.cells import read_table
 from exporter.readers.docx.inlines import Atom, InlineReader, group
 from exporter.readers.docx.media import Pictures, object_nodes
 from exporter.readers.docx.numbering import ListLevel, Numbering
 from exporter.readers.docx.package import NS, Element, Package, int_value, w
-from exporter.readers.docx.styles import SKIPPED_ROLES, StyleTable
-from exporter.readers.docx.tables import (
-    Grid,
-    all_strong,
-    column_alignment,
-    first_row_set_apart,
-    is_table_caption,
-    marked_header_rows,
-    table_grid,
-    without_strong,
-)
+from exporter.readers.docx.styles import SKIPPED_ROLES, StyleTable, paragraph_style
+from exporter.readers.docx.tables import is_table_caption
 from exporter.walk import plain_text, walk
 
 log = logging.getLogger("exporter")
@@ -56,7 +48,6 @@ CONTAINERS = (
     model.Subscript,
 )
 """The inlines that hold inlines."""
-NESTED_CELL_SEPARATOR = "; "
 ABSTRACT_LABEL_WORDS = 3
 """An "Abstract" heading paragraph is a label, not the abstract, when this short."""
 
@@ -167,7 +158,7 @@ class DocumentReader:
         if body is None:
             return ()
         builder = BlockBuilder()
-        self._blocks(body, builder, self._inline_reader(self.package.document_name, True))
+        self.read_blocks(body, builder, self._inline_reader(self.package.document_name, True))
         return builder.finish()
 
     def read_note(self, part_name: str, note: Element) -> tuple[model.Block, ...]:
@@ -175,7 +166,7 @@ class DocumentReader:
         builder = BlockBuilder()
         # A note cannot call notes; a repeated-call number inside one stays text.
         reader = self._inline_reader(part_name, False)
-        self._blocks(note, builder, reader, in_note=True)
+        self.read_blocks(note, builder, reader, in_note=True)
         return _without_mark_space(builder.finish())
 
     def _inline_reader(self, part_name: str, calls_notes: bool) -> InlineReader:
@@ -198,7 +189,7 @@ class DocumentReader:
             if rel.external and rel.type.endswith("/hyperlink")
         }
 
-    def _blocks(
+    def read_blocks(
         self, container: Element, builder: BlockBuilder, reader: InlineReader, in_note: bool = False
     ) -> None:
         """Read the paragraphs and tables of a story (body, cell, text box, note) in order."""
@@ -207,18 +198,18 @@ class DocumentReader:
             if tag == w("p"):
                 self._paragraph(child, builder, reader, in_note)
             elif tag == w("tbl"):
-                self._table(child, builder, reader, in_note)
+                read_table(self, child, builder, reader, in_note)
             elif tag == w("bookmarkStart"):
                 anchor = self.anchors.place(child.get(w("name"), ""))
                 if anchor is not None:
                     reader.pending.append(Atom("anchor", anchor))
             elif tag in (w("sdt"), w("sdtContent"), w("customXml")):
-                self._blocks(child, builder, reader, in_note)
+                self.read_blocks(child, builder, reader, in_note)
 
     def _paragraph(
         self, paragraph: Element, builder: BlockBuilder, reader: InlineReader, in_note: bool
     ) -> None:
-        style_id = _paragraph_style(paragraph)
+        style_id = paragraph_style(paragraph)
         role = "body" if in_note else self._role(paragraph, style_id)
         if in_note and self.styles.role(style_id) in ("list_item", "list_continue"):
             role = self.styles.role(style_id)
@@ -246,7 +237,7 @@ class DocumentReader:
                 self.notes.add_uncalled(note.finish())
         elif role != "skip":
             self._content(paragraph, atoms, role, builder, reader)
-        self._objects(objects, builder, reader, in_note)
+        self.place_objects(objects, builder, reader, in_note)
 
     def _front_role(self, paragraph: Element, role: str, text: str) -> str:
         """Return the role a paragraph plays once the title is chosen: front matter or not."""
@@ -290,7 +281,7 @@ class DocumentReader:
 
     def role_of(self, paragraph: Element) -> str:
         """Return the role a paragraph's style gives it, before the title is chosen."""
-        return self._role(paragraph, _paragraph_style(paragraph))
+        return self._role(paragraph, paragraph_style(paragraph))
 
     def _content(
         self,
@@ -302,14 +293,14 @@ class DocumentReader:
     ) -> None:
         """Add a paragraph of article content: a subhead, list item, quote, caption, text."""
         inlines = group(atoms)
-        numbered = self._numbered(paragraph)  # counted even when empty, as Word counts it
+        numbered = self.numbered(paragraph)  # counted even when empty, as Word counts it
         if not plain_text(inlines).strip() and not any(a.kind == "note" for a in atoms):
             reader.pending.extend(a for a in atoms if a.kind == "anchor")
             return  # an empty paragraph: spacing, never content
         self.body_started = True
         if role in HEADING_ROLES:
             if numbered is not None and numbered[2] and numbered[0].number_format != "bullet":
-                inlines = _labelled(numbered[2], inlines)
+                inlines = labelled(numbered[2], inlines)
                 self.counts["numbered subhead"] += 1
             builder.add(model.Heading(HEADING_ROLES[role], self._one_line(inlines)))
             return
@@ -322,7 +313,7 @@ class DocumentReader:
         if numbered is not None:
             level, number, label = numbered
             if level.ordered and not level.decimal:
-                block = model.Paragraph(_labelled(label, inlines))
+                block = model.Paragraph(labelled(label, inlines))
                 self.counts["list label as text"] += 1
                 deeper = builder.open_lists and builder.open_lists[-1].ilvl < number_level(
                     paragraph, self
@@ -350,14 +341,14 @@ class DocumentReader:
         self.counts["subhead line break"] += 1
         return _without_breaks(inlines)
 
-    def _numbered(self, paragraph: Element) -> tuple[ListLevel, int, str] | None:
+    def numbered(self, paragraph: Element) -> tuple[ListLevel, int, str] | None:
         """Count a numbered paragraph; return its list level, number and printed label."""
         found = list_reference(paragraph, self.styles)
         if found is None:
             return None
         return self.numbering.advance(*found)
 
-    def _objects(
+    def place_objects(
         self, objects: list[Element], builder: BlockBuilder, reader: InlineReader, in_note: bool
     ) -> None:
         """Add the pictures and text boxes of a paragraph's runs after it, in order."""
@@ -366,120 +357,11 @@ class DocumentReader:
             for node in object_nodes(element):
                 if node.tag == w("txbxContent"):
                     self.counts["text box"] += 1
-                    self._blocks(node, builder, reader, in_note)
+                    self.read_blocks(node, builder, reader, in_note)
                     continue
                 figure = self.pictures.figure(node, element, part_name)
                 if figure is not None:
                     builder.add(figure)
-
-    def _table(
-        self, table: Element, builder: BlockBuilder, reader: InlineReader, in_note: bool
-    ) -> None:
-        """Add a table: a model table, or its blocks when it is a single cell (a box)."""
-        grid = table_grid(table)
-        cells = [cell for _row, slots in grid.rows for cell in slots if cell is not None]
-        if len(cells) <= 1 or grid.columns == 0:
-            for cell in cells:
-                self._blocks(cell, builder, reader, in_note)
-            return
-        after = BlockBuilder()
-        rows = [
-            model.TableRow(
-                tuple(
-                    model.TableCell(self._cell(cell, reader, after, in_note))
-                    if cell is not None
-                    else model.TableCell()
-                    for cell in slots
-                )
-            )
-            for _row, slots in grid.rows
-        ]
-        caption = _accessible_caption(table)
-        if not any(cell.content for row in rows for cell in row.cells):
-            if caption:
-                builder.add(model.Paragraph(caption))
-            for block in after.finish():
-                builder.add(block)
-            return
-        heads = marked_header_rows(grid)
-        if not heads and (
-            all_strong(rows[0])
-            or first_row_set_apart(table, grid, self.styles.header_table_styles)
-            or self._first_row_in_heading_style(grid)
-        ):
-            heads = 1
-        heads = min(heads, len(rows) - 1) if len(rows) > 1 else 0
-        head = tuple(without_strong(row) for row in rows[:heads])
-        self.counts["table"] += 1
-        builder.add(model.Table(head, tuple(rows[heads:]), column_alignment(grid, heads), caption))
-        for block in after.finish():
-            builder.add(block)
-
-    def _first_row_in_heading_style(self, grid: Grid) -> bool:
-        """Return whether every cell of the first row is set in a bold or heading style."""
-        if len(grid.rows) < 2:
-            return False
-        paragraphs = [
-            p for cell in grid.rows[0][1] if cell is not None for p in cell.iterfind("w:p", NS)
-        ]
-        styles = [_paragraph_style(p) for p in paragraphs if "".join(p.itertext()).strip()]
-        return bool(styles) and all(
-            "heading" in self.styles.name(style) or self.styles.paragraph_toggle(style, "b")
-            for style in styles
-        )
-
-    def _cell(
-        self, cell: Element, reader: InlineReader, after: BlockBuilder, in_note: bool
-    ) -> tuple[model.Inline, ...]:
-        """Return a cell's text as inlines, a line per paragraph; pictures go after the table."""
-        lines: list[tuple[model.Inline, ...]] = []
-        for child in cell:
-            if child.tag == w("p"):
-                reader.paragraph_size = self.styles.size(_paragraph_style(child))
-                atoms = reader.atoms(child)
-                inlines = group(atoms)
-                numbered = self._numbered(child)
-                if numbered is not None and numbered[0].ordered and numbered[2]:
-                    inlines = _labelled(numbered[2], inlines)
-                if plain_text(inlines).strip() or any(a.kind == "note" for a in atoms):
-                    lines.append(inlines)
-                else:
-                    reader.pending.extend(a for a in atoms if a.kind == "anchor")
-                self._objects(reader.take_objects(), after, reader, in_note)
-            elif child.tag == w("tbl"):
-                self.counts["nested table"] += 1
-                for _row, slots in table_grid(child).rows:
-                    parts = [self._cell(c, reader, after, in_note) for c in slots if c is not None]
-                    joined: list[model.Inline] = []
-                    for part in (p for p in parts if p):
-                        if joined:
-                            joined.append(model.Text(NESTED_CELL_SEPARATOR))
-                        joined.extend(part)
-                    if joined:
-                        lines.append(tuple(joined))
-            elif child.tag == w("bookmarkStart"):
-                anchor = self.anchors.place(child.get(w("name"), ""))
-                if anchor is not None:
-                    reader.pending.append(Atom("anchor", anchor))
-        result: list[model.Inline] = []
-        for line in lines:
-            if result:
-                result.append(model.LineBreak())
-            result.extend(line)
-        if reader.pending:
-            result.extend(model.Anchor(a.value) for a in reader.pending)
-            reader.pending = []
-        return tuple(result)
-
-
-def _accessible_caption(table: Element) -> tuple[model.Inline, ...]:
-    """Return the caption Word keeps for a table's readers (w:tblCaption, w:tblDescription)."""
-    for name in ("tblCaption", "tblDescription"):
-        found = table.find(f"w:tblPr/w:{name}", NS)
-        text = " ".join(str(found.get(w("val"), "")).split()) if found is not None else ""
-        if text:
-            return (model.Text(text),)
-    return ()
 
 
 def _without_breaks(inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
@@ -495,15 +377,6 @@ def _without_breaks(inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ..
     return tuple(result)
 
 
-def _labelled(label: str, inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
-    """Return inlines with a list label ("b)", "IV.") as text before them."""
-    if not label:
-        return inlines
-    if inlines and isinstance(inlines[0], model.Text):
-        return (model.Text(f"{label} {inlines[0].text}"), *inlines[1:])
-    return (model.Text(label + " "), *inlines)
-
-
 def list_reference(paragraph: Element, styles: StyleTable) -> tuple[str, int] | None:
     """Return the (numId, level) a paragraph is numbered by, directly or through its style."""
     direct = paragraph.find("w:pPr/w:numPr", NS)
@@ -513,23 +386,18 @@ def list_reference(paragraph: Element, styles: StyleTable) -> tuple[str, int] | 
         num_id = num.get(w("val"), "0") if num is not None else None
         level = int_value(ilvl) if ilvl is not None else None
         if num_id is None or level is None:
-            from_style = styles.numbering(_paragraph_style(paragraph))
+            from_style = styles.numbering(paragraph_style(paragraph))
             if from_style is not None:
                 num_id = from_style[0] if num_id is None else num_id
                 level = from_style[1] if level is None else level
         return (num_id or "0", level or 0)
-    return styles.numbering(_paragraph_style(paragraph))
+    return styles.numbering(paragraph_style(paragraph))
 
 
 def number_level(paragraph: Element, reader: DocumentReader) -> int:
     """Return the nesting level (w:ilvl) of a numbered paragraph."""
     found = list_reference(paragraph, reader.styles)
     return found[1] if found is not None else 0
-
-
-def _paragraph_style(paragraph: Element) -> str:
-    style = paragraph.find("w:pPr/w:pStyle", NS)
-    return str(style.get(w("val"), "")) if style is not None else ""
 
 
 def _indent(paragraph: Element) -> int | None:

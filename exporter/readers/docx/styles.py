@@ -287,3 +287,9 @@ def _sets_first_row_apart(style: Element) -> bool:
 def is_monospace(font: str) -> bool:
     """Return whether a font family name looks like a fixed-width face."""
     return any(mark in font.lower() for mark in MONOSPACE_FONTS)
+
+
+def paragraph_style(paragraph: Element) -> str:
+    """Return the id of a paragraph's style (w:pStyle), or "" for the default."""
+    style = paragraph.find("w:pPr/w:pStyle", NS)
+    return str(style.get(w("val"), "")) if style is not None else ""

@@ -9,13 +9,20 @@ person's name, not as an account, an address, a department or a tool.
 
 from __future__ import annotations
 
+import logging
 import re
 import unicodedata
 from dataclasses import dataclass
 from pathlib import PurePath
+from typing import TYPE_CHECKING
 
 from exporter.readers.docx.package import NS, Element, int_value, w
 from exporter.readers.docx.styles import StyleTable, toggle
+
+if TYPE_CHECKING:
+    from exporter.readers.docx.body import DocumentReader
+
+log = logging.getLogger("exporter")
 
 JUNK_TITLE = re.compile(
     r"""^(
@@ -148,3 +155,66 @@ def _run_bold(run: Element, styles: StyleTable, default: bool) -> bool:
 def _run_size(run: Element, default: int) -> int:
     size = run.find("w:rPr/w:sz", NS)
     return int_value(size, default=default) if size is not None else default
+
+
+def plan_title(reader: DocumentReader, title_property: str) -> TitlePlan:
+    """Choose where the title comes from, before the body is read."""
+    body = reader.body_element
+    paragraphs = [p for p in body.iter(w("p")) if not _in_table(p)] if body is not None else []
+    titled = first_title_group(reader, paragraphs)
+    property_usable = bool(title_property.strip()) and not is_junk_title(title_property)
+    if reader.toolkit_document and titled:
+        return TitlePlan("style", titled)
+    if property_usable:
+        return TitlePlan("property")
+    if title_property.strip():
+        log.warning("the title property %r looks like a leftover, not a title", title_property)
+    if titled:
+        return TitlePlan("style", titled)
+    for paragraph in paragraphs:
+        if reader.role_of(paragraph) == "heading_1" and _text(paragraph):
+            return TitlePlan("heading", (paragraph,))
+    top = [p for p in body if p.tag == w("p") and _text(p)] if body is not None else []
+    if len(top) > 1 and set_apart(top[0], reader.styles):
+        return TitlePlan("paragraph", (top[0],))
+    return TitlePlan("file")
+
+
+def first_title_group(reader: DocumentReader, paragraphs: list[Element]) -> tuple[Element, ...]:
+    """Return the first Title-styled paragraphs in a row (a title set on two lines)."""
+    group: list[Element] = []
+    for paragraph in paragraphs:
+        if not _text(paragraph):
+            continue
+        if reader.role_of(paragraph) == "title":
+            group.append(paragraph)
+        elif group:
+            break
+    return tuple(group)
+
+
+def title_of(plan: TitlePlan, reader: DocumentReader, core: dict[str, str], name: str) -> str:
+    """Return the title the plan names, saying which fallback gave it."""
+    texts = list(dict.fromkeys(" ".join(t.split()) for t in reader.front.get("title", [])))
+    found = " ".join(texts)
+    if plan.source == "property":
+        return " ".join(core["title"].split())
+    if found and plan.source == "heading":
+        log.warning("no title property or Title paragraph: took the first Heading 1 as the title")
+    elif found and plan.source == "paragraph":
+        log.warning("no title property, Title or Heading 1: took the first paragraph as the title")
+    elif found and plan.source == "style" and not reader.toolkit_document:
+        log.warning("no usable title property: took the Title paragraph as the title")
+    if found:
+        return found
+    title = readable_file_name(name)
+    log.warning("the document names no title: took %r from the file name", title)
+    return title
+
+
+def _in_table(paragraph: Element) -> bool:
+    return any(ancestor.tag == w("tbl") for ancestor in paragraph.iterancestors())
+
+
+def _text(paragraph: Element) -> str:
+    return "".join(t.text or "" for t in paragraph.iter(w("t"))).strip()
