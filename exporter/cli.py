@@ -449,25 +449,37 @@ def _import(args: argparse.Namespace) -> int:
     import dataclasses
 
     from exporter.layouts import find_layout
-    from exporter.output import write_atomic
-    from exporter.readers import load
+    from exporter.output import write_all_atomic
+    from exporter.readers import load_with_media
+    from exporter.readers.media import place_media
     from exporter.validate import validate
     from exporter.writers import get_writer
 
-    article = load(args.source)
+    article, media = load_with_media(args.source)
     if args.lang:
         try:
             article = validate(dataclasses.replace(article, lang=args.lang))
         except ExportError as error:
             raise UsageError(f"--lang: {error.what}") from None
     fmt = args.to or ("json" if args.output and args.output.suffix == ".json" else "md")
+    # The pictures go beside the article, named after it: NAME-image1.png.
+    stem = (args.output or args.source).stem
+    article, pictures = place_media(article, media, stem)
     context = RenderContext(find_layout(None, article.series), args.source.resolve().parent)
     data = get_writer(fmt)(article, context)
     if args.output is None:
+        if pictures:
+            log.warning(
+                "%d picture(s) not written: give -o FILE to write them beside the article",
+                len(pictures),
+            )
         sys.stdout.write(data.decode("utf-8"))
-    else:
-        write_atomic(args.output, data)
-        log.info("wrote %s", args.output)
+        return EXIT_OK
+    folder = args.output.parent
+    write_all_atomic({**{folder / name: b for name, b in pictures.items()}, args.output: data})
+    for name in pictures:
+        log.info("wrote %s", folder / name)
+    log.info("wrote %s", args.output)
     return EXIT_OK
 
 

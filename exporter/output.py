@@ -61,3 +61,50 @@ def _signals_deferred() -> Iterator[None]:
         yield
     finally:
         signal.pthread_sigmask(signal.SIG_SETMASK, previous)
+
+
+def write_all_atomic(files: dict[Path, bytes]) -> None:
+    """Write several files, all of them or none: an article and the pictures beside it.
+
+    Each is first written whole to a temporary file beside it; then all are renamed,
+    in the order given. Should a rename fail, the ones done are undone (a file that was
+    there before is put back), so a failure leaves the folder as it was.
+    """
+    for path in files:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    with _signals_deferred(), contextlib.ExitStack() as stack:
+        temporaries = [
+            (stack.enter_context(_whole_temporary(path, data)), path)
+            for path, data in files.items()
+        ]
+        done: list[tuple[Path, str | None]] = []
+        try:
+            for temporary, path in temporaries:
+                backup = _backup(path)
+                if backup is not None:
+                    stack.callback(_remove, backup)
+                os.replace(temporary, path)
+                done.append((path, backup))
+        except BaseException:
+            for path, backup in reversed(done):
+                if backup is not None:
+                    os.replace(backup, path)
+                else:
+                    _remove(str(path))
+            raise
+
+
+def _backup(path: Path) -> str | None:
+    """Return a hard link to the file at `path` beside it, if there is one, to undo a rename."""
+    if not path.is_file():
+        return None
+    handle, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".old")
+    os.close(handle)
+    os.unlink(name)
+    os.link(path, name)
+    return name
+
+
+def _remove(name: str) -> None:
+    with contextlib.suppress(FileNotFoundError):
+        os.unlink(name)

@@ -9,10 +9,13 @@ from typing import Any
 
 from exporter import model
 from exporter.errors import InputError
+from exporter.readers.media import Media
 from exporter.validate import validate
 
 Reader = Callable[[str], model.Article]
 BinaryReader = Callable[[bytes], model.Article]
+MediaReader = Callable[[bytes, str], "tuple[model.Article, Media]"]
+"""A binary reader that also takes the file's name and returns the pictures it extracted."""
 
 # Readers as "module:function", imported on use: text readers take the decoded text,
 # binary readers the file's bytes.
@@ -28,13 +31,38 @@ BINARY_READERS: dict[str, str] = {
     ".html": "exporter.readers.webpage.html_page:read_html_page",
     ".htm": "exporter.readers.webpage.html_page:read_html_page",
 }
+# Readers of files that hold pictures: they take the file's name (a manuscript with no
+# title is titled from it) and return the pictures beside the article.
+MEDIA_READERS: dict[str, str] = {
+    ".docx": "exporter.readers.docx:read_docx_with_media",
+}
 MAX_INPUT_BYTES = 5_000_000
+# A manuscript's pictures make it larger than any text; its ZIP reader keeps its own limits.
+MAX_INPUT_BYTES_BY_SUFFIX = {".docx": 50_000_000}
 
 
 def load(path: str | Path) -> model.Article:
     """Read and validate the article in `path`; raise InputError naming the file and place."""
+    return load_with_media(path)[0]
+
+
+def load_with_media(path: str | Path) -> tuple[model.Article, Media]:
+    """Read and validate the article in `path`, with the pictures its reader extracted."""
     path = Path(path)
     suffix = path.suffix.lower()
+    try:
+        if suffix in MEDIA_READERS:
+            media_reader: MediaReader = _entry(MEDIA_READERS[suffix])
+            article, media = media_reader(_read_bytes(path), path.name)
+            return validate(article), media
+        return _load(path, suffix), Media()
+    except InputError as error:
+        raise error.in_file(str(path)) from None
+    except RecursionError:
+        raise InputError("nested too deeply to read", file=str(path)) from None
+
+
+def _load(path: Path, suffix: str) -> model.Article:
     try:
         if suffix in BINARY_READERS:
             binary_reader: BinaryReader = _entry(BINARY_READERS[suffix])
@@ -58,8 +86,9 @@ def _entry(entry: str) -> Any:
 def _read_bytes(path: Path) -> bytes:
     try:
         size = path.stat().st_size
-        if size > MAX_INPUT_BYTES:
-            raise InputError(f"the file is {size} bytes, over the limit of {MAX_INPUT_BYTES}")
+        limit = MAX_INPUT_BYTES_BY_SUFFIX.get(path.suffix.lower(), MAX_INPUT_BYTES)
+        if size > limit:
+            raise InputError(f"the file is {size} bytes, over the limit of {limit}")
         data = path.read_bytes()
     except FileNotFoundError:
         raise InputError("no such file") from None

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import itertools
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,14 +12,17 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
 
+from exporter.context import RenderContext
 from exporter.errors import ExportError
+from exporter.output import write_new
 from exporter.serve.answers import too_large
 from exporter.serve.editor import IMPORT_SUFFIXES, Editor, editor_of
 from exporter.serve.form import ArticleForm, compose
 from exporter.serve.jobs import OUT_FOLDER
 from exporter.serve.security import csrf_refused, csrf_valid
 from exporter.serve.status import Status
-from exporter.serve.workers import import_upload
+from exporter.serve.store import slug
+from exporter.serve.workers import Imported, import_upload, known_layout
 
 NEW_BODY = "The first paragraph of the article."
 
@@ -109,14 +113,19 @@ async def import_article(request: Request) -> Response:
         return too_large(request.url.path, limit)
     try:
         imported = await editor.workers.run(
-            import_upload, data, suffix, str(form.get("lang") or "").strip()
+            import_upload,
+            data,
+            suffix,
+            str(form.get("lang") or "").strip(),
+            Path(upload.filename).name,
         )
+        name, pictures = await editor.off_loop(_create_imported, editor, imported)
     except ExportError as error:
         message = str(error.in_file(upload.filename))
         return await _library_page(request, {"import_error": message}, 422)
-    name = _create(editor, imported.title, imported.markdown)
     editor.notices[name] = [
         f"imported from {upload.filename}",
+        *(f"wrote {picture} beside it" for picture in pictures),
         *(f"warning: {w}" for w in imported.warnings),
     ]
     return RedirectResponse(f"/articles/{name}", 303)
@@ -151,6 +160,42 @@ async def _library_page(
         },
         status,
     )
+
+
+def _create_imported(editor: Editor, imported: Imported) -> tuple[str, list[str]]:
+    """Write an imported article and its pictures, named after it, beside it: all or none.
+
+    A name is taken only when the article and every picture name are free, so an
+    import never overwrites a file of the folder.
+    """
+    from exporter.readers.media import Media, place_media
+    from exporter.writers.markdown import write_markdown
+
+    if imported.article is None or not imported.pictures:
+        return _create(editor, imported.title, imported.markdown), []
+    folder = editor.store.folder
+    stem = slug(imported.title)
+    for number in itertools.count(1):
+        name = f"{stem}.md" if number == 1 else f"{stem}-{number}.md"
+        article, files = place_media(imported.article, Media(imported.pictures), Path(name).stem)
+        if (folder / name).exists() or any((folder / p).exists() for p in files):
+            continue
+        context = RenderContext(known_layout(article.series), folder)
+        text = write_markdown(article, context).decode("utf-8")
+        written: list[Path] = []
+        try:
+            for picture, data in files.items():
+                write_new(folder / picture, data)
+                written.append(folder / picture)
+            editor.store.create(name, text)
+        except BaseException as error:
+            for path in written:
+                path.unlink(missing_ok=True)
+            if isinstance(error, FileExistsError):
+                continue  # taken between the look and the write: the next one
+            raise
+        return name, list(files)
+    raise AssertionError("unreachable")
 
 
 def _create(editor: Editor, title: str, text: str) -> str:

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import logging
 import os
+import re
 import signal
 import tempfile
 from collections.abc import Awaitable, Callable
@@ -25,7 +26,7 @@ from exporter.context import RenderContext
 from exporter.errors import ExportError, InputError, RefusedError
 from exporter.layouts import BUNDLED_LAYOUTS, LAYOUT_PATH_VARIABLE, Layout, find_layout
 from exporter.model import Article
-from exporter.readers import load
+from exporter.readers import load, load_with_media
 from exporter.report import collect_warnings
 from exporter.serve.answers import BusyError, ClientGoneError
 from exporter.serve.options import QUEUE
@@ -42,6 +43,8 @@ from exporter.writers import DEFAULT_FORMATS
 
 T = TypeVar("T")
 UPLOAD_STEM = "article"
+UPLOAD_NAME = re.compile(r"[^\w.-]+")
+"""What an uploaded file's name may not keep in the temporary copy read from it."""
 CLIENT_CHECK_SECONDS = 0.5
 STOPPING = "the server is stopping; try again when it is back"
 
@@ -61,11 +64,15 @@ class Imported:
     """A file turned into an article file."""
 
     markdown: str
-    """The article as Markdown with front matter."""
+    """The article as Markdown with front matter (its pictures named `article-imageN.EXT`)."""
     title: str
     """Its title, to name the new file by."""
     warnings: tuple[str, ...]
     """What had to be guessed."""
+    article: Article | None = None
+    """The article read, for a caller that names its pictures after the file it writes."""
+    pictures: dict[str, bytes] = dataclasses.field(default_factory=dict)
+    """The pictures taken out of the file, by the name the article's figures give them."""
 
 
 def known_layout(series: str) -> Layout:
@@ -113,23 +120,31 @@ def build_upload(markdown: bytes, fmt: str, print_marks: bool) -> Rendered:
     return Rendered(data, _hide_folder(messages, folder))
 
 
-def import_upload(data: bytes, suffix: str, lang: str) -> Imported:
-    """Turn an uploaded file (DOCX, web page, JSON, Markdown) into an article file."""
+def import_upload(data: bytes, suffix: str, lang: str, name: str = "") -> Imported:
+    """Turn an uploaded file (DOCX, web page, JSON, Markdown) into an article file.
+
+    `name` is the uploaded file's name: a manuscript that names no title is titled
+    from it. The pictures a DOCX holds come back beside the article, unwritten.
+    """
+    from exporter.readers.media import place_media
     from exporter.writers.markdown import write_markdown
 
     with tempfile.TemporaryDirectory(prefix="exporter-import-") as folder:
-        source = Path(folder) / f"upload{suffix}"
+        stem = UPLOAD_NAME.sub("-", Path(name).stem).strip("-.")[:80] if name else ""
+        source = Path(folder) / f"{stem or 'upload'}{suffix}"
         source.write_bytes(data)
         try:
             with collect_warnings() as messages:
-                article: Article = load(source)
+                article, media = load_with_media(source)
                 if lang:
                     article = validate(dataclasses.replace(article, lang=lang))
                 context = RenderContext(known_layout(article.series), Path(folder))
-                markdown = write_markdown(article, context).decode("utf-8")
+                placed, _files = place_media(article, media, UPLOAD_STEM)
+                markdown = write_markdown(placed, context).decode("utf-8")
         except ExportError as error:
             raise renamed(error, source) from None
-    return Imported(markdown, article.title, _hide_folder(messages, folder))
+    warnings = _hide_folder(messages, folder)
+    return Imported(markdown, article.title, warnings, article, dict(media.files))
 
 
 def renamed(error: ExportError, read_from: Path, shown: str = "") -> ExportError:

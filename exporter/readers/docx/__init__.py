@@ -1,10 +1,14 @@
-"""Read a DOCX (ours, edited in a word processor, or a plain one) into an article."""
+"""Read a DOCX (ours, edited in a word processor, or any author's manuscript) into an article."""
 
 from __future__ import annotations
 
+import datetime
 import logging
+import re
 
 from exporter import model
+from exporter.errors import InputError
+from exporter.readers.docx.anchors import unlink_missing
 from exporter.readers.docx.body import DocumentReader
 from exporter.readers.docx.front import (
     authors_with_bios,
@@ -15,37 +19,71 @@ from exporter.readers.docx.front import (
     text_language,
     toolkit_metadata,
 )
+from exporter.readers.docx.math import M as MATH
+from exporter.readers.docx.media import V as VML
+from exporter.readers.docx.notes import called_in_order
+from exporter.readers.docx.notices import warn
 from exporter.readers.docx.numbering import Numbering
-from exporter.readers.docx.package import open_package
+from exporter.readers.docx.package import NS, open_package, w
 from exporter.readers.docx.styles import StyleTable
+from exporter.readers.docx.title import person_in_property, plan_title, title_of
+from exporter.readers.media import Media
+from exporter.walk import plain_text
 
-__all__ = ["read_docx"]
+__all__ = ["read_docx", "read_docx_with_media"]
 
 log = logging.getLogger("exporter")
 
+DATE_FORMATS = ("%Y-%m-%d", "%d %B %Y", "%B %d, %Y", "%B %d %Y", "%d.%m.%Y", "%d/%m/%Y", "%Y/%m/%d")
 
-def read_docx(data: bytes) -> model.Article:
+
+def read_docx(data: bytes, name: str = "") -> model.Article:
     """Return the article a DOCX holds; warnings say what had to be guessed."""
+    return read_docx_with_media(data, name)[0]
+
+
+def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Media]:
+    """Return the article a DOCX holds and its pictures; `name` is the file's name."""
     package = open_package(data)
     core = core_properties(package)
     named_lang = text_language(package, document_language(package, core))
     lang = named_lang or "en"
-    reader = DocumentReader(
-        package, StyleTable.read(package), Numbering.read(package), document_lang=lang
-    )
+    styles = StyleTable.read(package)
+    numbering = Numbering.read(package)
+    numbering.style_numbering = styles.numbering
+    reader = DocumentReader(package, styles, numbering)
+    reader.document_lang = lang
+    extra = toolkit_metadata(package)
+    reader.toolkit_document = bool(extra)
+    reader.prepare()
+    reader.pictures.keep_names = reader.toolkit_document
+    if not _holds_anything(reader):
+        raise InputError("the document holds no text and no picture")
+    plan = plan_title(reader, core.get("title", ""))
+    reader.title_paragraphs = set(plan.paragraphs)
+    if plan.source == "property":
+        reader.repeated_title = " ".join(core["title"].split())
     body = reader.read_body()
     if not named_lang:
         log.warning("the document names no language; assumed English (use --lang to set it)")
-    extra = toolkit_metadata(package)
     front = {role: " ".join(texts) for role, texts in reader.front.items()}
-    title = front.get("title", "")
-    if not title and core.get("title"):
-        title = core["title"]
-        reader.guesses.append("the document title property as the title")
-    names = split_byline(front.get("byline", ""))
+    title = title_of(plan, reader, core, name)
+    names: list[str] = []
+    for byline in reader.front.get("byline", []):
+        names.extend(split_byline(byline))
     if not names and core.get("creator"):
-        names = split_byline(core["creator"])
-        reader.guesses.append("the document author property as the byline")
+        candidates = person_in_property(core["creator"])
+        if candidates:
+            names = candidates
+            reader.guesses.append("the document author property as the byline")
+        else:
+            log.warning(
+                "no author found (the author property, %r, is not a person's name): fill "
+                "`authors` in the front matter",
+                core["creator"],
+            )
+    elif not names:
+        log.warning("no author found: fill `authors` in the front matter")
     bios = reader.front.get("bio", [])
     number, date = None, None
     if "issue_line" in front:
@@ -54,6 +92,13 @@ def read_docx(data: bytes) -> model.Article:
             log.warning(
                 "could not read the issue line %r; number and date left out", front["issue_line"]
             )
+    if date is None and "date" in front:
+        date = _date(reader.front["date"][0], lang)
+        if date is None:
+            log.warning(
+                "could not read the date %r: kept as the first paragraph", reader.front["date"][0]
+            )
+            body = (model.Paragraph((model.Text(reader.front["date"][0]),)), *body)
     summary = front.get("summary", "")
     if not summary and not reader.toolkit_document:
         summary, body = _italic_opening_as_summary(body, reader.guesses)
@@ -61,16 +106,8 @@ def read_docx(data: bytes) -> model.Article:
     if not isinstance(keywords, list):
         keywords = [k.strip() for k in core.get("keywords", "").split(",") if k.strip()]
     affiliations = extra.get("affiliations")
-    if reader.guesses:
-        log.warning(
-            "guessed from a document without the bulletin's styles: %s", "; ".join(reader.guesses)
-        )
-    if reader.images:
-        log.warning(
-            "images stay inside the DOCX: place %s beside the article",
-            ", ".join(map(repr, reader.images)),
-        )
-    return model.Article(
+    warn(reader)
+    article = model.Article(
         title=title,
         series=str(extra.get("series") or "apb"),
         number=number,
@@ -86,14 +123,38 @@ def read_docx(data: bytes) -> model.Article:
         body=body,
         notes=tuple(reader.notes.notes),
     )
+    article = called_in_order(unlink_missing(article, reader.anchors))
+    return article, Media(reader.pictures.files)
+
+
+def _holds_anything(reader: DocumentReader) -> bool:
+    """Return whether the body holds some text or a picture."""
+    body = reader.body_element
+    if body is None:
+        return False
+    if any((t.text or "").strip() for t in body.iter(w("t"), f"{{{MATH}}}t")):
+        return True
+    if any(c.get(w("val"), "").strip() for c in body.iter(w("tblCaption"), w("tblDescription"))):
+        return True
+    marks = (f"{{{NS['a']}}}blip", f"{{{VML}}}imagedata", w("footnoteReference"))
+    return any(True for _ in body.iter(*marks, w("endnoteReference")))
+
+
+def _date(text: str, lang: str) -> datetime.date | None:
+    """Return the date a Date paragraph gives, in a common form, else None."""
+    cleaned = " ".join(re.sub(r"(?<=\d)(st|nd|rd|th)\b", "", text).split()).strip(" .")
+    for form in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(cleaned, form).date()
+        except ValueError:
+            continue
+    return parse_issue_line(cleaned, lang)[1]
 
 
 def _italic_opening_as_summary(
     body: tuple[model.Block, ...], guesses: list[str]
 ) -> tuple[str, tuple[model.Block, ...]]:
     """In a plain document, take an opening paragraph set wholly in italics as the summary."""
-    from exporter.walk import plain_text
-
     if not body:
         return "", body
     first = body[0]

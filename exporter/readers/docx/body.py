@@ -1,29 +1,55 @@
-"""The document's paragraphs, in order, sorted into front matter, body blocks, bios and notes."""
+"""The document's blocks, in order, sorted into front matter, body blocks, bios and notes."""
 
 from __future__ import annotations
 
+import dataclasses
 import logging
-import posixpath
-from collections.abc import Iterator
+from collections import Counter
 from dataclasses import dataclass, field
 
 from exporter import model
-from exporter.readers.docx.blocks import BlockBuilder
+from exporter.readers.docx import fields, normalise
+from exporter.readers.docx.anchors import Anchors
+from exporter.readers.docx.blocks import BlockBuilder, labelled
+from exporter.readers.docx.cells import read_table
 from exporter.readers.docx.inlines import Atom, InlineReader, group
+from exporter.readers.docx.media import Pictures, object_nodes
 from exporter.readers.docx.numbering import ListLevel, Numbering
 from exporter.readers.docx.package import NS, Element, Package, int_value, w
-from exporter.readers.docx.styles import SKIPPED_ROLES, StyleTable
-from exporter.walk import plain_text
+from exporter.readers.docx.styles import SKIPPED_ROLES, StyleTable, paragraph_style
+from exporter.readers.docx.tables import is_table_caption
+from exporter.walk import plain_text, walk
 
 log = logging.getLogger("exporter")
 
-FRONT_MATTER_ROLES = ("issue_line", "kicker", "title", "subtitle", "byline", "summary", "bio")
-# Parts only the toolkit's own documents have: their presence means "ours, edited".
+FRONT_MATTER_ROLES = {
+    "issue_line": "issue_line",
+    "kicker": "kicker",
+    "title": "title",
+    "subtitle": "subtitle",
+    "byline": "byline",
+    "author": "byline",
+    "date": "date",
+    "summary": "summary",
+    "abstract": "summary",
+    "bio": "bio",
+}
+# Styles only the toolkit's own documents have: their presence means "ours, edited".
 TOOLKIT_ONLY_ROLES = frozenset(
-    {"issue_line", "kicker", "byline", "summary", "pull_quote", "bio", "skip", "masthead"}
+    {"issue_line", "masthead", "masthead_publisher", "publisher_block", "running_head", "skip"}
 )
 HEADING_ROLES = {"heading_2": 2, "heading_3": 3}
-PLACEHOLDER_NAMES = ("picture ", "image ", "graphic ", "grafik ")
+CONTAINERS = (
+    model.Emphasis,
+    model.Strong,
+    model.Link,
+    model.Span,
+    model.Superscript,
+    model.Subscript,
+)
+"""The inlines that hold inlines."""
+ABSTRACT_LABEL_WORDS = 3
+"""An "Abstract" heading paragraph is a label, not the abstract, when this short."""
 
 
 @dataclass
@@ -47,6 +73,10 @@ class Notes:
                 if note.get(w("type"), "normal") == "normal"
             }
             self.parts[kind] = (name, found)
+
+    def roots(self) -> list[Element]:
+        """Return the root element of each notes part."""
+        return [self.reader.package.xml(name) for name, _found in self.parts.values()]
 
     def call(self, kind: str, note_id: str) -> str | None:
         """Return the label of a called note, reading the note at its first call."""
@@ -78,56 +108,79 @@ class DocumentReader:
     numbering: Numbering
     front: dict[str, list[str]] = field(default_factory=dict)
     notes: Notes = field(init=False)
-    images: list[str] = field(default_factory=list)
+    pictures: Pictures = field(init=False)
+    anchors: Anchors = field(default_factory=Anchors)
     guesses: list[str] = field(default_factory=list)
     toolkit_document: bool = False
     document_lang: str = ""
     """The document's language, against which runs in other languages are told apart."""
+    title_paragraphs: set[Element] = field(default_factory=set)
+    """The paragraphs that make the title (chosen before reading: see title.py)."""
+    repeated_title: str = ""
+    """The title when it came from the title property: a Title paragraph repeating it goes."""
+    counts: Counter[str] = field(default_factory=Counter)
+    """What had to be changed or left out, by kind, for the warnings."""
+    readers: list[InlineReader] = field(default_factory=list)
+    """Every inline reader made, whose counts the warnings add up."""
+    body_started: bool = False
+    """True once a paragraph of the body has been read."""
 
     def __post_init__(self) -> None:
         self.notes = Notes(self)
         self.notes.load(self.package)
+        self.pictures = Pictures(self.package)
+
+    @property
+    def body_element(self) -> Element | None:
+        """Return the document's w:body."""
+        return self.package.xml(self.package.document_name).find("w:body", NS)
+
+    def prepare(self) -> None:
+        """Make every story plain, and find which bookmarks links point at."""
+        for root in (self.package.xml(self.package.document_name), *self.notes.roots()):
+            changes = normalise.make_plain(root)
+            fields.resolve_fields(root)
+            self.counts["tracked change"] += changes.tracked
+            self.counts["drop cap"] += changes.drop_caps
+            for link in root.iter(w("hyperlink")):
+                if link.get(w("anchor")):
+                    self.anchors.linked.add(link.get(w("anchor"), ""))
+            for run in root.iter(w("r")):
+                if run.get(fields.ANCHOR):
+                    self.anchors.linked.add(run.get(fields.ANCHOR, ""))
+            for style in root.iter(w("pStyle")):
+                if self.styles.role(style.get(w("val"), "")) in TOOLKIT_ONLY_ROLES:
+                    self.toolkit_document = True
 
     def read_body(self) -> tuple[model.Block, ...]:
-        """Read the body; fill in the front matter, bios, notes and images met on the way."""
-        name = self.package.document_name
-        body = self.package.xml(name).find("w:body", NS)
+        """Read the body; fill in the front matter, bios, notes and pictures met on the way."""
+        body = self.body_element
         if body is None:
             return ()
         builder = BlockBuilder()
-        inline_reader = self._inline_reader(name)
-        for paragraph in _paragraphs(body):
-            self._paragraph(paragraph, builder, inline_reader)
+        self.read_blocks(body, builder, self._inline_reader(self.package.document_name, True))
         return builder.finish()
 
     def read_note(self, part_name: str, note: Element) -> tuple[model.Block, ...]:
-        """Read one footnote's paragraphs into blocks."""
+        """Read one footnote's blocks."""
         builder = BlockBuilder()
         # A note cannot call notes; a repeated-call number inside one stays text.
-        inline_reader = InlineReader(
-            self.styles,
-            self._hyperlinks(part_name),
-            lambda *_: None,
-            document_lang=self.document_lang,
-        )
-        for index, paragraph in enumerate(_paragraphs(note)):
-            atoms = inline_reader.atoms(paragraph)
-            if index == 0:
-                atoms = _without_mark_space(atoms)
-            role = self.styles.role(_paragraph_style(paragraph))
-            if role not in ("list_item", "list_continue"):
-                role = "footnote_text"
-            self._content_paragraph(paragraph, atoms, role, builder)
-        return builder.finish()
+        reader = self._inline_reader(part_name, False)
+        self.read_blocks(note, builder, reader, in_note=True)
+        return _without_mark_space(builder.finish())
 
-    def _inline_reader(self, part_name: str) -> InlineReader:
-        return InlineReader(
+    def _inline_reader(self, part_name: str, calls_notes: bool) -> InlineReader:
+        reader = InlineReader(
             self.styles,
             self._hyperlinks(part_name),
-            self.notes.call,
-            lambda text: text in self.notes.labels.values(),
+            self.notes.call if calls_notes else lambda *_: None,
+            (lambda text: text in self.notes.labels.values()) if calls_notes else lambda _: False,
             document_lang=self.document_lang,
+            anchors=self.anchors,
         )
+        reader.part_name = part_name
+        self.readers.append(reader)
+        return reader
 
     def _hyperlinks(self, part_name: str) -> dict[str, str]:
         return {
@@ -136,42 +189,82 @@ class DocumentReader:
             if rel.external and rel.type.endswith("/hyperlink")
         }
 
-    def _paragraph(self, paragraph: Element, builder: BlockBuilder, reader: InlineReader) -> None:
-        style_id = _paragraph_style(paragraph)
-        role = self._role(paragraph, style_id)
-        if role in TOOLKIT_ONLY_ROLES or role.startswith("masthead"):
-            self.toolkit_document = True
-        if role in SKIPPED_ROLES:
-            return
+    def read_blocks(
+        self, container: Element, builder: BlockBuilder, reader: InlineReader, in_note: bool = False
+    ) -> None:
+        """Read the paragraphs and tables of a story (body, cell, text box, note) in order."""
+        for child in container:
+            tag = child.tag if isinstance(child.tag, str) else ""
+            if tag == w("p"):
+                self._paragraph(child, builder, reader, in_note)
+            elif tag == w("tbl"):
+                read_table(self, child, builder, reader, in_note)
+            elif tag == w("bookmarkStart"):
+                anchor = self.anchors.place(child.get(w("name"), ""))
+                if anchor is not None:
+                    reader.pending.append(Atom("anchor", anchor))
+            elif tag in (w("sdt"), w("sdtContent"), w("customXml")):
+                self.read_blocks(child, builder, reader, in_note)
+
+    def _paragraph(
+        self, paragraph: Element, builder: BlockBuilder, reader: InlineReader, in_note: bool
+    ) -> None:
+        style_id = paragraph_style(paragraph)
+        role = "body" if in_note else self._role(paragraph, style_id)
+        if in_note and self.styles.role(style_id) in ("list_item", "list_continue"):
+            role = self.styles.role(style_id)
+        if role in SKIPPED_ROLES or role == "footnote_reference":
+            if self.toolkit_document:
+                return
+            role = "body"
+        reader.paragraph_size = self.styles.size(style_id)
         atoms = reader.atoms(paragraph)
-        text = plain_text(group(atoms)).strip()
-        if role == "heading_1":
-            if "title" not in self.front:
-                role = "title"
-                self.guesses.append("the first Heading 1 as the title")
-            else:
-                role = "heading_2"
-                self.guesses.append("Heading 1 as a subhead (Heading 2)")
-        if role == "intense_quote":
-            if "summary" not in self.front and not builder.blocks:
-                role = "summary"
-                self.guesses.append("the Intense Quote before the body as the summary")
-            else:
-                role = "quote"
+        objects = reader.take_objects()
+        inlines = group(atoms)
+        text = plain_text(inlines).strip()
+        role = self._front_role(paragraph, role, text)
         if role in FRONT_MATTER_ROLES:
             if text:
-                self.front.setdefault(role, []).append(text)
-            return
-        if role == "footnote_text":
+                self.front.setdefault(FRONT_MATTER_ROLES[role], []).append(text)
+            reader.pending.extend(a for a in atoms if a.kind == "anchor")
+        elif role == "footnote_text" and self.toolkit_document:
             # Notes no text calls: the writer put them under a Notes subhead in the body.
             note = BlockBuilder()
-            self._content_paragraph(paragraph, atoms, "body", note)
+            self._content(paragraph, atoms, "body", note, reader)
             if note.blocks:
                 if builder.blocks and isinstance(builder.blocks[-1], model.Heading):
                     builder.blocks.pop()
                 self.notes.add_uncalled(note.finish())
-            return
-        self._content_paragraph(paragraph, atoms, role, builder)
+        elif role != "skip":
+            self._content(paragraph, atoms, role, builder, reader)
+        self.place_objects(objects, builder, reader, in_note)
+
+    def _front_role(self, paragraph: Element, role: str, text: str) -> str:
+        """Return the role a paragraph plays once the title is chosen: front matter or not."""
+        if paragraph in self.title_paragraphs:
+            return "title"
+        if role == "title":
+            if self.repeated_title and " ".join(text.split()) == self.repeated_title:
+                self.repeated_title = ""
+                return "skip"
+            self.counts["title paragraph as subhead"] += 1
+            return "heading_2"
+        if role == "heading_1":
+            if self.repeated_title and " ".join(text.split()) == self.repeated_title:
+                self.repeated_title = ""  # the title set again at the top: once is enough
+                return "skip"
+            self.counts["heading 1 as subhead"] += 1
+            return "heading_2"
+        if role == "abstract_title":
+            return "skip" if len(text.split()) <= ABSTRACT_LABEL_WORDS else "abstract"
+        if role == "intense_quote":
+            if "summary" not in self.front and not self.body_started:
+                self.guesses.append("the Intense Quote before the body as the summary")
+                return "summary"
+            return "quote"
+        if role == "date" and len(text.split()) > 12:
+            return "body"  # a paragraph in a Date style that says more than a date
+        return role
 
     def _role(self, paragraph: Element, style_id: str) -> str:
         role = self.styles.role(style_id)
@@ -186,29 +279,52 @@ class DocumentReader:
             return role
         return {0: "heading_1", 1: "heading_2"}.get(level, "heading_3")
 
-    def _content_paragraph(
-        self, paragraph: Element, atoms: list[Atom], role: str, builder: BlockBuilder
+    def role_of(self, paragraph: Element) -> str:
+        """Return the role a paragraph's style gives it, before the title is chosen."""
+        return self._role(paragraph, paragraph_style(paragraph))
+
+    def _content(
+        self,
+        paragraph: Element,
+        atoms: list[Atom],
+        role: str,
+        builder: BlockBuilder,
+        reader: InlineReader,
     ) -> None:
-        """Add a paragraph of article content: a subhead, list item, quote, figure, text."""
-        drawings = paragraph.findall(".//w:drawing", NS)
-        if drawings and role not in ("footnote_text",):
-            for drawing in drawings:
-                figure = self._figure(drawing)
-                if figure is not None:
-                    builder.add(figure)
-            return
+        """Add a paragraph of article content: a subhead, list item, quote, caption, text."""
         inlines = group(atoms)
+        numbered = self.numbered(paragraph)  # counted even when empty, as Word counts it
         if not plain_text(inlines).strip() and not any(a.kind == "note" for a in atoms):
+            reader.pending.extend(a for a in atoms if a.kind == "anchor")
             return  # an empty paragraph: spacing, never content
+        self.body_started = True
         if role in HEADING_ROLES:
-            builder.add(model.Heading(HEADING_ROLES[role], inlines))
+            if numbered is not None and numbered[2] and numbered[0].number_format != "bullet":
+                inlines = labelled(numbered[2], inlines)
+                self.counts["numbered subhead"] += 1
+            builder.add(model.Heading(HEADING_ROLES[role], self._one_line(inlines)))
             return
-        if role == "caption" and builder.add_caption(inlines):
-            return
+        if role == "caption":
+            if builder.add_caption(inlines):
+                return
+            if is_table_caption(plain_text(inlines)) and builder.add_table_caption(inlines):
+                return
         block = model.Paragraph(inlines)
-        numbered = self._list_level(paragraph, _paragraph_style(paragraph))
         if numbered is not None:
-            builder.add_item(numbered[0], numbered[1], block)
+            level, number, label = numbered
+            if level.ordered and not level.decimal:
+                block = model.Paragraph(labelled(label, inlines))
+                self.counts["list label as text"] += 1
+                deeper = builder.open_lists and builder.open_lists[-1].ilvl < number_level(
+                    paragraph, self
+                )
+                if not (deeper and builder.add_continuation(block, None)):
+                    builder.add(block)
+            elif level.number_format == "none":
+                if not builder.add_continuation(block, _indent(paragraph)):
+                    builder.add(block)
+            else:
+                builder.add_item(level, number_level(paragraph, self), block, number)
         elif role == "list_continue" and builder.add_continuation(block, _indent(paragraph)):
             return
         elif role == "quote":
@@ -218,61 +334,70 @@ class DocumentReader:
         else:
             builder.add(block)
 
-    def _list_level(self, paragraph: Element, style_id: str) -> tuple[ListLevel, int] | None:
-        direct = paragraph.find("w:pPr/w:numPr", NS)
-        if direct is not None:
-            num = direct.find("w:numId", NS)
-            ilvl = direct.find("w:ilvl", NS)
-            num_id = num.get(w("val"), "0") if num is not None else "0"
-            level = int_value(ilvl) if ilvl is not None else 0
-        else:
-            from_style = self.styles.numbering(style_id)
-            if from_style is None:
-                return None
-            num_id, level = from_style
-        found = self.numbering.level(num_id, level)
-        return None if found is None else (found, level)
+    def _one_line(self, inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
+        """Return a subhead's inlines with its line breaks made spaces: a subhead is one line."""
+        if not any(isinstance(node, model.LineBreak) for i in inlines for node in walk(i)):
+            return inlines
+        self.counts["subhead line break"] += 1
+        return _without_breaks(inlines)
 
-    def _figure(self, drawing: Element) -> model.Figure | None:
-        properties = drawing.find(".//wp:docPr", NS)
-        blip = drawing.find(".//a:blip", NS)
-        if properties is None or blip is None:
-            log.warning("skipped a drawing that is not a picture (a shape or chart)")
+    def numbered(self, paragraph: Element) -> tuple[ListLevel, int, str] | None:
+        """Count a numbered paragraph; return its list level, number and printed label."""
+        found = list_reference(paragraph, self.styles)
+        if found is None:
             return None
-        rel_id = blip.get(f"{{{NS['r']}}}embed", "")
-        relationship = self.package.relationships(self.package.document_name).get(rel_id)
-        media = posixpath.basename(relationship.target) if relationship else ""
-        name = properties.get("name", "").strip()
-        looks_like_file = "." in name and not name.lower().startswith(PLACEHOLDER_NAMES)
-        src = name if looks_like_file else media or "image"
-        alt = (properties.get("descr") or properties.get("title") or "").strip()
-        if not alt:
-            alt = posixpath.basename(src)
-            self.guesses.append(f"the file name as the alt text of image {src!r}")
-        self.images.append(src)
-        return model.Figure(src, alt)
+        return self.numbering.advance(*found)
+
+    def place_objects(
+        self, objects: list[Element], builder: BlockBuilder, reader: InlineReader, in_note: bool
+    ) -> None:
+        """Add the pictures and text boxes of a paragraph's runs after it, in order."""
+        part_name = reader.part_name or self.package.document_name
+        for element in objects:
+            for node in object_nodes(element):
+                if node.tag == w("txbxContent"):
+                    self.counts["text box"] += 1
+                    self.read_blocks(node, builder, reader, in_note)
+                    continue
+                figure = self.pictures.figure(node, element, part_name)
+                if figure is not None:
+                    builder.add(figure)
 
 
-def _paragraphs(container: Element) -> Iterator[Element]:
-    """Yield a story's paragraphs in reading order, looking into tables and content controls."""
-    for child in container:
-        tag = child.tag.rpartition("}")[2] if isinstance(child.tag, str) else ""
-        if tag == "p":
-            yield child
-        elif tag == "tbl":
-            log.warning("a table was read as plain paragraphs, cell by cell")
-            for row in child.iterfind("w:tr", NS):
-                for cell in row.iterfind("w:tc", NS):
-                    yield from _paragraphs(cell)
-        elif tag in ("sdt", "customXml"):
-            content = child.find("w:sdtContent", NS) if tag == "sdt" else child
-            if content is not None:
-                yield from _paragraphs(content)
+def _without_breaks(inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
+    """Return inlines with every line break, however deep, made a space."""
+    result: list[model.Inline] = []
+    for inline in inlines:
+        if isinstance(inline, model.LineBreak):
+            result.append(model.Text(" "))
+        elif isinstance(inline, CONTAINERS):
+            result.append(dataclasses.replace(inline, content=_without_breaks(inline.content)))
+        else:
+            result.append(inline)
+    return tuple(result)
 
 
-def _paragraph_style(paragraph: Element) -> str:
-    style = paragraph.find("w:pPr/w:pStyle", NS)
-    return str(style.get(w("val"), "")) if style is not None else ""
+def list_reference(paragraph: Element, styles: StyleTable) -> tuple[str, int] | None:
+    """Return the (numId, level) a paragraph is numbered by, directly or through its style."""
+    direct = paragraph.find("w:pPr/w:numPr", NS)
+    if direct is not None:
+        num = direct.find("w:numId", NS)
+        ilvl = direct.find("w:ilvl", NS)
+        num_id = num.get(w("val"), "0") if num is not None else None
+        level = int_value(ilvl) if ilvl is not None else None
+        if num_id is None or level is None:
+            from_style = styles.numbering(paragraph_style(paragraph))
+            if from_style is not None:
+                num_id = from_style[0] if num_id is None else num_id
+                level = from_style[1] if level is None else level
+        return (num_id or "0", level or 0)
+    return styles.numbering(paragraph_style(paragraph))
+
+
+def number_level(paragraph: Element, reader: DocumentReader) -> int:
+    """Return the nesting level (w:ilvl) of a numbered paragraph."""
+    found = list_reference(paragraph, reader.styles)
+    return found[1] if found is not None else 0
 
 
 def _indent(paragraph: Element) -> int | None:
@@ -283,11 +408,13 @@ def _indent(paragraph: Element) -> int | None:
     return int(value) if value and value.lstrip("-").isdigit() else None
 
 
-def _without_mark_space(atoms: list[Atom]) -> list[Atom]:
+def _without_mark_space(blocks: tuple[model.Block, ...]) -> tuple[model.Block, ...]:
     """Drop the one space the writer (and Word) put between a note's number and its text."""
-    if atoms and atoms[0].kind == "text" and atoms[0].value.startswith(" "):
-        first = atoms[0]
-        rest = first.value[1:]
-        trimmed = [Atom(first.kind, rest, first.bold, first.italic, first.link)] if rest else []
-        return trimmed + atoms[1:]
-    return atoms
+    if not blocks or not isinstance(blocks[0], model.Paragraph):
+        return blocks
+    content = blocks[0].content
+    if content and isinstance(content[0], model.Text) and content[0].text.startswith(" "):
+        rest = content[0].text[1:]
+        trimmed = ((model.Text(rest),) if rest else ()) + content[1:]
+        return (model.Paragraph(trimmed), *blocks[1:])
+    return blocks

@@ -1,27 +1,46 @@
 """A paragraph's runs to model inlines: text, emphasis, strong, code, links, note calls, breaks.
 
 Word stores formatting flat, run by run; the model nests it. Runs are first read
-into flat atoms, then grouped in one fixed order (link, then strong, then
-emphasis), so that the same printed text always gives the same tree.
+into flat atoms, then grouped in one fixed order (language, link, strong, emphasis,
+superscript or subscript), so that the same printed text always gives the same tree,
+and neighbouring runs of the same formatting make one inline.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from itertools import groupby
 
 from exporter import model
+from exporter.readers.docx import fields
+from exporter.readers.docx.anchors import Anchors
+from exporter.readers.docx.math import M, linear
 from exporter.readers.docx.package import NS, Element, w
 from exporter.readers.docx.styles import StyleTable, is_monospace, toggle
+from exporter.readers.docx.symbols import symbol_character
+from exporter.validate import LANGUAGE_TAG
 
 # Characters XML 1.0 allows but a one-line text must not hold.
 UNWANTED = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 BREAKS = re.compile(r"[\t\n\r\u2028\u2029]")
-CONTAINERS = ("ins", "smartTag", "customXml", "fldSimple", "moveTo", "dir", "bdo")
-SKIPPED = ("del", "moveFrom", "pPr", "rPr")
-SPECIAL_CHARACTERS = {"tab": " ", "noBreakHyphen": "\u2011", "softHyphen": "\u00ad"}
+CONTAINERS = ("ins", "smartTag", "customXml", "fldSimple", "moveTo", "dir", "bdo", "sdtContent")
+SKIPPED = ("del", "moveFrom", "pPr", "rPr", "sdtPr", "sdtEndPr")
+SPECIAL_CHARACTERS = {
+    "tab": " ",
+    "ptab": " ",
+    "noBreakHyphen": "\u2011",
+    "softHyphen": "\u00ad",
+}
+OBJECTS = ("drawing", "pict", "object")
+"""Run children that hold a picture, a shape or a text box: read after the paragraph."""
+SCRIPTS = {"superscript": "super", "subscript": "sub"}
+SCRIPT_SIZE = 0.85
+"""Raised or lowered text this much smaller than its paragraph's is a super- or subscript."""
+UNKEPT_FORMATTING = {"strike": "strike-through", "dstrike": "strike-through", "u": "underline"}
+UNKEPT_FORMATTING["smallCaps"] = "small capitals"
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,14 +57,16 @@ class Atom:
     """One unit of flat inline content with its formatting."""
 
     kind: str
-    """text, code, note or break."""
+    """text, code, note, break or anchor."""
     value: str = ""
-    """The text, or the label of the called note."""
+    """The text, the label of the called note, or the anchor's id."""
     bold: bool = False
     italic: bool = False
     link: LinkTarget | None = None
     lang: str = ""
     """The run's language where it differs from the document's, else empty."""
+    script: str = ""
+    """"super" or "sub" for raised or lowered text, else empty."""
 
 
 NoteCaller = Callable[[str, str], "str | None"]
@@ -64,44 +85,92 @@ class InlineReader:
     """Whether a text is the label of a note already called: a repeated call prints it."""
     document_lang: str = ""
     """The document's language: runs tagged with another become language spans."""
+    anchors: Anchors = field(default_factory=Anchors)
+    """The document's bookmarks: which become anchors, and the ids links point at."""
+    paragraph_size: int = 22
+    """The size of the paragraph's text (half-points): smaller raised text is a superscript."""
+    part_name: str = ""
+    """The part the story is in, whose relationships its pictures and links name."""
     serial: int = 0
+    objects: list[Element] = field(default_factory=list)
+    """Pictures, shapes and text boxes met in the runs, for the caller to place."""
+    pending: list[Atom] = field(default_factory=list)
+    """Anchors met between paragraphs, put at the start of the next one."""
+    counts: Counter[str] = field(default_factory=Counter)
+    """What the model cannot hold, by kind, for the warnings."""
 
     def atoms(self, paragraph: Element) -> list[Atom]:
         """Return the flat atoms of a paragraph, in order."""
-        return list(self._children(paragraph, None))
+        found = [*self.pending, *self._children(paragraph, None)]
+        self.pending = []
+        return _anchors_formatted(_without_gaps(found))
+
+    def take_objects(self) -> list[Element]:
+        """Return the objects met since the last call, and forget them."""
+        found, self.objects = self.objects, []
+        return found
 
     def _children(self, parent: Element, link: LinkTarget | None) -> Iterator[Atom]:
         for child in parent:
             if not isinstance(child.tag, str):
                 continue  # comments and processing instructions
             namespace, _, tag = child.tag[1:].partition("}")
-            if namespace == NS["mc"] and tag == "AlternateContent":
-                choice = child.find("mc:Choice", NS)
-                if choice is None:
-                    choice = child.find("mc:Fallback", NS)
-                if choice is not None:
-                    yield from self._children(choice, link)
-            elif namespace != NS["w"] or tag in SKIPPED:
+            if namespace == M and tag in ("oMath", "oMathPara"):
+                self.counts["equation"] += 1
+                text = linear(child)
+                if text:
+                    yield Atom("text", clean(text), link=link)
                 continue
-            elif tag == "r":
+            if namespace != NS["w"] or tag in SKIPPED:
+                continue
+            if tag == "r":
                 yield from self._run(child, link)
             elif tag == "hyperlink":
                 yield from self._children(child, self._link(child) or link)
+            elif tag == "bookmarkStart":
+                anchor = self.anchors.place(child.get(w("name"), ""))
+                if anchor is not None:
+                    yield Atom("anchor", anchor, link=link)
             elif tag == "sdt":
                 content = child.find("w:sdtContent", NS)
                 if content is not None:
                     yield from self._children(content, link)
+            elif tag == "ruby":
+                base = child.find("w:rubyBase", NS)
+                if base is not None:
+                    yield from self._children(base, link)
             elif tag in CONTAINERS:
                 yield from self._children(child, link)
 
     def _link(self, element: Element) -> LinkTarget | None:
         url = self.hyperlinks.get(element.get(f"{{{NS['r']}}}id", ""), "")
+        anchor = element.get(w("anchor"), "")
+        return self._target(url, anchor, element.get(w("tooltip"), ""))
+
+    def _target(self, url: str, anchor: str, title: str) -> LinkTarget | None:
+        if url and anchor and "#" not in url:
+            url = f"{url}#{anchor}"
+        elif not url and anchor:
+            url = "#" + self.anchors.id_for(anchor)
         if not url:
-            return None  # an anchor inside the document: the model keeps the text only
+            return None
         self.serial += 1
-        return LinkTarget(self.serial, url, element.get(w("tooltip"), ""))
+        return LinkTarget(self.serial, url, title)
+
+    def _field_link(self, run: Element, link: LinkTarget | None) -> LinkTarget | None:
+        """Return the link of a HYPERLINK field's result run, else the enclosing link."""
+        serial = run.get(fields.SERIAL)
+        if serial is None or link is not None:
+            return link
+        url, anchor = run.get(fields.LINK, ""), run.get(fields.ANCHOR, "")
+        if url and anchor and "#" not in url:
+            url = f"{url}#{anchor}"
+        elif not url and anchor:
+            url = "#" + self.anchors.id_for(anchor)
+        return LinkTarget(-int(serial), url, run.get(fields.TOOLTIP, "")) if url else None
 
     def _run(self, run: Element, link: LinkTarget | None) -> Iterator[Atom]:
+        link = self._field_link(run, link)
         properties = run.find("w:rPr", NS)
         style_element = properties.find("w:rStyle", NS) if properties is not None else None
         style_id = style_element.get(w("val"), "") if style_element is not None else ""
@@ -114,9 +183,18 @@ class InlineReader:
             fonts is not None and is_monospace(fonts.get(w("ascii"), ""))
         )
         is_call_style = self.styles.is_note_reference(style_id)
+        script = SCRIPTS.get(self._vertical_alignment(properties, style_id), "")
+        script = script or _raised_or_lowered(properties, self.paragraph_size)
         template = Atom(
-            "code" if code else "text", "", bold, italic and not code, link, self._lang(properties)
+            "code" if code else "text",
+            "",
+            bold,
+            italic and not code,
+            link,
+            self._lang(properties),
+            script,
         )
+        has_text = False
         for child in run:
             tag = child.tag.rpartition("}")[2] if isinstance(child.tag, str) else ""
             if tag == "t":
@@ -124,9 +202,18 @@ class InlineReader:
                 if is_call_style and self.is_note_label(text.strip()):
                     yield Atom("note", text.strip(), link=link)  # a repeated call
                 elif clean(text):
-                    yield replace(template, value=clean(text))
+                    has_text = has_text or bool(text.strip())
+                    value = in_symbol_font(clean(text), fonts)
+                    kind = template.kind if value.strip() else "text"
+                    yield replace(template, kind=kind, value=value)
             elif tag in SPECIAL_CHARACTERS:
-                yield replace(template, value=SPECIAL_CHARACTERS[tag])
+                yield replace(template, kind="text", value=SPECIAL_CHARACTERS[tag])
+            elif tag == "sym":
+                character = symbol_character(child.get(w("font"), ""), child.get(w("char"), ""))
+                if character is None:
+                    self.counts["symbol"] += 1
+                else:
+                    yield replace(template, value=character)
             elif tag == "cr" or (
                 tag == "br" and child.get(w("type"), "textWrapping") == "textWrapping"
             ):
@@ -135,6 +222,32 @@ class InlineReader:
                 label = self.call_note(tag.removesuffix("Reference"), child.get(w("id"), ""))
                 if label is not None:
                     yield Atom("note", label, link=link)
+            elif tag in OBJECTS:
+                self.objects.append(child)
+                yield Atom("gap")
+            elif tag == "ruby":
+                base = child.find("w:rubyBase", NS)
+                if base is not None:
+                    yield from self._children(base, link)
+        if has_text and link is None:
+            self._count_unkept(properties, style_id)
+
+    def _vertical_alignment(self, properties: Element | None, style_id: str) -> str:
+        element = properties.find("w:vertAlign", NS) if properties is not None else None
+        if element is not None:
+            return str(element.get(w("val"), ""))
+        return self.styles.character_value(style_id, "vertAlign")
+
+    def _count_unkept(self, properties: Element | None, style_id: str) -> None:
+        """Count the formatting the model has no kind for: strike-through, underline, ..."""
+        if self.styles.is_hyperlink(style_id):
+            return
+        for name, kind in UNKEPT_FORMATTING.items():
+            value = toggle(properties, name)
+            if value is None:
+                value = self.styles.character_toggle(style_id, name)
+            if value:
+                self.counts[kind] += 1
 
     def _lang(self, properties: Element | None) -> str:
         """Return the run's language if it is tagged with one other than the document's."""
@@ -143,7 +256,87 @@ class InlineReader:
             return ""
         lang = element.get(w("val"), "") or element.get(w("eastAsia"), "")
         same = lang.split("-")[0].lower() == self.document_lang.split("-")[0].lower()
-        return "" if not lang or same else _without_likely_region(lang)
+        if not lang or same or lang.lower().startswith("x-") or not LANGUAGE_TAG.match(lang):
+            return ""  # Word's "x-none" (no language) and tags the model cannot hold
+        return _without_likely_region(lang)
+
+
+def in_symbol_font(text: str, fonts: Element | None) -> str:
+    """Return text set in a symbol font (Symbol, Wingdings) as the characters it shows."""
+    font = fonts.get(w("ascii"), "") or fonts.get(w("hAnsi"), "") if fonts is not None else ""
+    if font.strip().lower() != "symbol" and not font.strip().lower().startswith("wingdings"):
+        return text
+    shown = []
+    for character in text:
+        code = ord(character)
+        found = None
+        if 0x20 <= code <= 0xFF or 0xF020 <= code <= 0xF0FF:
+            found = symbol_character(font, f"{code | 0xF000:04X}")
+        shown.append(found or character)
+    return "".join(shown)
+
+
+def _raised_or_lowered(properties: Element | None, paragraph_size: int) -> str:
+    """Return "super" or "sub" for text raised or lowered and made smaller (w:position).
+
+    LibreOffice writes a superscript it converted from HTML or ODT this way; a mere
+    nudge of the baseline keeps its size and stays plain text.
+    """
+    if properties is None:
+        return ""
+    position = properties.find("w:position", NS)
+    size = properties.find("w:sz", NS)
+    if position is None or size is None:
+        return ""
+    try:
+        shift, points = int(position.get(w("val"), "0")), int(size.get(w("val"), "0"))
+    except ValueError:
+        return ""
+    if not shift or not 0 < points <= paragraph_size * SCRIPT_SIZE:
+        return ""
+    return "super" if shift > 0 else "sub"
+
+
+def _without_gaps(atoms: list[Atom]) -> list[Atom]:
+    """Drop the places of pictures moved out of the text, and the double space they leave."""
+    result: list[Atom] = []
+    for index, atom in enumerate(atoms):
+        if atom.kind == "gap":
+            continue
+        previous = result[-1] if result else None
+        after_gap = index > 0 and atoms[index - 1].kind == "gap"
+        if (
+            after_gap
+            and atom.kind == "text"
+            and atom.value.startswith(" ")
+            and previous is not None
+            and previous.value.endswith(" ")
+        ):
+            atom = replace(atom, value=atom.value[1:])
+            if not atom.value:
+                continue
+        result.append(atom)
+    return result
+
+
+def _anchors_formatted(atoms: list[Atom]) -> list[Atom]:
+    """Give each anchor the formatting of the atom after it, so that it splits no group."""
+    result = list(atoms)
+    for index in range(len(result) - 1, -1, -1):
+        atom = result[index]
+        if atom.kind == "anchor":
+            following = next((a for a in result[index + 1 :] if a.kind != "anchor"), None)
+            if following is None and index:
+                following = result[index - 1]
+            if following is not None and following.kind in ("text", "code"):
+                result[index] = replace(
+                    atom,
+                    bold=following.bold,
+                    italic=following.italic,
+                    link=following.link,
+                    lang=following.lang,
+                )
+    return result
 
 
 def _without_likely_region(tag: str) -> str:
@@ -198,10 +391,27 @@ def _group_strong(atoms: list[Atom]) -> tuple[model.Inline, ...]:
 
 def _group_emphasis(atoms: list[Atom]) -> tuple[model.Inline, ...]:
     result: list[model.Inline] = []
-    for italic, run in groupby(atoms, key=lambda atom: atom.italic and atom.kind == "text"):
-        inner = _leaves(list(run))
+    for italic, run in groupby(
+        atoms, key=lambda atom: atom.italic and atom.kind in ("text", "anchor")
+    ):
+        inner = _group_scripts(list(run))
         if italic and inner:
             result.append(model.Emphasis(inner))
+        else:
+            result.extend(inner)
+    return tuple(result)
+
+
+def _group_scripts(atoms: list[Atom]) -> tuple[model.Inline, ...]:
+    result: list[model.Inline] = []
+    for script, run in groupby(
+        atoms, key=lambda atom: atom.script if atom.kind in ("text", "code") else ""
+    ):
+        inner = _leaves(list(run))
+        if script == "super" and inner:
+            result.append(model.Superscript(inner))
+        elif script == "sub" and inner:
+            result.append(model.Subscript(inner))
         else:
             result.extend(inner)
     return tuple(result)
@@ -210,9 +420,18 @@ def _group_emphasis(atoms: list[Atom]) -> tuple[model.Inline, ...]:
 def _leaves(atoms: list[Atom]) -> tuple[model.Inline, ...]:
     """Return text, code, note calls and breaks, merging neighbouring texts and codes."""
     result: list[model.Inline] = []
-    for atom in atoms:
+    for index, atom in enumerate(atoms):
         previous = result[-1] if result else None
-        if atom.kind == "text" and atom.value:
+        following = atoms[index + 1] if index + 1 < len(atoms) else None
+        if (
+            atom.kind == "text"
+            and not atom.value.strip()
+            and isinstance(previous, model.Code)
+            and following is not None
+            and following.kind == "code"
+        ):
+            result[-1] = model.Code(previous.text + atom.value)  # a space between code runs
+        elif atom.kind == "text" and atom.value:
             if isinstance(previous, model.Text):
                 result[-1] = model.Text(previous.text + atom.value)
             else:
@@ -226,4 +445,6 @@ def _leaves(atoms: list[Atom]) -> tuple[model.Inline, ...]:
             result.append(model.NoteRef(atom.value))
         elif atom.kind == "break":
             result.append(model.LineBreak())
+        elif atom.kind == "anchor":
+            result.append(model.Anchor(atom.value))
     return tuple(result)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from exporter.errors import InputError
-from exporter.safezip import Element, SafeZip, read_archive_file
+from exporter.safezip import Element, SafeZip, parse_xml, read_archive_file
 
 __all__ = ["NS", "Element", "Package", "Relationship", "open_package", "read_package", "w"]
 
@@ -26,6 +26,22 @@ NS = {
     "op": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
     "vt": "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
 }
+
+
+STRICT_MARK = b"http://purl.oclc.org/ooxml/"
+STRICT_NAMESPACES = {
+    b"http://purl.oclc.org/ooxml/wordprocessingml/main": NS["w"].encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/relationships": NS["r"].encode(),
+    b"http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing": NS["wp"].encode(),
+    b"http://purl.oclc.org/ooxml/drawingml/main": NS["a"].encode(),
+    b"http://purl.oclc.org/ooxml/drawingml/picture": NS["pic"].encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/math": (
+        b"http://schemas.openxmlformats.org/officeDocument/2006/math"
+    ),
+    b"http://purl.oclc.org/ooxml/officeDocument/customProperties": NS["op"].encode(),
+    b"http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes": NS["vt"].encode(),
+}
+"""Strict Open XML's namespaces, and the transitional ones they stand for."""
 
 
 def w(name: str) -> str:
@@ -64,9 +80,17 @@ class Package:
         return self.archive.read(name)
 
     def xml(self, name: str) -> Element:
-        """Return the root element of an XML part, parsed safely (cached)."""
+        """Return the root element of an XML part, parsed safely (cached).
+
+        A document saved as Strict Open XML names its elements in other namespaces;
+        they are read as the usual (transitional) ones, which they mirror.
+        """
         if name not in self._parsed:
-            self._parsed[name] = self.archive.xml(name)
+            data = self.archive.read(name, self.archive.limits.max_xml_bytes)
+            if STRICT_MARK in data:
+                for strict, transitional in STRICT_NAMESPACES.items():
+                    data = data.replace(strict, transitional)
+            self._parsed[name] = parse_xml(data, name, KIND)
         return self._parsed[name]
 
     def relationships(self, part_name: str) -> dict[str, Relationship]:
@@ -92,9 +116,26 @@ class Package:
         return None
 
 
+OLE_SIGNATURE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+"""The start of an OLE compound file: Word keeps an encrypted DOCX in one, and a .doc is one."""
+ENCRYPTION_STREAM = "EncryptionInfo".encode("utf-16-le")
+
+
 def open_package(data: bytes) -> Package:
     """Open DOCX bytes, checking that they are a sound, reasonably sized Word package."""
-    return _with_document(SafeZip(data, KIND))
+    if data.startswith(OLE_SIGNATURE):
+        if ENCRYPTION_STREAM in data:
+            raise InputError(
+                "not a readable DOCX file: it is encrypted (save it again without a password)"
+            )
+        raise InputError(
+            "not a DOCX file: an older Word (.doc) or other OLE file (save it as .docx)"
+        )
+    archive = SafeZip(data, KIND)
+    for name in archive.names():
+        if not name.endswith("/"):
+            archive.read(name)  # a damaged entry (a bad checksum) refuses the file
+    return _with_document(archive)
 
 
 def read_package(path: Path) -> Package:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from exporter.readers.docx.package import NS, Element, Package, int_value, w
@@ -15,8 +16,42 @@ SKIPPED_ROLES = frozenset(
 # Word's and LibreOffice's built-in names, for documents that do not use the toolkit's styles.
 BUILT_IN_ROLES = {
     "title": "title",
+    "titel": "title",
+    "titre": "title",
+    "titulo": "title",
+    "titolo": "title",
     "subtitle": "subtitle",
+    "untertitel": "subtitle",
+    "soustitre": "subtitle",
+    "subtitulo": "subtitle",
+    "sottotitolo": "subtitle",
+    "ondertitel": "subtitle",
+    "author": "author",
+    "authors": "author",
+    "autor": "author",
+    "auteur": "author",
+    "autore": "author",
+    "auteurs": "author",
+    "autores": "author",
+    "autoren": "author",
+    "date": "date",
+    "datum": "date",
+    "fecha": "date",
+    "abstract": "abstract",
+    "zusammenfassung": "abstract",
+    "resume": "abstract",
+    "resumen": "abstract",
+    "resumo": "abstract",
+    "riassunto": "abstract",
+    "samenvatting": "abstract",
+    "abstracttitle": "abstract_title",
+    "abstractheading": "abstract_title",
+    "tocheading": "heading_2",
     "heading1": "heading_1",
+    "uberschrift1": "heading_1",
+    "titre1": "heading_1",
+    "titulo1": "heading_1",
+    "titolo1": "heading_1",
     "heading2": "heading_2",
     "heading": "heading_2",
     "normal": "body",
@@ -35,10 +70,11 @@ BUILT_IN_ROLES = {
     "caption": "caption",
     "footnotetext": "footnote_text",
     "footnote": "footnote_text",
-    "header": "skip",
-    "footer": "skip",
+    "header": "body",
+    "footer": "body",
 }
 CODE_STYLES = frozenset({"code", "htmlcode", "verbatimchar", "sourcetext", "macrotext"})
+HYPERLINK_STYLES = frozenset({"hyperlink", "internetlink", "followedhyperlink", "internetlien"})
 NOTE_REFERENCE_STYLES = frozenset(
     {"footnotereference", "footnotecharacters", "footnoteanchor", "footnotesymbol"}
 )
@@ -47,8 +83,9 @@ FALSE_VALUES = ("0", "false", "off", "none")
 
 
 def normalised_name(name: str) -> str:
-    """Return a style name as compared: lower case, letters and digits only."""
-    return re.sub(r"[^0-9a-z]", "", name.lower())
+    """Return a style name as compared: lower case, unaccented letters and digits only."""
+    unaccented = unicodedata.normalize("NFKD", name.lower())
+    return re.sub(r"[^0-9a-z]", "", unaccented)
 
 
 @functools.cache
@@ -95,6 +132,10 @@ class StyleTable:
 
     styles: dict[str, Style] = field(default_factory=dict)
     default_paragraph: str = ""
+    header_table_styles: set[str] = field(default_factory=set)
+    """The table styles that set their first row apart (w:tblStylePr w:type="firstRow")."""
+    default_size: int = 22
+    """The size of the document's default text, in half-points (w:docDefaults)."""
     toolkit_styles_used: bool = False
     """True when the document uses styles of the toolkit that no plain document has."""
 
@@ -119,6 +160,11 @@ class StyleTable:
             )
             if kind == "paragraph" and element.get(w("default")) in ("1", "true"):
                 table.default_paragraph = style_id
+            if kind == "table" and _sets_first_row_apart(element):
+                table.header_table_styles.add(style_id)
+        size = package.xml(name).find("w:docDefaults/w:rPrDefault/w:rPr/w:sz", NS)
+        if size is not None:
+            table.default_size = int_value(size, default=22) or 22
         return table
 
     def _chain(self, style_id: str) -> list[Style]:
@@ -183,6 +229,34 @@ class StyleTable:
                 return value
         return False
 
+    def paragraph_toggle(self, style_id: str, name: str) -> bool:
+        """Return whether a paragraph style's run properties turn bold (b) or italic (i) on."""
+        for style in self._chain(style_id or self.default_paragraph):
+            value = toggle(style.properties, name)
+            if value is not None:
+                return value
+        return False
+
+    def character_value(self, style_id: str, name: str) -> str:
+        """Return the w:val of a run property (w:vertAlign) a character style sets, or ""."""
+        for style in self._chain(style_id):
+            found = style.properties.find(w(name)) if style.properties is not None else None
+            if found is not None:
+                return str(found.get(w("val"), ""))
+        return ""
+
+    def size(self, style_id: str) -> int:
+        """Return the text size a paragraph style gives, in half-points."""
+        for style in self._chain(style_id or self.default_paragraph):
+            found = style.properties.find(w("sz")) if style.properties is not None else None
+            if found is not None:
+                return int_value(found, default=self.default_size) or self.default_size
+        return self.default_size
+
+    def is_hyperlink(self, style_id: str) -> bool:
+        """Return whether a character style is the one word processors give links."""
+        return any(style.name in HYPERLINK_STYLES for style in self._chain(style_id))
+
     def is_code(self, style_id: str) -> bool:
         """Return whether a character style marks code."""
         return any(style.name in CODE_STYLES for style in self._chain(style_id))
@@ -202,6 +276,20 @@ def _numbered_built_in(name: str) -> str:
     return "list_continue" if match.group(1) == "listcontinue" else "list_item"
 
 
+def _sets_first_row_apart(style: Element) -> bool:
+    """Return whether a table style formats its first row apart (a header row)."""
+    for conditional in style.iterfind("w:tblStylePr", NS):
+        if conditional.get(w("type")) == "firstRow":
+            return True
+    return False
+
+
 def is_monospace(font: str) -> bool:
     """Return whether a font family name looks like a fixed-width face."""
     return any(mark in font.lower() for mark in MONOSPACE_FONTS)
+
+
+def paragraph_style(paragraph: Element) -> str:
+    """Return the id of a paragraph's style (w:pStyle), or "" for the default."""
+    style = paragraph.find("w:pPr/w:pStyle", NS)
+    return str(style.get(w("val"), "")) if style is not None else ""
