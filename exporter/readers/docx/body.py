@@ -305,6 +305,11 @@ class DocumentReader:
             builder.add(model.Heading(HEADING_ROLES[role], self._one_line(inlines)))
             return
         if role == "caption":
+            # The toolkit writes a table's caption right above its table, whatever it says.
+            ahead = paragraph.getnext()
+            before_table = ahead is not None and ahead.tag == w("tbl")
+            if self.toolkit_document and before_table and builder.add_table_caption(inlines):
+                return
             if builder.add_caption(inlines):
                 return
             if is_table_caption(plain_text(inlines)) and builder.add_table_caption(inlines):

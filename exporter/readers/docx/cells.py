@@ -38,10 +38,11 @@ def read_table(
     reader: InlineReader,
     in_note: bool,
 ) -> None:
-    """Add a table: a model table, or its blocks when it is a single cell (a box)."""
+    """Add a table: a model table, or its blocks when it is a single cell (a manuscript's box;
+    the toolkit's own documents write one-cell tables only for tables)."""
     grid = table_grid(table)
     cells = [cell for _row, slots in grid.rows for cell in slots if cell is not None]
-    if len(cells) <= 1 or grid.columns == 0:
+    if (len(cells) <= 1 and not document.toolkit_document) or grid.columns == 0:
         for cell in cells:
             document.read_blocks(cell, builder, reader, in_note)
         return
@@ -65,10 +66,15 @@ def read_table(
             builder.add(block)
         return
     heads = marked_header_rows(grid)
-    if not heads and (
-        all_strong(rows[0])
-        or first_row_set_apart(table, grid, document.styles.header_table_styles)
-        or _first_row_in_heading_style(document, grid)
+    # The toolkit's own documents mark their header row; a manuscript's is guessed.
+    if (
+        not heads
+        and not document.toolkit_document
+        and (
+            all_strong(rows[0])
+            or first_row_set_apart(table, grid, document.styles.header_table_styles)
+            or _first_row_in_heading_style(document, grid)
+        )
     ):
         heads = 1
     heads = min(heads, len(rows) - 1) if len(rows) > 1 else 0

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from exporter import model
 from exporter.readers.docx.package import NS, Element, int_value, w
 
-ALIGNMENTS = {"left": "", "start": "", "center": "center", "right": "right", "end": "right"}
+ALIGNMENTS = {"left": "left", "start": "left", "center": "center", "right": "right", "end": "right"}
+"""Word's paragraph justifications as a column's alignment; one set explicitly is kept."""
 NO_FILL = ("", "auto", "ffffff", "none")
 FIRST_ROW_LOOK = 0x0020
 CAPTION_TEXT = re.compile(
@@ -114,11 +115,13 @@ def column_alignment(grid: Grid, body_start: int) -> tuple[str, ...]:
         found = set()
         for _row, slots in grid.rows[body_start:]:
             cell = slots[column]
-            if cell is None or not "".join(cell.itertext()).strip():
+            if cell is None:
                 continue
             justification = cell.find("w:p/w:pPr/w:jc", NS)
-            value = justification.get(w("val"), "") if justification is not None else ""
-            found.add(ALIGNMENTS.get(value, ""))
+            if justification is not None:  # an empty cell aligned says so too
+                found.add(ALIGNMENTS.get(justification.get(w("val"), ""), ""))
+            elif "".join(cell.itertext()).strip():
+                found.add("")
         result.append(found.pop() if len(found) == 1 else "")
     return tuple(result) if any(result) else ()
 
