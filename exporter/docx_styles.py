@@ -46,6 +46,8 @@ class StyleSheet:
     """Character style definitions by name."""
     table_styles: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Table style definitions by name: border colour, header shading and text colour."""
+    fallbacks: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    """Other families to try, by family, where a family is not installed (w:altName)."""
 
 
 def load_style_sheet(layout: Layout) -> StyleSheet:
@@ -79,7 +81,17 @@ def _read_style_sheet(path: Path, changed: int) -> StyleSheet:
     tables = data.get("table_styles") or {}
     if not isinstance(tables, dict):
         raise LayoutError("'table_styles' is not a mapping", file=str(path))
-    sheet = StyleSheet(**{key: data[key] for key in sections}, table_styles=tables)
+    fallbacks = data.get("fallbacks") or {}
+    if not isinstance(fallbacks, dict) or not all(
+        isinstance(names, list) and all(isinstance(name, str) for name in names)
+        for names in fallbacks.values()
+    ):
+        raise LayoutError("'fallbacks' must map families to lists of families", file=str(path))
+    sheet = StyleSheet(
+        **{key: data[key] for key in sections},
+        table_styles=tables,
+        fallbacks={str(family): tuple(names) for family, names in fallbacks.items()},
+    )
     defined = {**sheet.paragraph_styles, **sheet.character_styles, **sheet.table_styles}
     for part in REQUIRED_PARTS:
         style = sheet.parts.get(part)

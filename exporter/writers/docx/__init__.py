@@ -2,8 +2,8 @@
 
 Split along the document's seams: `styles` (the styled starting document), `front`
 (the bulletin's own parts), `blocks` and `inlines` (the article's text), `notes`
-(footnotes), `package` (properties and stable bytes). `ooxml` holds the
-WordprocessingML that python-docx has no API for.
+(footnotes), `fonts` (the font table and the embedded fonts), `package` (properties
+and stable bytes). `ooxml` holds the WordprocessingML that python-docx has no API for.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from exporter.docx_styles import load_style_sheet
 from exporter.walk import query
 from exporter.writers import ooxml
 from exporter.writers.docx.blocks import BlockWriter
+from exporter.writers.docx.fonts import write_font_table
 from exporter.writers.docx.front import (
     set_header_and_footer,
     write_front_matter,
@@ -64,4 +65,6 @@ def write_docx(article: model.Article, context: RenderContext) -> bytes:
     write_publisher_block(blocks)
     if context.reference_docx is not None:
         adopt_reference_styles(document, context.reference_docx, article.lang)
+    # Last, once every style is final: the font table describes the families they name.
+    write_font_table(document, context, sheet, article.lang, embed=context.embed_fonts)
     return saved(document, article.date)

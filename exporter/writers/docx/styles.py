@@ -193,6 +193,16 @@ class _StyleDefiner:
         for name, spec in self.sheet.table_styles.items():
             created[name] = self._table_style(name, spec or {})
         self.style_ids = {part: created[name].style_id for part, name in self.sheet.parts.items()}
+        self._set_default_fonts()
+
+    def _set_default_fonts(self) -> None:
+        """Make Normal's fonts the document's defaults, in place of the template's theme."""
+        role = (self.sheet.paragraph_styles.get("Normal") or {}).get("font")
+        if not role:
+            return
+        family = self.sheet.fonts.get(role, role)
+        east_asia = self.context.layout.fonts_for(self.article.lang).get(role, "")
+        ooxml.set_default_fonts(self.document.styles.element, family, east_asia=east_asia)
 
     def _colour(self, value: object) -> str:
         return colour(value, self.context.layout.series)
