@@ -127,6 +127,21 @@ def set_default_fonts(styles: Element, family: str, east_asia: str = "") -> None
     set_fonts(rpr, family, east_asia=east_asia)
 
 
+def set_theme_language(settings: Element, lang: str) -> None:
+    """Name the document's language as the one Word picks theme fonts for.
+
+    Only the slot of the language's script gets it (w:eastAsia for Chinese, Japanese
+    and Korean, w:bidi for right-to-left scripts), as in `set_language`.
+    """
+    primary = lang.split("-")[0].lower()
+    attributes = {"val": lang}
+    if primary in EAST_ASIAN_LANGUAGES:
+        attributes["eastAsia"] = lang
+    if primary in RIGHT_TO_LEFT_LANGUAGES:
+        attributes["bidi"] = lang
+    _set_child(settings, _element("w:themeFontLang", **attributes), SETTINGS_ORDER)
+
+
 def set_setting(settings: Element, name: str, on: bool = True) -> None:
     """Switch an on/off setting of the document (w:embedTrueTypeFonts, ...) on or off."""
     if on:

@@ -51,6 +51,7 @@ def write_docx(article: model.Article, context: RenderContext) -> bytes:
     blocks.inlines = InlineWriter(styled.style_ids, anchors, notes.call)
 
     ooxml.set_language(document.styles.element, article.lang)
+    ooxml.set_theme_language(document.settings.element, article.lang)
     ooxml.do_not_stretch_lines_before_breaks(document.settings.element)
     set_header_and_footer(blocks, article)
     set_properties(document, article)

@@ -40,6 +40,10 @@ def set_header_and_footer(blocks: BlockWriter, article: model.Article) -> None:
     section.different_first_page_header_footer = True
     section.first_page_header.is_linked_to_previous = False
     section.first_page_footer.is_linked_to_previous = False
+    # python-docx's empty header and footer name styles by ids ("Header") that the
+    # layout's own definitions of those styles replaced: they take the styles by name.
+    section.first_page_header.paragraphs[0]._p.style = document.styles["Header"].style_id
+    section.first_page_footer.paragraphs[0]._p.style = document.styles["Footer"].style_id
     series = blocks.context.layout.series
     line = issue_line(series, article.number, article.date, article.lang)
     head = section.header.paragraphs[0]
