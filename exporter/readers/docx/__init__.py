@@ -8,6 +8,7 @@ from exporter import model
 from exporter.readers.docx.body import DocumentReader
 from exporter.readers.docx.front import (
     authors_with_bios,
+    byline_names,
     core_properties,
     document_language,
     parse_issue_line,
@@ -42,9 +43,9 @@ def read_docx(data: bytes) -> model.Article:
     if not title and core.get("title"):
         title = core["title"]
         reader.guesses.append("the document title property as the title")
-    names = split_byline(front.get("byline", ""))
+    names = byline_names(front.get("byline", ""), core.get("creator", ""), lang)
     if not names and core.get("creator"):
-        names = split_byline(core["creator"])
+        names = split_byline(core["creator"], lang)
         reader.guesses.append("the document author property as the byline")
     bios = reader.front.get("bio", [])
     number, date = None, None

@@ -18,6 +18,7 @@ from exporter.writers import ooxml
 from exporter.writers.docx.blocks import BlockWriter
 from exporter.writers.docx.fonts import write_font_table
 from exporter.writers.docx.front import (
+    english_if_fallen_back,
     set_header_and_footer,
     write_front_matter,
     write_publisher_block,
@@ -59,7 +60,8 @@ def write_docx(article: model.Article, context: RenderContext) -> bytes:
     body = blocks.body()
     for block in article.body:
         blocks.block(block, body, "body", -1)
-    notes.write_uncalled(context.layout.series.notes_heading)
+    series = context.layout.series
+    notes.write_uncalled(series.notes_heading, english_if_fallen_back(series, "notes_heading"))
     for author in article.authors:
         if author.bio.strip():
             blocks.text_paragraph("bio", author.bio)

@@ -53,10 +53,13 @@ class BlockWriter:
         paragraph.style = self.style_ids[part]
         return paragraph
 
-    def text_paragraph(self, part: str, text: str) -> Any:
-        """Append a paragraph of plain text in the style of `part` to the body; return it."""
+    def text_paragraph(self, part: str, text: str, lang: str = "") -> Any:
+        """Append a paragraph of plain text in the style of `part` to the body; return it.
+
+        `lang` tags a text in another language than the document's.
+        """
         paragraph = self.paragraph(self.body(), part)
-        paragraph.append(ooxml.run(clean(text)))
+        paragraph.append(ooxml.run(clean(text), lang=lang))
         return paragraph
 
     def block(self, block: model.Block, story: Story, part: str, depth: int) -> None:

@@ -62,12 +62,15 @@ class NoteWriter:
             ppr.addnext(mark)
             mark.addnext(space)
 
-    def write_uncalled(self, heading: str) -> None:
-        """Write the notes no text calls (no footnote can hold them) under a notes subhead."""
+    def write_uncalled(self, heading: str, heading_lang: str = "") -> None:
+        """Write the notes no text calls (no footnote can hold them) under a notes subhead.
+
+        `heading_lang` tags a heading in another language than the document's.
+        """
         uncalled = [note for note in self.notes if note.label not in self.footnote_ids]
         if not uncalled:
             return
-        self.blocks.text_paragraph("heading_2", heading)
+        self.blocks.text_paragraph("heading_2", heading, heading_lang)
         body = self.blocks.body()
         for note in uncalled:
             for block in note.content:

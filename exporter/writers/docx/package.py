@@ -32,6 +32,8 @@ def set_properties(document: Any, article: model.Article) -> None:
     """Fill the core properties from the article, and keep what the page does not print."""
     properties = document.core_properties
     properties.title = _core_text(article.title)
+    # A list for machines (the reader splits it), not the printed byline, which joins the
+    # names in the edition's own wording ("A and B", "A et B", "A、B").
     properties.author = _core_text("; ".join(author.name for author in article.authors))
     properties.subject = _core_text(article.summary)
     properties.keywords = _core_text(", ".join(article.keywords))
