@@ -39,6 +39,8 @@ class BuildOptions:
     strict: bool = False
     """Refuse an article with characters no font can show, or too short to fill the
     bulletin's pages, instead of warning."""
+    embed_fonts: bool = True
+    """Embed the layout's fonts in the DOCX."""
 
 
 def render(article: model.Article, context: RenderContext, fmt: str) -> bytes:
@@ -78,7 +80,8 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
     # The series texts (issue line, labels, publisher block) in the article's language.
     layout = find_layout(options.layout, article.series).for_language(article.lang)
     if any(writer_entry(fmt).embeds_fonts for fmt in options.formats):
-        # A DOCX or JSON file names fonts but carries none: the reader's own show it.
+        # A JSON file names no fonts, and a word processor shows the characters a DOCX's
+        # fonts lack in fonts of its own.
         check_glyphs(article, layout.font_files(), options.strict)
     context = RenderContext(
         layout=layout,
@@ -88,6 +91,7 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
         print_marks=options.print_marks,
         reference_docx=options.reference_docx,
         strict=options.strict,
+        embed_fonts=options.embed_fonts,
     )
     return article, context
 

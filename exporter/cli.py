@@ -158,6 +158,13 @@ def _parser() -> argparse.ArgumentParser:
         help="a DOCX whose styles the DOCX output uses instead of the layout's",
     )
     build.add_argument(
+        "--no-embed-fonts",
+        dest="embed_fonts",
+        action="store_false",
+        help="leave the layout's fonts out of the DOCX, for tools that reject embedded fonts "
+        "(default: embedded, subset to the characters the document uses)",
+    )
+    build.add_argument(
         "--strict",
         action="store_true",
         help="refuse an article with characters no font can show, or too short to fill "
@@ -337,6 +344,7 @@ def _build(args: argparse.Namespace) -> int:
         print_marks=args.print_marks,
         reference_docx=args.reference_docx,
         strict=args.strict,
+        embed_fonts=args.embed_fonts,
     )
     sources = expand_sources(args.articles)
     if not sources:

@@ -30,6 +30,8 @@ class RenderContext:
     """A DOCX whose styles replace the layout's own in the DOCX writer."""
     strict: bool = False
     """Refuse what is otherwise built with a warning: a bulletin too short to fill its pages."""
+    embed_fonts: bool = True
+    """Embed the layout's fonts in the DOCX (off for tools that reject embedded fonts)."""
 
     @property
     def variant(self) -> str:

@@ -17,7 +17,6 @@ from pathlib import Path
 from exporter import model
 from exporter.errors import LayoutError
 from exporter.fontsubset import subset_font
-from exporter.glyphs import edition_text, shipped_coverage
 from exporter.layouts import LANGUAGE_FONTS_FILE, Layout
 
 # fontconfig's weights and slants (fontconfig.h): what a CSS weight and style ask for.
@@ -94,6 +93,10 @@ def edition_faces(article: model.Article, layout: Layout) -> list[SubsetFace]:
     if not layout.fonts_for(article.lang):
         return []
     series = layout.series.localised(article.lang)
+    # Here, not at the top: the glyph check's fontTools stays out of the DOCX writer,
+    # which asks this module only which faces of a family are installed.
+    from exporter.glyphs import edition_text, shipped_coverage
+
     text = edition_text(article, series)
     return subset_faces(layout, article.lang, text, shipped_coverage(layout.font_files()))
 

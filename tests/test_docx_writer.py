@@ -144,7 +144,7 @@ def test_every_part_in_order_in_its_named_style(rich_docx: bytes) -> None:
         ("Kicker", "Analysis"),
         ("Title", article.title),
         ("Subtitle", article.subtitle),
-        ("Byline", "Nguyễn Thị Lan, Kenji Ōtani"),
+        ("Byline", "Nguyễn Thị Lan and Kenji Ōtani"),  # the PDF's wording
         ("Summary", article.summary),
         *expected_blocks(article.body),
         *(("Bio", author.bio) for author in article.authors),

@@ -16,6 +16,7 @@ from pathlib import Path
 import pypdf
 import pytest
 from fontTools.ttLib import TTFont
+from lxml import etree
 
 from exporter.build import BuildOptions, build_file
 from exporter.context import RenderContext
@@ -23,10 +24,13 @@ from exporter.fontsubset import subset_font
 from exporter.layouts import find_layout
 from exporter.readers import load
 from exporter.resources import MAX_IMAGE_BYTES, local_path
+from exporter.writers.docx.fonts import obfuscate
 from exporter.writers.fetcher import PolicyFetcher
 from exporter.writers.html import HtmlOptions, body_html
 from tests.tools import epubcheck_problems, normalise
 
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 SECRET = "SECRET-7Q3K-NEVER-PRINTED"
 LAST_PARAGRAPH = "The last ordinary paragraph ends the article here."
 # Text inside dropped elements: none of it may print anywhere.
@@ -156,12 +160,32 @@ def searchable_parts(path: Path) -> dict[str, str]:
     """
     fonts = layout_fonts()
     parts = zip_texts(path)
-    for name in [n for n in parts if n.endswith((".ttf", ".otf"))]:
+    keys = docx_font_keys(parts)
+    for name in [n for n in parts if n.endswith((".ttf", ".otf", ".odttf"))]:
         packed = parts.pop(name).encode("latin-1")
+        if name in keys:  # a DOCX's font, obfuscated
+            packed = obfuscate(packed, keys[name])
         with TTFont(io.BytesIO(packed)) as font:
             kept = set(font.getBestCmap())
-        assert subset_font(fonts[Path(name).name], kept) == packed, name
+            file_name = (
+                Path(name).name if name not in keys else f"{font['name'].getDebugName(6)}.ttf"
+            )
+        assert subset_font(fonts[file_name], kept) == packed, name
     return parts
+
+
+def docx_font_keys(parts: dict[str, str]) -> dict[str, str]:
+    """Return the key of each obfuscated font of a DOCX by part name (none in an EPUB)."""
+    if "word/fontTable.xml" not in parts:
+        return {}
+    rels = etree.fromstring(parts["word/_rels/fontTable.xml.rels"].encode("latin-1"))
+    targets = {rel.get("Id"): f"word/{rel.get('Target')}" for rel in rels}
+    table = etree.fromstring(parts["word/fontTable.xml"].encode("latin-1"))
+    return {
+        targets[element.get(f"{{{R}}}id")]: str(element.get(f"{{{W}}}fontKey"))
+        for element in table.iter()
+        if element.get(f"{{{W}}}fontKey")
+    }
 
 
 def pdf_text(path: Path) -> str:

@@ -4,6 +4,7 @@ read the processes a test started."""
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
 import subprocess
@@ -47,10 +48,13 @@ def epubcheck_problems(path: Path) -> list[str]:
     return problems
 
 
-def libreoffice_convert(paths: list[Path], out_dir: Path, target: str) -> list[Path]:
+def libreoffice_convert(
+    paths: list[Path], out_dir: Path, target: str, environment: dict[str, str] | None = None
+) -> list[Path]:
     """Convert documents with LibreOffice headless in one run; return the converted files.
 
-    `target` is LibreOffice's filter, for example "pdf" or "docx:MS Word 2007 XML".
+    `target` is LibreOffice's filter, for example "pdf" or "docx:MS Word 2007 XML";
+    `environment` adds variables to LibreOffice's environment (FONTCONFIG_FILE, ...).
     """
     office = shutil.which("soffice") or shutil.which("libreoffice")
     assert office, "LibreOffice is not installed (make setup installs it)"
@@ -69,14 +73,28 @@ def libreoffice_convert(paths: list[Path], out_dir: Path, target: str) -> list[P
             capture_output=True,
             check=True,
             timeout=600,
+            env={**os.environ, **(environment or {})},
         )
     extension = target.split(":")[0]
     return [out_dir / f"{p.stem}.{extension}" for p in paths]
 
 
-def libreoffice_to_pdf(paths: list[Path], out_dir: Path) -> list[Path]:
+def libreoffice_to_pdf(
+    paths: list[Path], out_dir: Path, environment: dict[str, str] | None = None
+) -> list[Path]:
     """Convert documents to PDF with LibreOffice headless in one run; return the PDFs."""
-    return libreoffice_convert(paths, out_dir, "pdf")
+    return libreoffice_convert(paths, out_dir, "pdf", environment)
+
+
+def pdf_font_names(path: Path) -> list[str]:
+    """Return the names of a PDF's fonts as poppler's pdffonts lists them, subset tags cut."""
+    pdffonts = shutil.which("pdffonts")
+    assert pdffonts, "pdffonts is not installed (Debian: poppler-utils)"
+    listing = subprocess.run(
+        [pdffonts, str(path)], capture_output=True, text=True, check=True, timeout=60
+    ).stdout
+    # Two header lines, then a font a line: its name first ("ABCDEF+NotoSerif-Regular").
+    return [line.split()[0].split("+")[-1] for line in listing.splitlines()[2:] if line.strip()]
 
 
 def pdf_text(path: Path) -> str:

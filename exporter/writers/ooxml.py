@@ -37,6 +37,34 @@ RPR_ORDER = (  # noqa: SIM905 - a long sequence of names reads best as one strin
     "specVanish oMath"
 ).split()
 SETTINGS_BEFORE_FOOTNOTE_PR = ("endnotePr", "compat", "docVars", "rsids")
+SETTINGS_ORDER = (  # noqa: SIM905 - a long sequence of names reads best as one string
+    "writeProtection view zoom removePersonalInformation removeDateAndTime "
+    "doNotDisplayPageBoundaries displayBackgroundShape printPostScriptOverText "
+    "printFractionalCharacterWidth printFormsData embedTrueTypeFonts embedSystemFonts "
+    "saveSubsetFonts saveFormsData mirrorMargins alignBordersAndEdges "
+    "bordersDoNotSurroundHeader bordersDoNotSurroundFooter gutterAtTop hideSpellingErrors "
+    "hideGrammaticalErrors activeWritingStyle proofState formsDesign attachedTemplate "
+    "linkStyles stylePaneFormatFilter stylePaneSortMethod documentType mailMerge "
+    "revisionView trackRevisions doNotTrackMoves doNotTrackFormatting documentProtection "
+    "autoFormatOverride styleLockTheme styleLockQFSet defaultTabStop autoHyphenation "
+    "consecutiveHyphenLimit hyphenationZone doNotHyphenateCaps showEnvelope summaryLength "
+    "clickAndTypeStyle defaultTableStyle evenAndOddHeaders bookFoldRevPrinting "
+    "bookFoldPrinting bookFoldPrintingSheets drawingGridHorizontalSpacing "
+    "drawingGridVerticalSpacing displayHorizontalDrawingGridEvery "
+    "displayVerticalDrawingGridEvery doNotUseMarginsForDrawingGridOrigin "
+    "drawingGridHorizontalOrigin drawingGridVerticalOrigin doNotShadeFormData "
+    "noPunctuationKerning characterSpacingControl printTwoOnOne strictFirstAndLastChars "
+    "noLineBreaksAfter noLineBreaksBefore savePreviewPicture doNotValidateAgainstSchema "
+    "saveInvalidXml ignoreMixedContent alwaysShowPlaceholderText doNotDemarcateInvalidXml "
+    "saveXmlDataOnly useXSLTWhenSaving saveThroughXslt showXMLTags "
+    "alwaysMergeEmptyNamespace updateFields hdrShapeDefaults footnotePr endnotePr compat "
+    "docVars rsids mathPr attachedSchema themeFontLang clrSchemeMapping "
+    "doNotIncludeSubdocsInStats doNotAutoCompressPictures forceUpgrade captions "
+    "readModeInkLockDown smartTagType schemaLibrary shapeDefaults doNotEmbedSmartTags "
+    "decimalSymbol listSeparator"
+).split()
+"""The children of w:settings in the order of the schema (CT_Settings)."""
+THEME_FONT_SLOTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 EAST_ASIAN_LANGUAGES = ("ja", "ko", "zh")
 CUSTOM_PROPERTIES_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
@@ -66,6 +94,11 @@ def _element(tag: str, **attributes: str) -> Element:
     return element
 
 
+def element(tag: str, **attributes: str) -> Element:
+    """Return a new w: element with w: attributes (`element("w:sz", val="20")`)."""
+    return _element(tag, **attributes)
+
+
 def set_fonts(rpr: Element, family: str, east_asia: str = "") -> None:
     """Set the fonts of a run or style, dropping theme fonts that would win.
 
@@ -76,6 +109,46 @@ def set_fonts(rpr: Element, family: str, east_asia: str = "") -> None:
     if east_asia:
         slots["eastAsia"] = east_asia
     _set_child(rpr, _element("w:rFonts", **slots), RPR_ORDER)
+
+
+def set_default_fonts(styles: Element, family: str, east_asia: str = "") -> None:
+    """Make `family` the document's default font, and drop the theme fonts of every style.
+
+    python-docx's template sets its defaults and some built-in styles (Heading 4 to 9,
+    Intense Quote, ...) in the theme's Calibri and Cambria through w:asciiTheme and kin,
+    which win over named fonts: without them every style inherits the layout's fonts.
+    """
+    for fonts in styles.iter(qn("w:rFonts")):
+        for slot in THEME_FONT_SLOTS:
+            fonts.attrib.pop(qn(f"w:{slot}"), None)
+        if not len(fonts.attrib):
+            fonts.getparent().remove(fonts)
+    rpr = _default_run_properties(styles)
+    set_fonts(rpr, family, east_asia=east_asia)
+
+
+def set_theme_language(settings: Element, lang: str) -> None:
+    """Name the document's language as the one Word picks theme fonts for.
+
+    Only the slot of the language's script gets it (w:eastAsia for Chinese, Japanese
+    and Korean, w:bidi for right-to-left scripts), as in `set_language`.
+    """
+    primary = lang.split("-")[0].lower()
+    attributes = {"val": lang}
+    if primary in EAST_ASIAN_LANGUAGES:
+        attributes["eastAsia"] = lang
+    if primary in RIGHT_TO_LEFT_LANGUAGES:
+        attributes["bidi"] = lang
+    _set_child(settings, _element("w:themeFontLang", **attributes), SETTINGS_ORDER)
+
+
+def set_setting(settings: Element, name: str, on: bool = True) -> None:
+    """Switch an on/off setting of the document (w:embedTrueTypeFonts, ...) on or off."""
+    if on:
+        _set_child(settings, _element(f"w:{name}"), SETTINGS_ORDER)
+    else:
+        for old in settings.findall(qn(f"w:{name}")):
+            settings.remove(old)
 
 
 def set_shading(ppr: Element, fill: str) -> None:
@@ -105,8 +178,8 @@ def set_numbering(ppr: Element, num_id: int, level: int) -> None:
     _set_child(ppr, numbering, PPR_ORDER)
 
 
-def set_language(styles: Element, lang: str) -> None:
-    """Set the document language in the style defaults, in the slots the script needs."""
+def _default_run_properties(styles: Element) -> Element:
+    """Return the w:rPr of the style defaults (w:docDefaults/w:rPrDefault), made if missing."""
     defaults = styles.find(qn("w:docDefaults"))
     if defaults is None:
         defaults = OxmlElement("w:docDefaults")
@@ -119,6 +192,12 @@ def set_language(styles: Element, lang: str) -> None:
     if rpr is None:
         rpr = OxmlElement("w:rPr")
         rpr_default.append(rpr)
+    return rpr
+
+
+def set_language(styles: Element, lang: str) -> None:
+    """Set the document language in the style defaults, in the slots the script needs."""
+    rpr = _default_run_properties(styles)
     # Word reads w:val for Latin text, w:eastAsia for CJK runs and w:bidi for Arabic or
     # Hebrew runs; only the slot of the article's own script gets its language, so that
     # spelling tools do not check an English article's Korean names as English.

@@ -12,10 +12,10 @@ from exporter.readers.docx.anchors import unlink_missing
 from exporter.readers.docx.body import DocumentReader
 from exporter.readers.docx.front import (
     authors_with_bios,
+    byline_names,
     core_properties,
     document_language,
     parse_issue_line,
-    split_byline,
     text_language,
     toolkit_metadata,
 )
@@ -70,7 +70,7 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     title = title_of(plan, reader, core, name)
     names: list[str] = []
     for byline in reader.front.get("byline", []):
-        names.extend(split_byline(byline))
+        names.extend(byline_names(byline, core.get("creator", ""), lang))
     if not names and core.get("creator"):
         candidates = person_in_property(core["creator"])
         if candidates:

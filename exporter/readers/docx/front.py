@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import logging
 import re
 from typing import Any
 
 from exporter import model
-from exporter.layouts import long_date
+from exporter.layouts import join_list, long_date
 from exporter.readers.docx.package import NS, Package, w
 from exporter.validate import LANGUAGE_TAG
 from exporter.walk import CJK_CHARACTER
@@ -19,7 +20,10 @@ log = logging.getLogger("exporter")
 METADATA_PROPERTY = "Exporter Article"
 """The custom property where the writer keeps what the page does not print (keywords, ...)."""
 ISSUE_LINE_SEPARATORS = re.compile(r"\s*[|｜]\s*")
-BYLINE_SEPARATORS = re.compile(r"\s*(?:[,;、，；]|\band\b)\s*")
+BYLINE_PUNCTUATION = "[,;、，；]"
+"""Marks that separate names in any language's byline."""
+SPACED_WORD = re.compile(r"\s+(\w+)\s+")
+"""A joining word set off by spaces in a list pattern (" et ", ", dan ", " 및 ")."""
 EAST_ASIAN_LANGUAGES = ("ja", "ko", "zh")
 SCRIPT_NAMES = {"ja": "Japanese", "ko": "Korean", "zh": "Chinese"}
 KANA = re.compile("[\u3040-\u30ff\u31f0-\u31ff\uff66-\uff9f]")
@@ -66,9 +70,52 @@ def _parse_long_date(text: str, lang: str) -> datetime.date | None:
     return None
 
 
-def split_byline(byline: str) -> list[str]:
-    """Return the author names of a byline ("A, B and C", "甲、乙")."""
-    return [name for name in BYLINE_SEPARATORS.split(byline) if name.strip()]
+def byline_names(byline: str, creator: str, lang: str) -> list[str]:
+    """Return the author names of a byline, as the author property lists them if it can.
+
+    The writer keeps the names "; "-separated in the author property: where the byline
+    is those names, in order, between separators only, they are taken whole, so that a
+    name with a joining word in it ("José Ortega y Gasset") stays one; a byline edited
+    since (translated, transliterated) is split.
+    """
+    listed = [name.strip() for name in creator.split(";") if name.strip()]
+    if listed and _only_separators(byline, listed, lang):
+        return listed
+    return split_byline(byline, lang)
+
+
+def _only_separators(byline: str, names: list[str], lang: str) -> bool:
+    """Return True if the byline is the names, in order, with only separators between."""
+    separators = re.compile(f"(?:{_byline_separators(lang).pattern})+")
+    position = 0
+    for index, name in enumerate(names):
+        found = byline.find(name, position)
+        if found < 0:
+            return False
+        between = byline[position:found]
+        if between.strip() if index == 0 else not separators.fullmatch(between):
+            return False
+        position = found + len(name)
+    return not byline[position:].strip()
+
+
+def split_byline(byline: str, lang: str = "en") -> list[str]:
+    """Return the author names of a byline ("A, B and C", "甲、乙", "A et B" in French)."""
+    return [name for name in _byline_separators(lang).split(byline) if name.strip()]
+
+
+@functools.cache
+def _byline_separators(lang: str) -> re.Pattern[str]:
+    """Return what separates names: punctuation, "and", and the words with which the
+    language's list pattern (CLDR) joins names, as the DOCX writer's byline does."""
+    words = {"and"}
+    for count in (2, 3):
+        joined = join_list([f"\x00{index}\x00" for index in range(count)], lang)
+        for joiner in re.split("\x00\\d\x00", joined):
+            # Only words set off by spaces: an unspaced joiner (Chinese 和) may be in a name.
+            words.update(SPACED_WORD.findall(joiner.replace(",", " ")))
+    alternatives = "|".join(sorted(map(re.escape, words)))
+    return re.compile(rf"\s*(?:{BYLINE_PUNCTUATION}|\b(?:{alternatives})\b)\s*")
 
 
 def authors_with_bios(

@@ -91,8 +91,8 @@ def normalised_name(name: str) -> str:
 @functools.cache
 def toolkit_roles() -> dict[str, str]:
     """Return the toolkit's own style names (normalised) to the bulletin part they mark."""
+    from exporter.docx_styles import load_style_sheet
     from exporter.layouts import find_layout
-    from exporter.writers.docx import load_style_sheet
 
     parts = load_style_sheet(find_layout(None)).parts
     roles = {normalised_name(style): part for part, style in parts.items()}

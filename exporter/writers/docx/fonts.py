@@ -1,0 +1,381 @@
+"""The DOCX's font table, and the layout's fonts embedded in it as Word embeds them.
+
+Written by hand: python-docx keeps the font table of its template and has no API for
+embedded fonts, and no Python library embeds fonts in a DOCX. The standard's way is
+followed (ECMA-376 Part 1, §17.8): each face is a `word/fonts/fontN.odttf` part,
+obfuscated with a GUID key and related from `word/fontTable.xml`, whose `w:font`
+entries describe every family the styles name (PANOSE, charset, family class, pitch,
+Unicode and code page signature, other names to try) so that a word processor
+lacking a family can pick a near one. Word and LibreOffice both read this form.
+
+The faces are subset with HarfBuzz, as for the EPUB (`exporter.fontsubset`), to the
+characters the document prints and those translators into the series' Latin-script
+languages type (TYPED_CHARACTERS): whole, the eight faces would add about 700 KB, 25
+times the rest of the document; cut so, about 190 KB. Word is told
+(`w:saveSubsetFonts`) and shows a character a subset lacks in another font.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import struct
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import uharfbuzz
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part, XmlPart
+from docx.oxml.ns import nsdecls, qn
+from docx.oxml.parser import parse_xml
+from lxml import etree
+
+from exporter.context import RenderContext
+from exporter.docx_styles import StyleSheet
+from exporter.fontsubset import subset_font
+from exporter.language_fonts import installed_faces
+from exporter.layouts import language_prefix
+from exporter.writers import ooxml
+
+log = logging.getLogger("exporter")
+
+OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
+FONT_PART_NAME = "/word/fonts/font{number}.odttf"
+OBFUSCATED_LENGTH = 32
+"""The bytes of a font's start that obfuscation XORs with its key (§17.8.1)."""
+FONT_KEY_NAMESPACE = uuid.UUID("0c7b9c1e-5d2a-5f57-8d0e-3b6f1a9d4e21")
+"""A fixed namespace for the fonts' keys, so that the same font gets the same key."""
+EMBED_ELEMENTS = {
+    (False, False): "embedRegular",
+    (True, False): "embedBold",
+    (False, True): "embedItalic",
+    (True, True): "embedBoldItalic",
+}
+"""The font table's element for each face, by (bold, italic), in the schema's order."""
+BOLD_WEIGHT = 600
+FONT_SLOTS = ("ascii", "hAnsi", "eastAsia", "cs")
+# Windows character sets (w:charset) of the CJK editions: Shift JIS, Hangul, GB 2312, Big5.
+CHARSETS = {"ja": "80", "ko": "81", "zh": "86", "zh-Hant": "88"}
+TRADITIONAL_CHINESE = ("hant", "tw", "hk", "mo")
+ANSI_CHARSET = "00"
+# PANOSE Latin text (family kind 2): proportion 9 is monospaced; serif styles 11 to 13 are
+# sans serif (normal, obtuse, perpendicular); 2 to 10 are serifs.
+PANOSE_LATIN_TEXT = 2
+PANOSE_MONOSPACED = 9
+PANOSE_SANS_SERIF = (11, 12, 13)
+PANOSE_SCRIPT, PANOSE_DECORATIVE = 3, 4
+EMPTY_PANOSE = "0" * 20
+# Where the OpenType OS/2 and post tables keep what the font table says (OpenType 1.9,
+# "OS/2 - OS/2 and Windows Metrics Table" and "post - PostScript Table"): read with
+# HarfBuzz, which the subsetting loads anyway, rather than fontTools for four fields.
+OS2_WEIGHT_CLASS = 4  # usWeightClass, uint16
+OS2_PANOSE = 32  # 10 bytes
+OS2_UNICODE_RANGES = 42  # ulUnicodeRange1 to 4, uint32 each
+OS2_SELECTION = 62  # fsSelection, uint16: bit 0 italic
+OS2_CODE_PAGES = 78  # ulCodePageRange1 and 2, uint32 each (table version 1 and later)
+POST_FIXED_PITCH = 12  # isFixedPitch, uint32
+TYPED_CHARACTERS = frozenset(
+    (
+        *range(0x20, 0x7F),  # ASCII, and the digits that page-number fields print
+        *range(0xA0, 0x180),  # Latin-1 Supplement and Latin Extended-A: « » é ç ñ œ ß ő
+        *(0x1A0, 0x1A1, 0x1AF, 0x1B0),  # Ơ ơ Ư ư
+        *range(0x1EA0, 0x1EFA),  # the other Vietnamese letters
+        *(0x300, 0x301, 0x302, 0x303, 0x309, 0x323),  # Vietnamese tone marks, typed apart
+        *range(0x2010, 0x2028),  # dashes, typographic quotes, bullet, ellipsis
+        *(0x2030, 0x2039, 0x203A, 0x20AC, 0x2122),  # ‰ ‹ › € ™
+    )
+)
+"""What every subset keeps besides the document's characters: what translators into French,
+Spanish, Vietnamese, Indonesian and other Latin-script languages type. Their translation
+then shows in the bulletin's faces, and documents opened together in one LibreOffice
+session, which keeps the first copy of a family it loads for all, agree."""
+
+
+@dataclass(frozen=True, slots=True)
+class FontDescription:
+    """What a font table says of a family besides its name, read from one of its fonts."""
+
+    panose: str
+    """The PANOSE classification as 20 hex digits."""
+    family: str
+    """The family class: roman, swiss, modern, script, decorative or auto."""
+    pitch: str
+    """fixed or variable."""
+    signature: dict[str, str]
+    """The Unicode ranges and code pages it covers (OS/2), as w:sig attributes."""
+
+
+@dataclass(frozen=True, slots=True)
+class FontFacts:
+    """What one font file says of itself: its family, face and description."""
+
+    family: str
+    """The typographic family name, else the family name."""
+    bold: bool
+    """True for a weight of 600 or more."""
+    italic: bool
+    """True for an italic face."""
+    description: FontDescription
+    """What the font table says of the family."""
+
+
+@dataclass(frozen=True, slots=True)
+class EmbeddedFace:
+    """One face of a family, as embedded."""
+
+    bold: bool
+    """True for a bold face."""
+    italic: bool
+    """True for an italic face."""
+    key: str
+    """The GUID that obfuscates it, in braces."""
+    data: bytes
+    """The obfuscated font."""
+
+
+def write_font_table(
+    document: Any, context: RenderContext, sheet: StyleSheet, lang: str, embed: bool
+) -> None:
+    """Describe every family the styles name in the font table; embed the layout's faces.
+
+    `embed` false leaves the fonts out and says nothing of embedding in the settings.
+    """
+    faces = _layout_faces(tuple(context.layout.font_files()))
+    edition_families = set(context.layout.fonts_for(lang).values())
+    table = _FontTable(document, document_characters(document) if embed else set())
+    for family in named_families(document.styles.element):
+        entry = _font_entry(
+            family,
+            describe_family(family, faces.get(family, {})),
+            sheet.fallbacks.get(family, ()),
+            _charset(lang) if family in edition_families else ANSI_CHARSET,
+        )
+        if embed:
+            table.embed(entry, faces.get(family, {}))
+        table.root.append(entry)
+    table.save()
+
+
+def named_families(styles: Any) -> list[str]:
+    """Return the font families the styles name, in the order they are first named."""
+    families: dict[str, None] = {}
+    for fonts in styles.iter(qn("w:rFonts")):
+        for slot in FONT_SLOTS:
+            family = fonts.get(qn(f"w:{slot}"))
+            if family:
+                families.setdefault(family, None)
+    return list(families)
+
+
+def document_characters(document: Any) -> set[int]:
+    """Return the characters the document prints: its text and its list markers."""
+    characters: set[int] = set()
+    for part in document.part.package.iter_parts():
+        if not isinstance(part, XmlPart):
+            continue
+        for text in part.element.iter(qn("w:t")):
+            characters.update(ord(char) for char in text.text or "")
+        for marker in part.element.iter(qn("w:lvlText")):
+            characters.update(ord(char) for char in marker.get(qn("w:val"), ""))
+    return characters
+
+
+def obfuscate(data: bytes, key: str) -> bytes:
+    """Return a font obfuscated with a GUID key (ECMA-376 Part 1, §17.8.1), or clear again.
+
+    The key's 16 bytes, read from its hex digits last to first, are XORed over the
+    font's first 32 bytes, twice in a row; doing it again undoes it.
+    """
+    mask = bytes.fromhex(key.strip("{}").replace("-", ""))[::-1]
+    head = data[:OBFUSCATED_LENGTH]
+    head = bytes(byte ^ mask[index % len(mask)] for index, byte in enumerate(head))
+    return head + data[OBFUSCATED_LENGTH:]
+
+
+def describe_family(family: str, faces: dict[tuple[bool, bool], Path]) -> FontDescription | None:
+    """Return the description of a family from its regular face: the layout's, else the
+    system's (fontconfig); None when neither has it."""
+    if faces:
+        path = faces.get((False, False)) or next(iter(sorted(faces.values())))
+        return read_font(path).description
+    installed = installed_faces(family).get((400, "normal"))
+    if installed is None:
+        return None
+    return read_font(installed.path, installed.index).description
+
+
+class _FontTable:
+    """The font table part being written, and the font parts it relates to."""
+
+    def __init__(self, document: Any, printed: set[int]) -> None:
+        self.document = document
+        self.part = _font_table_part(document)
+        for relationship_id in [r for r, rel in self.part.rels.items() if rel.reltype == RT.FONT]:
+            del self.part.rels[relationship_id]
+        self.root = parse_xml(f"<w:fonts {nsdecls('w', 'r')}/>")
+        self.keep = frozenset(printed | TYPED_CHARACTERS)
+        self.embedded = 0
+
+    def embed(self, entry: Any, faces: dict[tuple[bool, bool], Path]) -> None:
+        """Embed a family's faces, each related from its w:embedRegular (Bold, ...)."""
+        for (bold, italic), element_name in EMBED_ELEMENTS.items():
+            path = faces.get((bold, italic))
+            face = None if path is None else _embedded_face(path, bold, italic, self.keep)
+            if face is None:
+                continue
+            self.embedded += 1
+            font_part = Part(
+                PackURI(FONT_PART_NAME.format(number=self.embedded)),
+                OBFUSCATED_FONT,
+                face.data,
+                self.document.part.package,
+            )
+            embedded = ooxml.element(f"w:{element_name}", fontKey=face.key)
+            embedded.set(qn("r:id"), self.part.relate_to(font_part, RT.FONT))
+            embedded.set(qn("w:subsetted"), "1")
+            entry.append(embedded)
+
+    def save(self) -> None:
+        """Write the table into its part, and the embedding into the settings."""
+        # The part is plain bytes to python-docx, which has no class for the font table.
+        self.part._blob = etree.tostring(
+            self.root, xml_declaration=True, encoding="UTF-8", standalone=True
+        )
+        settings = self.document.settings.element
+        ooxml.set_setting(settings, "embedTrueTypeFonts", self.embedded > 0)
+        ooxml.set_setting(settings, "saveSubsetFonts", self.embedded > 0)
+
+
+def _layout_faces(files: tuple[Path, ...]) -> dict[str, dict[tuple[bool, bool], Path]]:
+    """Return the layout's font files by family and (bold, italic)."""
+    faces: dict[str, dict[tuple[bool, bool], Path]] = {}
+    for path in files:
+        facts = read_font(path)
+        faces.setdefault(facts.family, {}).setdefault((facts.bold, facts.italic), path)
+    return faces
+
+
+def _font_table_part(document: Any) -> Any:
+    """Return the document's font table part, made if the template has none."""
+    for relationship in document.part.rels.values():
+        if relationship.reltype == RT.FONT_TABLE and not relationship.is_external:
+            return relationship.target_part
+    part = Part(
+        PackURI("/word/fontTable.xml"),
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.fontTable+xml",
+        b"",
+        document.part.package,
+    )
+    document.part.relate_to(part, RT.FONT_TABLE)
+    return part
+
+
+def _font_entry(
+    family: str, description: FontDescription | None, fallbacks: Iterable[str], charset: str
+) -> Any:
+    """Return the w:font of a family, its children in the schema's order (CT_Font)."""
+    entry = ooxml.element("w:font")
+    entry.set(qn("w:name"), family)
+    others = ", ".join(name for name in fallbacks if name != family)
+    if others:
+        entry.append(ooxml.element("w:altName", val=others))
+    if description is None:
+        entry.append(ooxml.element("w:charset", val=charset))
+        entry.append(ooxml.element("w:family", val="auto"))
+        entry.append(ooxml.element("w:pitch", val="default"))
+        return entry
+    if description.panose != EMPTY_PANOSE:
+        entry.append(ooxml.element("w:panose1", val=description.panose))
+    entry.append(ooxml.element("w:charset", val=charset))
+    entry.append(ooxml.element("w:family", val=description.family))
+    entry.append(ooxml.element("w:pitch", val=description.pitch))
+    entry.append(ooxml.element("w:sig", **description.signature))
+    return entry
+
+
+def _charset(lang: str) -> str:
+    """Return the Windows character set of an edition's East Asian families."""
+    prefix = language_prefix(lang)
+    if prefix == "zh" and any(part in TRADITIONAL_CHINESE for part in lang.lower().split("-")):
+        return CHARSETS["zh-Hant"]
+    return CHARSETS.get(prefix, ANSI_CHARSET)
+
+
+@functools.lru_cache(maxsize=32)
+def read_font(path: Path, index: int = 0) -> FontFacts:
+    """Return what a font (face `index` of a collection) says of its family and face."""
+    face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path)), index)
+    names = uharfbuzz.OTNameIdPredefined
+    family = face.get_name(names.TYPOGRAPHIC_FAMILY) or face.get_name(names.FONT_FAMILY)
+    os2 = bytes(face.reference_table("OS/2").data)
+    post = bytes(face.reference_table("post").data)
+    panose = os2[OS2_PANOSE : OS2_PANOSE + 10].ljust(10, b"\0")
+    kind, serif_style, proportion = panose[0], panose[1], panose[3]
+    fixed = bool(_uint32(post, POST_FIXED_PITCH)) or (
+        kind == PANOSE_LATIN_TEXT and proportion == PANOSE_MONOSPACED
+    )
+    signature = {
+        **{f"usb{n}": _uint32(os2, OS2_UNICODE_RANGES + 4 * n) for n in range(4)},
+        **{f"csb{n}": _uint32(os2, OS2_CODE_PAGES + 4 * n) for n in range(2)},
+    }
+    return FontFacts(
+        family=family or path.stem,
+        bold=_uint16(os2, OS2_WEIGHT_CLASS) >= BOLD_WEIGHT,
+        italic=bool(_uint16(os2, OS2_SELECTION) & 1),
+        description=FontDescription(
+            panose=panose.hex().upper(),
+            family=_family_class(kind, serif_style, fixed),
+            pitch="fixed" if fixed else "variable",
+            signature={name: f"{value:08X}" for name, value in signature.items()},
+        ),
+    )
+
+
+def _uint16(table: bytes, offset: int) -> int:
+    """Return the big-endian uint16 at `offset` of a table, 0 past its end."""
+    return int(struct.unpack_from(">H", table, offset)[0]) if len(table) >= offset + 2 else 0
+
+
+def _uint32(table: bytes, offset: int) -> int:
+    """Return the big-endian uint32 at `offset` of a table, 0 past its end."""
+    return int(struct.unpack_from(">I", table, offset)[0]) if len(table) >= offset + 4 else 0
+
+
+def _family_class(kind: int, serif_style: int, fixed: bool) -> str:
+    """Return Word's family class (w:family) from a font's PANOSE digits."""
+    if kind == PANOSE_SCRIPT:
+        return "script"
+    if kind == PANOSE_DECORATIVE:
+        return "decorative"
+    if kind != PANOSE_LATIN_TEXT:
+        return "auto"
+    if fixed:
+        return "modern"
+    return "swiss" if serif_style in PANOSE_SANS_SERIF else "roman"
+
+
+def _embedded_face(
+    path: Path, bold: bool, italic: bool, keep: frozenset[int]
+) -> EmbeddedFace | None:
+    """Return a face subset to the characters to keep and obfuscated; None when Word could
+    not embed it (an OpenType font with PostScript outlines)."""
+    data = _font_data(path)
+    if not data.startswith((b"\x00\x01\x00\x00", b"true")):
+        log.warning("the DOCX leaves out font %s: Word embeds TrueType outlines only", path.name)
+        return None
+    subset = subset_font(data, keep)
+    # The key follows from the bytes, so that the same document gets the same file.
+    digest = hashlib.sha256(subset).hexdigest()
+    key = "{" + str(uuid.uuid5(FONT_KEY_NAMESPACE, f"{bold}/{italic}/{digest}")).upper() + "}"
+    return EmbeddedFace(bold, italic, key, obfuscate(subset, key))
+
+
+@functools.lru_cache(maxsize=16)
+def _font_data(path: Path) -> bytes:
+    """Return a font file's bytes (read once a process: every document embeds them)."""
+    return path.read_bytes()
