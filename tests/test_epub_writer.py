@@ -136,6 +136,8 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
         "figure": build(figure_article("chart.png"), folder, "figure"),
         "minimal": build(minimal_article(), folder, "minimal"),
         "french": build(french_article(), folder, "french"),
+        # German: a language the series has no texts in, so they print in English.
+        "german": build(dataclasses.replace(french_article(), lang="de"), folder, "german"),
     }
 
 
@@ -821,9 +823,11 @@ def text_languages(root: etree._Element) -> Iterator[tuple[str, str]]:
     yield from visit(root, "")
 
 
-def test_a_french_edition_marks_every_english_series_text(built: dict[str, Built]) -> None:
-    sample = built["french"]
-    series = find_layout(None).for_language("fr").series
+def test_an_edition_without_series_texts_marks_every_english_one(
+    built: dict[str, Built],
+) -> None:
+    sample = built["german"]
+    series = find_layout(None).for_language("de").series
     english = {
         series.notes_heading,
         series.summary_label,
@@ -841,12 +845,25 @@ def test_a_french_edition_marks_every_english_series_text(built: dict[str, Built
             seen.setdefault(text, set()).add(lang)
     for text in english:
         assert seen.get(text) == {"en"}, (text, seen.get(text))
-    assert seen[sample.article.title] == {"fr"}
-    assert seen["| 17 mai 2023"] == {"fr"}
+    assert seen[sample.article.title] == {"de"}
+    assert seen["| 17. Mai 2023"] == {"de"}
     ncx = sample.xml("EPUB/toc.ncx")
     labels = {
         "".join(label.itertext()): label.get(XML_LANG) or ncx.get(XML_LANG)
         for label in ncx.iter("{*}navLabel")
     }
     assert labels[series.navigation["pages"]] == labels[series.notes_heading] == "en"
-    assert labels[sample.article.title] == "fr"
+    assert labels[sample.article.title] == "de"
+
+
+def test_a_french_edition_prints_its_series_texts_in_french(built: dict[str, Built]) -> None:
+    sample = built["french"]
+    series = find_layout(None).for_language("fr").series
+    assert series.english == frozenset()
+    seen: dict[str, set[str]] = {}
+    for name in ("EPUB/content.xhtml", "EPUB/nav.xhtml", "EPUB/cover.xhtml"):
+        for text, lang in text_languages(sample.xml(name)):
+            seen.setdefault(text, set()).add(lang)
+    for text in (series.mission, series.disclaimer, series.navigation["pages"]):
+        assert seen.get(text) == {"fr"}, text
+    assert seen["Numéro 641 | 17 mai 2023"] == {"fr"}

@@ -6,6 +6,7 @@ port, with its worker processes; the browser and page tests use it too.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import io
 import json
@@ -280,6 +281,24 @@ def test_import_turns_a_docx_into_markdown(client: httpx.Client) -> None:
     assert answer.status_code == 200, answer.text
     assert "lang: vi" in answer.json()["markdown"]
     assert isinstance(answer.json()["warnings"], list)
+
+
+def test_import_gives_a_manuscripts_pictures_beside_its_markdown(client: httpx.Client) -> None:
+    manuscript = (ROOT / "tests" / "fixtures" / "docx-made" / "pictures.docx").read_bytes()
+    answer = client.post(
+        "/api/import?format=docx", content=manuscript, headers={"accept": "application/json"}
+    )
+    assert answer.status_code == 200, answer.text
+    pictures = answer.json()["pictures"]
+    assert pictures
+    for name, data in pictures.items():
+        assert (
+            f"]({name}" in answer.json()["markdown"] or f"](<{name}>" in answer.json()["markdown"]
+        )
+        assert base64.b64decode(data)[:4] in (b"\x89PNG", b"\xff\xd8\xff\xe0", b"\xff\xd8\xff\xe1")
+    plain = client.post("/api/import?format=docx", content=manuscript)
+    warnings = json.loads(plain.headers["x-exporter-warnings"])
+    assert any("Accept: application/json" in warning for warning in warnings)
 
 
 def test_import_of_a_web_page(client: httpx.Client) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from pathlib import Path
 
 from starlette.datastructures import UploadFile
@@ -101,11 +102,26 @@ async def import_file(request: Request) -> Response:
     except ExportError as failure:
         return build_error(failure)
     if "application/json" in request.headers.get("accept", ""):
-        return JSONResponse({"markdown": imported.markdown, "warnings": list(imported.warnings)})
+        pictures = {
+            name: base64.b64encode(data).decode("ascii") for name, data in imported.files.items()
+        }
+        return JSONResponse(
+            {
+                "markdown": imported.markdown,
+                "pictures": pictures,
+                "warnings": list(imported.warnings),
+            }
+        )
+    warnings = list(imported.warnings)
+    if imported.files:
+        warnings.append(
+            f"{len(imported.files)} pictures are not in this answer: ask with "
+            "Accept: application/json to get them beside the Markdown"
+        )
     return Response(
         imported.markdown,
         media_type="text/markdown; charset=utf-8",
-        headers={WARNINGS_HEADER: json_header(imported.warnings)},
+        headers={WARNINGS_HEADER: json_header(tuple(warnings))},
     )
 
 

@@ -73,6 +73,8 @@ class Imported:
     """The article read, for a caller that names its pictures after the file it writes."""
     pictures: dict[str, bytes] = dataclasses.field(default_factory=dict)
     """The pictures taken out of the file, by the name the article's figures give them."""
+    files: dict[str, bytes] = dataclasses.field(default_factory=dict)
+    """The same pictures by the names `markdown` gives them (`article-imageN.EXT`)."""
 
 
 def known_layout(series: str) -> Layout:
@@ -139,12 +141,12 @@ def import_upload(data: bytes, suffix: str, lang: str, name: str = "") -> Import
                 if lang:
                     article = validate(dataclasses.replace(article, lang=lang))
                 context = RenderContext(known_layout(article.series), Path(folder))
-                placed, _files = place_media(article, media, UPLOAD_STEM)
+                placed, files = place_media(article, media, UPLOAD_STEM)
                 markdown = write_markdown(placed, context).decode("utf-8")
         except ExportError as error:
             raise renamed(error, source) from None
     warnings = _hide_folder(messages, folder)
-    return Imported(markdown, article.title, warnings, article, dict(media.files))
+    return Imported(markdown, article.title, warnings, article, dict(media.files), files)
 
 
 def renamed(error: ExportError, read_from: Path, shown: str = "") -> ExportError:

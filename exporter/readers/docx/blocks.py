@@ -54,6 +54,13 @@ class BlockBuilder:
             return True
         return False
 
+    def hold_table_caption(self, caption: tuple[model.Inline, ...]) -> None:
+        """Keep a caption for the table that follows it."""
+        self.close_lists()
+        if self.held_caption:
+            self.blocks.append(model.Paragraph(self.held_caption))
+        self.held_caption = caption
+
     def add_table_caption(self, caption: tuple[model.Inline, ...]) -> bool:
         """Give the table just before its caption, else hold it for a table that follows."""
         if not _one_line(caption):

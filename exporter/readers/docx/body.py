@@ -308,7 +308,8 @@ class DocumentReader:
             # The toolkit writes a table's caption right above its table, whatever it says.
             ahead = paragraph.getnext()
             before_table = ahead is not None and ahead.tag == w("tbl")
-            if self.toolkit_document and before_table and builder.add_table_caption(inlines):
+            if self.toolkit_document and before_table:
+                builder.hold_table_caption(inlines)
                 return
             if builder.add_caption(inlines):
                 return

@@ -77,7 +77,8 @@ def read_table(
         )
     ):
         heads = 1
-    heads = min(heads, len(rows) - 1) if len(rows) > 1 else 0
+    # One header row, as the model and pipe tables have it; more stay as the first body rows.
+    heads = min(heads, len(rows) - 1, 1) if len(rows) > 1 else 0
     head = tuple(without_strong(row) for row in rows[:heads])
     document.counts["table"] += 1
     builder.add(model.Table(head, tuple(rows[heads:]), column_alignment(grid, heads), caption))
