@@ -133,13 +133,18 @@ def set_theme_language(settings: Element, lang: str) -> None:
     Only the slot of the language's script gets it (w:eastAsia for Chinese, Japanese
     and Korean, w:bidi for right-to-left scripts), as in `set_language`.
     """
+    _set_child(settings, _element("w:themeFontLang", **_language_slots(lang)), SETTINGS_ORDER)
+
+
+def _language_slots(lang: str) -> dict[str, str]:
+    """Return the w:lang attributes of a language: w:val, and its script's own slot."""
     primary = lang.split("-")[0].lower()
-    attributes = {"val": lang}
+    slots = {"val": lang}
     if primary in EAST_ASIAN_LANGUAGES:
-        attributes["eastAsia"] = lang
+        slots["eastAsia"] = lang
     if primary in RIGHT_TO_LEFT_LANGUAGES:
-        attributes["bidi"] = lang
-    _set_child(settings, _element("w:themeFontLang", **attributes), SETTINGS_ORDER)
+        slots["bidi"] = lang
+    return slots
 
 
 def set_setting(settings: Element, name: str, on: bool = True) -> None:
@@ -201,14 +206,8 @@ def set_language(styles: Element, lang: str) -> None:
     # Word reads w:val for Latin text, w:eastAsia for CJK runs and w:bidi for Arabic or
     # Hebrew runs; only the slot of the article's own script gets its language, so that
     # spelling tools do not check an English article's Korean names as English.
-    primary = lang.split("-")[0].lower()
-    attributes = {"val": lang}
-    if primary in EAST_ASIAN_LANGUAGES:
-        attributes["eastAsia"] = lang
-    if primary in RIGHT_TO_LEFT_LANGUAGES:
-        attributes["bidi"] = lang
-    _set_child(rpr, _element("w:lang", **attributes), RPR_ORDER)
-    if primary in EAST_ASIAN_LANGUAGES:
+    _set_child(rpr, _element("w:lang", **_language_slots(lang)), RPR_ORDER)
+    if lang.split("-")[0].lower() in EAST_ASIAN_LANGUAGES:
         _upright_styles(styles)
 
 
