@@ -7,12 +7,11 @@ import dataclasses
 import functools
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from exporter import model
@@ -22,7 +21,7 @@ from exporter.fontfaces import font_faces
 from exporter.language_fonts import require_fonts
 from exporter.layouts import issue_line
 from exporter.walk import plain_text, reading_length
-from exporter.writers import pdftags
+from exporter.writers import pdftags, sheets
 from exporter.writers.artifacts import mark_margin_artifacts
 from exporter.writers.copyfit import (
     FitReport,
@@ -180,46 +179,10 @@ def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
     subsetting_engine()
     require_fonts(context.layout, article.lang)  # a CJK edition without its fonts: an error
     bounds = read_bounds(context.layout.path("fit.yaml"))
-    env = context.layout.environment()
-    page_template = env.get_template("bulletin.html.j2")
-    css_template = env.get_template("bulletin.css.j2")
-    fonts = font_faces(context.layout.fonts)
-    font_config = _font_configuration(context.layout.fonts)
-    fetcher = PolicyFetcher(context)
-    line = issue_line(context.layout.series, article.number, article.date, article.lang)
-    html_options = HtmlOptions(column_characters=context.layout.series.column_characters)
-    parts = {
-        "article": article,
-        "series": context.layout.series,
-        "issue_line": line,
-        "authors": ", ".join(a.name for a in article.authors),
-        "byline": context.layout.series.join_names([a.name for a in article.authors]),
-        "body": body_html(article, html_options),
-        "notes": notes_html(article, html_options),
-        "bios": [a.bio for a in article.authors if a.bio],
-    }
-    running_head = " | ".join(p for p in (context.layout.series.name, line) if p)
-    colours = dict(context.layout.series.colours)
-    press = read_press(context.layout.folder) if context.print_marks else None
-    if press is not None:
-        colours.update(press.colours)
+    lay_out_at = _page_layout(article, context)
 
     def lay_out(setting: FitSetting, bio_on_new_page: bool = False) -> tuple[Any, Measure]:
-        css = css_template.render(
-            fit=setting,
-            fonts=fonts,
-            series=context.layout.series,
-            colours=colours,
-            press=press,
-            paper=PAPER[context.paper_size],
-            running_head=running_head,
-            bio_on_new_page=bio_on_new_page,
-            print_marks=context.print_marks,
-        )
-        html = page_template.render(css=css, **parts)
-        document = HTML(
-            string=html, base_url=context.source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(font_config=font_config, cache=_image_cache(context.source_dir))
+        document = lay_out_at(setting, bio_on_new_page)
         return document, measure(document, bounds.pages)
 
     characters = text_length(plain_text(article.body))
@@ -231,6 +194,81 @@ def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
         document, _measure = lay_out(result.setting, bio_on_new_page=True)
         result.document = document
     return result
+
+
+def _page_layout(
+    article: model.Article, context: RenderContext
+) -> Callable[[FitSetting, bool], Any]:
+    """Return a function that lays the article's bulletin out at a setting.
+
+    The page is parsed once and the design's stylesheet once per process
+    (`exporter.writers.sheets`); each layout parses only its setting's small sheet.
+    """
+    from weasyprint import HTML
+
+    env = context.layout.environment()
+    fonts = font_faces(context.layout.fonts)
+    font_config = _font_configuration(context.layout.fonts)
+    fetcher = PolicyFetcher(context)
+    base_url = context.source_dir.resolve().as_uri() + "/"
+    image_cache = _image_cache(context.source_dir)
+    line = issue_line(context.layout.series, article.number, article.date, article.lang)
+    html_options = HtmlOptions(column_characters=context.layout.series.column_characters)
+    parts = {
+        "article": article,
+        "series": context.layout.series,
+        "issue_line": line,
+        "running_head": " | ".join(p for p in (context.layout.series.name, line) if p),
+        "authors": ", ".join(a.name for a in article.authors),
+        "byline": context.layout.series.join_names([a.name for a in article.authors]),
+        "body": body_html(article, html_options),
+        "notes": notes_html(article, html_options),
+        "bios": [a.bio for a in article.authors if a.bio],
+    }
+    colours = dict(context.layout.series.colours)
+    press = read_press(context.layout.folder) if context.print_marks else None
+    if press is not None:
+        colours.update(press.colours)
+    design = {
+        "fonts": fonts,
+        "series": context.layout.series,
+        "colours": colours,
+        "press": press,
+        "paper": PAPER[context.paper_size],
+        "print_marks": context.print_marks,
+    }
+    page_template = env.get_template("bulletin.html.j2")
+    css_template = env.get_template(sheets.DESIGN_TEMPLATE)
+    if not sheets.has_fit_sheet(env):
+        # A layout that sets its values in its one stylesheet: all of it, at every setting.
+        def whole(setting: FitSetting, bio_on_new_page: bool) -> Any:
+            css = css_template.render(
+                fit=setting,
+                running_head=parts["running_head"],
+                bio_on_new_page=bio_on_new_page,
+                **design,
+            )
+            html = page_template.render(css=css, **parts)
+            page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            return page.render(font_config=font_config, cache=image_cache)
+
+        return whole
+
+    # The sheets' own URLs (the fonts) are the layout's.
+    layout_url = context.layout.folder.resolve().as_uri() + "/"
+    design_sheet = sheets.parsed_sheet(
+        css_template.render(**design), font_config, fetcher, layout_url
+    )
+    page = HTML(string=page_template.render(**parts), base_url=base_url, url_fetcher=fetcher)
+
+    def at(setting: FitSetting, bio_on_new_page: bool) -> Any:
+        css = sheets.fit_css(env, setting, bio_on_new_page)
+        fit_sheet = sheets.parsed_sheet(css, font_config, fetcher, layout_url)
+        return page.render(
+            stylesheets=[design_sheet, fit_sheet], font_config=font_config, cache=image_cache
+        )
+
+    return at
 
 
 def _image_cache(folder: Path) -> dict[str, Any]:
