@@ -20,7 +20,7 @@ from exporter.errors import RefusedError
 from exporter.fontfaces import font_faces
 from exporter.language_fonts import require_fonts
 from exporter.layouts import issue_line
-from exporter.walk import plain_text, reading_length
+from exporter.walk import reading_length
 from exporter.writers import pdftags, sheets
 from exporter.writers.artifacts import mark_margin_artifacts
 from exporter.writers.copyfit import (
@@ -31,7 +31,6 @@ from exporter.writers.copyfit import (
     fit_or_overflow,
     over_message,
     read_bounds,
-    text_length,
 )
 from exporter.writers.fetcher import PolicyFetcher
 from exporter.writers.html import HtmlOptions, body_html, notes_html
@@ -41,6 +40,8 @@ from exporter.writers.press import finish_for_press, read_press
 log = logging.getLogger("exporter")
 PAPER = {"letter": "letter", "a4": "A4"}
 LAYOUT_CACHE_SIZE = 4
+SHORT_PAGES = 1.12
+"""Predicted pages at the loosest setting below which the body is taken to end on page 1."""
 # Decoded images by URL (WeasyPrint's cache option), one cache per article folder: a
 # cached image skips the resource policy, so an article of another folder (an upload
 # built in a folder of its own) must never be served what this folder's articles read.
@@ -58,6 +59,26 @@ def write_pdf(article: model.Article, context: RenderContext) -> bytes:
     is strict.
     """
     result = layout_bulletin(article, context)
+    _tell(result, context)
+    return _write(result.document, article, context)
+
+
+def proof_pdf(
+    article: model.Article, context: RenderContext, start: int | None = None
+) -> tuple[bytes, FitResult]:
+    """Return the bulletin as a plain PDF to draw pictures of, and its fitting.
+
+    The layout is `write_pdf`'s; the file has neither its tags nor its finish for the
+    printer, which a picture does not show and which take longer to write than the
+    pages. `start` is as for `layout_bulletin`; the fitting is told as `write_pdf` tells it.
+    """
+    result = layout_bulletin(article, context, start)
+    _tell(result, context)
+    return result.document.write_pdf(), result
+
+
+def _tell(result: FitResult, context: RenderContext) -> None:
+    """Log the fitting; warn of an article too short (refuse it, when strict)."""
     log.info("%s", result.explain())
     report = fit_report_of(result)
     log.info("%s", report.summary())
@@ -65,7 +86,6 @@ def write_pdf(article: model.Article, context: RenderContext) -> bytes:
         if context.strict:
             raise RefusedError(report.short_message())
         log.warning("%s", report.short_message())
-    return _write(result.document, article, context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,22 +100,27 @@ class OverflowProof:
     """The last line of the body on the last page allowed (page 2): where it is cut."""
 
 
-def fit_report(article: model.Article, context: RenderContext) -> FitReport:
+def fit_report(
+    article: model.Article, context: RenderContext, start: int | None = None
+) -> FitReport:
     """Return the fitting's figures for an article: the fill, and words short or over.
 
     An article too long is not refused here: its report says by how much it is over.
+    `start` is the step to lay out first (see `layout_bulletin`).
     """
-    return fit_report_of(_fitted(article, context))
+    return fit_report_of(_fitted(article, context, start))
 
 
-def overflow_proof(article: model.Article, context: RenderContext) -> OverflowProof | None:
+def overflow_proof(
+    article: model.Article, context: RenderContext, start: int | None = None
+) -> OverflowProof | None:
     """Return the overflowing layout of an article too long for its pages; None if it fits.
 
     The PDF is the layout at the tightest setting, every page of it, and `last_line` is
     the last line of the body on page 2, where the printed bulletin would stop. An
     article far too long to lay out at all raises RefusedError.
     """
-    result = _fitted(article, context)
+    result = _fitted(article, context, start)
     report = fit_report_of(result)
     if report.fits:
         return None
@@ -111,27 +136,32 @@ def fit_report_of(result: FitResult) -> FitReport:
     return result.report
 
 
-def layout_bulletin(article: model.Article, context: RenderContext) -> FitResult:
+def layout_bulletin(
+    article: model.Article, context: RenderContext, start: int | None = None
+) -> FitResult:
     """Lay out the article at the loosest setting that fills exactly the layout's pages.
 
     Raise RefusedError when it is too long. The last few layouts are kept, so that the
     PDF, the EPUB's page list and the cover of one article share one layout in a process.
+    `start` is the step of the fit's scale to lay out first: the step an earlier
+    version of the article was fitted at (the editor's proofs), which after a small
+    change is most often the answer; None starts from the layout's estimate.
     """
-    result = _fitted(article, context)
+    result = _fitted(article, context, start)
     report = fit_report_of(result)
     if not report.fits:
         raise RefusedError(over_message(report))
     return result
 
 
-def _fitted(article: model.Article, context: RenderContext) -> FitResult:
+def _fitted(article: model.Article, context: RenderContext, start: int | None = None) -> FitResult:
     """Return the fitting of an article, an overflowing one included, from the cache."""
     with _layouts_lock:
         for cached_article, cached_context, cached in _layouts:
             # Equality, not hashing: the render context holds dicts.
             if cached_article == article and cached_context == context:
                 return cached
-    result = _fit_layout(article, context)
+    result = _fit_layout(article, context, start)
     with _layouts_lock:
         _layouts.insert(0, (article, context, result))
         del _layouts[LAYOUT_CACHE_SIZE:]
@@ -175,24 +205,44 @@ def subsetting_engine() -> str:
     return "fonttools"
 
 
-def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
+def _fit_layout(
+    article: model.Article, context: RenderContext, start: int | None = None
+) -> FitResult:
     subsetting_engine()
     require_fonts(context.layout, article.lang)  # a CJK edition without its fonts: an error
     bounds = read_bounds(context.layout.path("fit.yaml"))
     lay_out_at = _page_layout(article, context)
+    predicted = bounds.predictor(article)
+    # A short article sends the bio and publisher block to the last page. One the
+    # estimate puts well short is laid out so at once; if its body reaches page 2 after
+    # all, that layout is not a measure of the setting, and it is laid out again.
+    closing_apart = predicted is not None and predicted(0) < SHORT_PAGES
+    apart: set[int] = set()
+    extra = 0
 
-    def lay_out(setting: FitSetting, bio_on_new_page: bool = False) -> tuple[Any, Measure]:
-        document = lay_out_at(setting, bio_on_new_page)
+    def lay_out(setting: FitSetting) -> tuple[Any, Measure]:
+        nonlocal closing_apart, extra
+        if closing_apart and setting.step == 0:
+            closing_apart = False
+            document = lay_out_at(setting, True)
+            found = measure(document, bounds.pages)
+            if found.pages == bounds.pages and found.fill == 0:
+                apart.add(setting.step)
+                return document, found
+            extra += 1
+        document = lay_out_at(setting, False)
         return document, measure(document, bounds.pages)
 
-    characters = text_length(plain_text(article.body))
     length = reading_length(article.body)  # words, or characters for CJK text
-    result = fit_or_overflow(lay_out, bounds, length.count, characters, unit=length.unit)
+    result = fit_or_overflow(lay_out, bounds, length.count, predicted, length.unit, start)
     chosen = result.chosen.measure
-    if chosen.pages < bounds.pages or (chosen.pages == bounds.pages and chosen.fill == 0):
-        # A short article: the bio and publisher block go to the last page.
-        document, _measure = lay_out(result.setting, bio_on_new_page=True)
-        result.document = document
+    short = chosen.pages < bounds.pages or (chosen.pages == bounds.pages and chosen.fill == 0)
+    if short and result.setting.step not in apart:
+        result.document = lay_out_at(result.setting, True)
+        extra += 1
+    result.extra_layouts = extra
+    if result.report is not None:
+        result.report = dataclasses.replace(result.report, passes=result.passes)
     return result
 
 
