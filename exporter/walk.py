@@ -6,6 +6,7 @@ import dataclasses
 import re
 from collections.abc import Iterable, Iterator
 from typing import TypeVar
+from unicodedata import east_asian_width
 
 from exporter import model
 
@@ -84,3 +85,8 @@ def reading_length(blocks: Iterable[model.Block]) -> TextLength:
     words = sum(1 for t in CJK_CHARACTER.sub(" ", text).split() if any(c.isalnum() for c in t))
     unit = "characters" if characters > words else "words"
     return TextLength(characters + words, unit)
+
+
+def text_length(text: str) -> int:
+    """Return the length of a text in Latin-width characters: a wide (CJK) one counts two."""
+    return len(text) + sum(1 for char in text if east_asian_width(char) in "WF")

@@ -73,10 +73,10 @@ def loosest_fitting_step(layout: copyfit.Layout, bounds: FitBounds) -> int | Non
     return None
 
 
-def characters_for(bounds: FitBounds, body_pages: float) -> int:
-    """Return the text length the layout's estimate says fills `body_pages`."""
-    assert bounds.pages_per_1000_characters
-    return round(body_pages / bounds.pages_per_1000_characters * 1000)
+def estimate_for(bounds: FitBounds, body_pages: float) -> copyfit.Predicted:
+    """Return an estimate that puts the body at `body_pages` at the loosest setting."""
+    loosest = bounds.setting(0).area()
+    return lambda step: bounds.fixed_pages + body_pages * bounds.setting(step).area() / loosest
 
 
 def assert_best(
@@ -109,12 +109,12 @@ def test_an_exact_layout_gets_the_loosest_fitting_setting_or_one_full_enough(
     layout, _ = synthetic_layout(BOUNDS, body_pages)
     expected = loosest_fitting_step(layout, BOUNDS)
     layout, laid_out = synthetic_layout(BOUNDS, body_pages)
-    characters = characters_for(BOUNDS, body_pages * (1 + estimate_error))
+    estimate = estimate_for(BOUNDS, body_pages * (1 + estimate_error))
     if expected is None:
         with pytest.raises(RefusedError, match="words over"):
-            fit(layout, BOUNDS, 2000, characters)
+            fit(layout, BOUNDS, 2000, estimate)
         return
-    result = fit(layout, BOUNDS, 1000, characters)
+    result = fit(layout, BOUNDS, 1000, estimate)
     assert_best(result, expected)
     assert result.document == f"document at step {result.setting.step}"
     assert len(laid_out) == len(set(laid_out)), "a setting was laid out twice"
@@ -135,8 +135,8 @@ def test_a_noisy_layout_still_fits_and_reaches_the_target_or_loses_one_step(
     expected = loosest_fitting_step(layout, BOUNDS)
     assert expected is not None
     layout, laid_out = synthetic_layout(BOUNDS, body_pages, noise=0.03, seed=seed)
-    characters = characters_for(BOUNDS, body_pages * (1 + estimate_error))
-    result = fit(layout, BOUNDS, 1000, characters)
+    estimate = estimate_for(BOUNDS, body_pages * (1 + estimate_error))
+    result = fit(layout, BOUNDS, 1000, estimate)
     assert result.document == f"document at step {result.setting.step}"
     assert len(laid_out) == len(set(laid_out)) <= 6, result.explain()
     assert layout(result.setting)[1].pages <= BOUNDS.pages, "the chosen setting must fit"
@@ -146,9 +146,10 @@ def test_a_noisy_layout_still_fits_and_reaches_the_target_or_loses_one_step(
 
 
 def test_without_an_estimate_the_first_pass_is_the_loosest_setting() -> None:
-    bounds = dataclasses.replace(BOUNDS, pages_per_1000_characters=None)
+    bounds = dataclasses.replace(BOUNDS, pages_per_1000_characters=None, estimate=None)
+    assert bounds.predictor(full_article(900)) is None
     layout, laid_out = synthetic_layout(bounds, 1.6)
-    result = fit(layout, bounds, 1000, characters=6000)
+    result = fit(layout, bounds, 1000)
     assert laid_out[0] == 0
     assert_best(result, loosest_fitting_step(synthetic_layout(bounds, 1.6)[0], bounds) or 0)
 
@@ -156,11 +157,11 @@ def test_without_an_estimate_the_first_pass_is_the_loosest_setting() -> None:
 def test_an_article_over_the_tightest_setting_is_refused_in_one_pass() -> None:
     layout, laid_out = synthetic_layout(BOUNDS, 4.0)
     with pytest.raises(RefusedError, match=r"about [\d,]+ words over"):
-        fit(layout, BOUNDS, 3000, characters_for(BOUNDS, 4.0))
+        fit(layout, BOUNDS, 3000, estimate_for(BOUNDS, 4.0))
     assert laid_out == [BOUNDS.steps]
     # The overflowing layout is there for a caller that asks for it.
     layout, _ = synthetic_layout(BOUNDS, 4.0)
-    result = fit_or_overflow(layout, BOUNDS, 3000, characters_for(BOUNDS, 4.0))
+    result = fit_or_overflow(layout, BOUNDS, 3000, estimate_for(BOUNDS, 4.0))
     assert result.report is not None and result.report.over > 0
     assert result.document == f"document at step {BOUNDS.steps}"
 
@@ -168,7 +169,7 @@ def test_an_article_over_the_tightest_setting_is_refused_in_one_pass() -> None:
 @pytest.mark.parametrize("body_pages", [0.5, 0.8, 1.0])
 def test_an_article_short_at_the_loosest_setting_is_reported_short(body_pages: float) -> None:
     layout, laid_out = synthetic_layout(BOUNDS, body_pages)
-    result = fit(layout, BOUNDS, 600, characters_for(BOUNDS, body_pages))
+    result = fit(layout, BOUNDS, 600, estimate_for(BOUNDS, body_pages))
     report = result.report
     assert report is not None and result.setting.step == 0 and laid_out == [0]
     assert report.fill < BOUNDS.fill_target
@@ -204,7 +205,7 @@ def test_a_setting_with_a_column_ending_too_short_is_passed_over(body_pages: flo
             measure = dataclasses.replace(measure, short_lines=BOUNDS.short_column_lines + 2)
         return document, measure
 
-    result = fit(gappy, BOUNDS, 1000, characters_for(BOUNDS, body_pages))
+    result = fit(gappy, BOUNDS, 1000, estimate_for(BOUNDS, body_pages))
     report = result.report
     assert report is not None and report.fill >= BOUNDS.fill_target, result.explain()
     clean_enough = [
@@ -222,7 +223,7 @@ def test_a_setting_with_a_column_ending_too_short_is_passed_over(body_pages: flo
         return document, dataclasses.replace(measure, short_lines=9)
 
     # When no setting avoids the gap, the article is still built, never refused.
-    result = fit(always_gappy, BOUNDS, 1000, characters_for(BOUNDS, body_pages))
+    result = fit(always_gappy, BOUNDS, 1000, estimate_for(BOUNDS, body_pages))
     assert result.report is not None and result.report.fits
 
 

@@ -15,6 +15,7 @@ from exporter.errors import InputError, RefusedError
 from exporter.layouts import find_layout
 from exporter.readers.markdown import MAX_BLOCK_NESTING, MAX_NESTING, read_markdown
 from exporter.writers.copyfit import fit, read_bounds
+from tests.articles import generated_article
 
 ROOT = Path(__file__).resolve().parent.parent
 FRONT = "---\ntitle: Runaway\n---\n\n"
@@ -83,7 +84,7 @@ def test_a_body_far_over_is_refused_before_any_layout() -> None:
         raise AssertionError("laid out a body the estimate puts far over")
 
     with pytest.raises(RefusedError, match=r"too long for two pages: about [0-9,]+ words over"):
-        fit(layout, bounds, 100_000, 600_000)
+        fit(layout, bounds, 100_000, bounds.predictor(generated_article(100_000)))
 
 
 @pytest.mark.parametrize(

@@ -16,6 +16,7 @@ from exporter.serve.workers import Workers
 
 PROOF_DPI = 100
 KEPT_PROOFS = 32
+KEPT_STEPS = 1024
 CLIENT_CHECK_SECONDS = 0.5
 
 
@@ -60,6 +61,8 @@ class Proofs:
         self.statuses = statuses
         self.kept: OrderedDict[tuple[str, str], Checked] = OrderedDict()
         self.running: dict[tuple[str, str], _Running] = {}
+        # The step each article's last proof was set at, where the next one starts.
+        self.steps: OrderedDict[str, int] = OrderedDict()
 
     async def check(
         self, name: str, gone: Callable[[], Awaitable[bool]] | None = None
@@ -93,9 +96,15 @@ class Proofs:
 
     async def _build(self, name: str, version: str) -> Checked:
         try:
-            proof = await self.workers.run(proof_article, str(self.store.path(name)), PROOF_DPI)
+            path = str(self.store.path(name))
+            proof = await self.workers.run(proof_article, path, PROOF_DPI, self.steps.get(name))
             # The file may have changed since it was asked for: keep the proof as what it is.
             checked = Checked(proof.version, proof)
+            if proof.step is not None:
+                self.steps[name] = proof.step
+                self.steps.move_to_end(name)
+                while len(self.steps) > KEPT_STEPS:
+                    self.steps.popitem(last=False)
         except BusyError:
             raise  # not a result of the article: said to the client, not kept
         except ExportError as error:

@@ -19,10 +19,12 @@ from typing import Any
 from exporter.errors import RefusedError
 from exporter.writers.fitreport import FitReport, far_over_message, over_message, report_of
 from exporter.writers.fitscale import (
+    FIRST_MARGIN,
     Attempt,
     FitBounds,
     FitSetting,
     Measure,
+    Predicted,
     read_bounds,
     text_length,
 )
@@ -35,6 +37,7 @@ __all__ = [
     "FitSetting",
     "Layout",
     "Measure",
+    "Predicted",
     "fit",
     "fit_or_overflow",
     "over_message",
@@ -42,6 +45,8 @@ __all__ = [
     "text_length",
 ]
 
+# Pages beyond its pages an overflowing layout is taken to reach, at the least.
+OVER_MARGIN = 0.01
 # Predicted room (pages) a step must leave to be tried on a prediction alone.
 JUMP_MARGIN = 0.02
 # Predicted overflow (pages) beyond which the step above a fitting one is not tried:
@@ -62,6 +67,14 @@ class FitResult:
     """Every layout pass, in order."""
     report: FitReport | None = None
     """The fitting's figures."""
+    extra_layouts: int = 0
+    """Layouts besides the passes: a short article's again with its closing on page 2,
+    or one laid out so at once whose body reached page 2."""
+
+    @property
+    def passes(self) -> int:
+        """Return how many times the bulletin was laid out."""
+        return len(self.attempts) + self.extra_layouts
 
     @property
     def chosen(self) -> Attempt:
@@ -82,7 +95,7 @@ class FitResult:
         fill = self.report.fill if self.report is not None else self.chosen.measure.fill
         return (
             f"fitted at {self.setting.describe()}, page 2 {fill:.0%} full "
-            f"(step {self.setting.step}) in {len(self.attempts)} passes ({trail})"
+            f"(step {self.setting.step}) in {self.passes} passes ({trail})"
         )
 
 
@@ -91,26 +104,37 @@ Layout = Callable[[FitSetting], tuple[Any, Measure]]
 
 
 def fit(
-    layout: Layout, bounds: FitBounds, words: int, characters: int = 0, unit: str = "words"
+    layout: Layout,
+    bounds: FitBounds,
+    words: int,
+    predicted: Predicted | None = None,
+    unit: str = "words",
+    start: int | None = None,
 ) -> FitResult:
     """Return the loosest setting whose layout fills exactly `bounds.pages` pages.
 
-    The first pass is at the setting the layout's estimate predicts for `characters`
-    (the body's text length, see `text_length`); each pass then predicts the pages of
-    the others from its own measurement. A setting whose columns before the last page
+    The first pass is at `start` when given (the setting an earlier version of the
+    article was fitted at), else at the setting the layout's estimate (`predicted`,
+    see `FitBounds.predictor`) says leaves a little room; each pass then predicts the
+    pages of the others from its own measurement. A setting whose columns before the last page
     end too short counts as just too big, unless no other setting fits or reaches the
     fill target. Raise
     RefusedError, saying by about how many words the article is over, when even the
     tightest setting overflows.
     """
-    result = fit_or_overflow(layout, bounds, words, characters, unit)
+    result = fit_or_overflow(layout, bounds, words, predicted, unit, start)
     if result.report is not None and not result.report.fits:
         raise RefusedError(over_message(result.report))
     return result
 
 
 def fit_or_overflow(
-    layout: Layout, bounds: FitBounds, words: int, characters: int = 0, unit: str = "words"
+    layout: Layout,
+    bounds: FitBounds,
+    words: int,
+    predicted: Predicted | None = None,
+    unit: str = "words",
+    start: int | None = None,
 ) -> FitResult:
     """Return what `fit` returns, or for an article too long, its tightest layout.
 
@@ -129,9 +153,10 @@ def fit_or_overflow(
         attempts.append(result)
         return result
 
-    if (far := bounds.far_over(characters)) is not None:
+    if (far := bounds.far_over(predicted)) is not None:
         raise RefusedError(far_over_message(bounds, far, words, unit))
-    step: int | None = bounds.first_step(characters)
+    first = bounds.first_step(predicted) if start is None else start
+    step: int | None = min(max(first, 0), bounds.steps)
     too_big: Attempt | None = None
     fitting: Attempt | None = None
     while step is not None:
@@ -142,7 +167,10 @@ def fit_or_overflow(
             break
         else:
             too_big = current
-        step = _next_step(bounds, too_big, fitting)
+        # After a first pass that overflowed, the estimate corrected by it; after more,
+        # the overflowing layout's own measure, which errs on the side of room.
+        corrected = predicted if len(attempts) == 1 else None
+        step = _next_step(bounds, too_big, fitting, corrected)
     fits = [a for a in attempts if a.fits]
     if not fits:
         tightest = attempts[-1]
@@ -159,14 +187,19 @@ def fit_or_overflow(
     return FitResult(fitting.setting, documents[fitting.setting.step], attempts, report)
 
 
-def _next_step(bounds: FitBounds, too_big: Attempt | None, fitting: Attempt | None) -> int | None:
+def _next_step(
+    bounds: FitBounds,
+    too_big: Attempt | None,
+    fitting: Attempt | None,
+    predicted: Predicted | None = None,
+) -> int | None:
     """Return the next step to lay out, or None when the fitting one is the answer.
 
-    The fitting pass, or else the one too big, predicts the others
-    (`FitBounds.predict`), and the loosest step predicted to fit (below one measured
-    too big) is tried. A fitting step is the answer when it fills its last page
-    enough, when the step above it was measured too big, or when that step is
-    predicted to overflow clearly.
+    The fitting pass, or else the one too big (or the estimate `predicted`, corrected
+    by it), predicts the others (`FitBounds.predict`), and the loosest step predicted
+    to fit (below one measured too big) is tried. A fitting step is the answer when it
+    fills its last page enough, when the step above it was measured too big, or when
+    that step is predicted to overflow clearly.
     """
     if fitting is not None:
         step = fitting.setting.step
@@ -176,6 +209,8 @@ def _next_step(bounds: FitBounds, too_big: Attempt | None, fitting: Attempt | No
             return None
     if fitting is None:
         assert too_big is not None
+        if predicted is not None:
+            return _past_overflow(bounds, too_big, predicted)
         for step in range(too_big.setting.step + 1, bounds.steps + 1):
             if bounds.predict(too_big, step) <= -JUMP_MARGIN:
                 return step
@@ -193,3 +228,19 @@ def _next_step(bounds: FitBounds, too_big: Attempt | None, fitting: Attempt | No
             return step
     above = fitting.setting.step - 1
     return None if bounds.predict(fitting, above) > SURE_MARGIN else above
+
+
+def _past_overflow(bounds: FitBounds, too_big: Attempt, predicted: Predicted) -> int:
+    """Return the step to try after a layout that overflowed, none having fitted yet.
+
+    An overflowing layout's pages say little of the others (its last page holds what
+    the allowed pages could not). It overflowed where the estimate put it within its
+    pages, so the estimate is low there by at least as much: corrected so, the estimate
+    gives the loosest step that leaves room.
+    """
+    start = too_big.setting.step
+    low = max(bounds.pages + OVER_MARGIN - predicted(start), 0.0)
+    for step in range(start + 1, bounds.steps + 1):
+        if predicted(step) + low - bounds.pages <= -FIRST_MARGIN:
+            return step
+    return bounds.steps

@@ -7,12 +7,11 @@ import dataclasses
 import functools
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from weasyprint import HTML
 from weasyprint.text.fonts import FontConfiguration
 
 from exporter import model
@@ -21,8 +20,8 @@ from exporter.errors import RefusedError
 from exporter.fontfaces import font_faces
 from exporter.language_fonts import require_fonts
 from exporter.layouts import issue_line
-from exporter.walk import plain_text, reading_length
-from exporter.writers import pdftags
+from exporter.walk import reading_length
+from exporter.writers import pdftags, sheets
 from exporter.writers.artifacts import mark_margin_artifacts
 from exporter.writers.copyfit import (
     FitReport,
@@ -32,7 +31,6 @@ from exporter.writers.copyfit import (
     fit_or_overflow,
     over_message,
     read_bounds,
-    text_length,
 )
 from exporter.writers.fetcher import PolicyFetcher
 from exporter.writers.html import HtmlOptions, body_html, notes_html
@@ -42,6 +40,8 @@ from exporter.writers.press import finish_for_press, read_press
 log = logging.getLogger("exporter")
 PAPER = {"letter": "letter", "a4": "A4"}
 LAYOUT_CACHE_SIZE = 4
+SHORT_PAGES = 1.12
+"""Predicted pages at the loosest setting below which the body is taken to end on page 1."""
 # Decoded images by URL (WeasyPrint's cache option), one cache per article folder: a
 # cached image skips the resource policy, so an article of another folder (an upload
 # built in a folder of its own) must never be served what this folder's articles read.
@@ -59,6 +59,26 @@ def write_pdf(article: model.Article, context: RenderContext) -> bytes:
     is strict.
     """
     result = layout_bulletin(article, context)
+    _tell(result, context)
+    return _write(result.document, article, context)
+
+
+def proof_pdf(
+    article: model.Article, context: RenderContext, start: int | None = None
+) -> tuple[bytes, FitResult]:
+    """Return the bulletin as a plain PDF to draw pictures of, and its fitting.
+
+    The layout is `write_pdf`'s; the file has neither its tags nor its finish for the
+    printer, which a picture does not show and which take longer to write than the
+    pages. `start` is as for `layout_bulletin`; the fitting is told as `write_pdf` tells it.
+    """
+    result = layout_bulletin(article, context, start)
+    _tell(result, context)
+    return result.document.write_pdf(), result
+
+
+def _tell(result: FitResult, context: RenderContext) -> None:
+    """Log the fitting; warn of an article too short (refuse it, when strict)."""
     log.info("%s", result.explain())
     report = fit_report_of(result)
     log.info("%s", report.summary())
@@ -66,7 +86,6 @@ def write_pdf(article: model.Article, context: RenderContext) -> bytes:
         if context.strict:
             raise RefusedError(report.short_message())
         log.warning("%s", report.short_message())
-    return _write(result.document, article, context)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,22 +100,27 @@ class OverflowProof:
     """The last line of the body on the last page allowed (page 2): where it is cut."""
 
 
-def fit_report(article: model.Article, context: RenderContext) -> FitReport:
+def fit_report(
+    article: model.Article, context: RenderContext, start: int | None = None
+) -> FitReport:
     """Return the fitting's figures for an article: the fill, and words short or over.
 
     An article too long is not refused here: its report says by how much it is over.
+    `start` is the step to lay out first (see `layout_bulletin`).
     """
-    return fit_report_of(_fitted(article, context))
+    return fit_report_of(_fitted(article, context, start))
 
 
-def overflow_proof(article: model.Article, context: RenderContext) -> OverflowProof | None:
+def overflow_proof(
+    article: model.Article, context: RenderContext, start: int | None = None
+) -> OverflowProof | None:
     """Return the overflowing layout of an article too long for its pages; None if it fits.
 
     The PDF is the layout at the tightest setting, every page of it, and `last_line` is
     the last line of the body on page 2, where the printed bulletin would stop. An
     article far too long to lay out at all raises RefusedError.
     """
-    result = _fitted(article, context)
+    result = _fitted(article, context, start)
     report = fit_report_of(result)
     if report.fits:
         return None
@@ -112,27 +136,32 @@ def fit_report_of(result: FitResult) -> FitReport:
     return result.report
 
 
-def layout_bulletin(article: model.Article, context: RenderContext) -> FitResult:
+def layout_bulletin(
+    article: model.Article, context: RenderContext, start: int | None = None
+) -> FitResult:
     """Lay out the article at the loosest setting that fills exactly the layout's pages.
 
     Raise RefusedError when it is too long. The last few layouts are kept, so that the
     PDF, the EPUB's page list and the cover of one article share one layout in a process.
+    `start` is the step of the fit's scale to lay out first: the step an earlier
+    version of the article was fitted at (the editor's proofs), which after a small
+    change is most often the answer; None starts from the layout's estimate.
     """
-    result = _fitted(article, context)
+    result = _fitted(article, context, start)
     report = fit_report_of(result)
     if not report.fits:
         raise RefusedError(over_message(report))
     return result
 
 
-def _fitted(article: model.Article, context: RenderContext) -> FitResult:
+def _fitted(article: model.Article, context: RenderContext, start: int | None = None) -> FitResult:
     """Return the fitting of an article, an overflowing one included, from the cache."""
     with _layouts_lock:
         for cached_article, cached_context, cached in _layouts:
             # Equality, not hashing: the render context holds dicts.
             if cached_article == article and cached_context == context:
                 return cached
-    result = _fit_layout(article, context)
+    result = _fit_layout(article, context, start)
     with _layouts_lock:
         _layouts.insert(0, (article, context, result))
         del _layouts[LAYOUT_CACHE_SIZE:]
@@ -176,61 +205,120 @@ def subsetting_engine() -> str:
     return "fonttools"
 
 
-def _fit_layout(article: model.Article, context: RenderContext) -> FitResult:
+def _fit_layout(
+    article: model.Article, context: RenderContext, start: int | None = None
+) -> FitResult:
     subsetting_engine()
     require_fonts(context.layout, article.lang)  # a CJK edition without its fonts: an error
     bounds = read_bounds(context.layout.path("fit.yaml"))
+    lay_out_at = _page_layout(article, context)
+    predicted = bounds.predictor(article)
+    # A short article sends the bio and publisher block to the last page. One the
+    # estimate puts well short is laid out so at once; if its body reaches page 2 after
+    # all, that layout is not a measure of the setting, and it is laid out again.
+    closing_apart = predicted is not None and predicted(0) < SHORT_PAGES
+    apart: set[int] = set()
+    extra = 0
+
+    def lay_out(setting: FitSetting) -> tuple[Any, Measure]:
+        nonlocal closing_apart, extra
+        if closing_apart and setting.step == 0:
+            closing_apart = False
+            document = lay_out_at(setting, True)
+            found = measure(document, bounds.pages)
+            if found.pages == bounds.pages and found.fill == 0:
+                apart.add(setting.step)
+                return document, found
+            extra += 1
+        document = lay_out_at(setting, False)
+        return document, measure(document, bounds.pages)
+
+    length = reading_length(article.body)  # words, or characters for CJK text
+    result = fit_or_overflow(lay_out, bounds, length.count, predicted, length.unit, start)
+    chosen = result.chosen.measure
+    short = chosen.pages < bounds.pages or (chosen.pages == bounds.pages and chosen.fill == 0)
+    if short and result.setting.step not in apart:
+        result.document = lay_out_at(result.setting, True)
+        extra += 1
+    result.extra_layouts = extra
+    if result.report is not None:
+        result.report = dataclasses.replace(result.report, passes=result.passes)
+    return result
+
+
+def _page_layout(
+    article: model.Article, context: RenderContext
+) -> Callable[[FitSetting, bool], Any]:
+    """Return a function that lays the article's bulletin out at a setting.
+
+    The page is parsed once and the design's stylesheet once per process
+    (`exporter.writers.sheets`); each layout parses only its setting's small sheet.
+    """
+    from weasyprint import HTML
+
     env = context.layout.environment()
-    page_template = env.get_template("bulletin.html.j2")
-    css_template = env.get_template("bulletin.css.j2")
     fonts = font_faces(context.layout.fonts)
     font_config = _font_configuration(context.layout.fonts)
     fetcher = PolicyFetcher(context)
+    base_url = context.source_dir.resolve().as_uri() + "/"
+    image_cache = _image_cache(context.source_dir)
     line = issue_line(context.layout.series, article.number, article.date, article.lang)
     html_options = HtmlOptions(column_characters=context.layout.series.column_characters)
     parts = {
         "article": article,
         "series": context.layout.series,
         "issue_line": line,
+        "running_head": " | ".join(p for p in (context.layout.series.name, line) if p),
         "authors": ", ".join(a.name for a in article.authors),
         "byline": context.layout.series.join_names([a.name for a in article.authors]),
         "body": body_html(article, html_options),
         "notes": notes_html(article, html_options),
         "bios": [a.bio for a in article.authors if a.bio],
     }
-    running_head = " | ".join(p for p in (context.layout.series.name, line) if p)
     colours = dict(context.layout.series.colours)
     press = read_press(context.layout.folder) if context.print_marks else None
     if press is not None:
         colours.update(press.colours)
+    design = {
+        "fonts": fonts,
+        "series": context.layout.series,
+        "colours": colours,
+        "press": press,
+        "paper": PAPER[context.paper_size],
+        "print_marks": context.print_marks,
+    }
+    page_template = env.get_template("bulletin.html.j2")
+    css_template = env.get_template(sheets.DESIGN_TEMPLATE)
+    if not sheets.has_fit_sheet(env):
+        # A layout that sets its values in its one stylesheet: all of it, at every setting.
+        def whole(setting: FitSetting, bio_on_new_page: bool) -> Any:
+            css = css_template.render(
+                fit=setting,
+                running_head=parts["running_head"],
+                bio_on_new_page=bio_on_new_page,
+                **design,
+            )
+            html = page_template.render(css=css, **parts)
+            page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
+            return page.render(font_config=font_config, cache=image_cache)
 
-    def lay_out(setting: FitSetting, bio_on_new_page: bool = False) -> tuple[Any, Measure]:
-        css = css_template.render(
-            fit=setting,
-            fonts=fonts,
-            series=context.layout.series,
-            colours=colours,
-            press=press,
-            paper=PAPER[context.paper_size],
-            running_head=running_head,
-            bio_on_new_page=bio_on_new_page,
-            print_marks=context.print_marks,
+        return whole
+
+    # The sheets' own URLs (the fonts) are the layout's.
+    layout_url = context.layout.folder.resolve().as_uri() + "/"
+    design_sheet = sheets.parsed_sheet(
+        css_template.render(**design), font_config, fetcher, layout_url
+    )
+    page = HTML(string=page_template.render(**parts), base_url=base_url, url_fetcher=fetcher)
+
+    def at(setting: FitSetting, bio_on_new_page: bool) -> Any:
+        css = sheets.fit_css(env, setting, bio_on_new_page)
+        fit_sheet = sheets.parsed_sheet(css, font_config, fetcher, layout_url)
+        return page.render(
+            stylesheets=[design_sheet, fit_sheet], font_config=font_config, cache=image_cache
         )
-        html = page_template.render(css=css, **parts)
-        document = HTML(
-            string=html, base_url=context.source_dir.resolve().as_uri() + "/", url_fetcher=fetcher
-        ).render(font_config=font_config, cache=_image_cache(context.source_dir))
-        return document, measure(document, bounds.pages)
 
-    characters = text_length(plain_text(article.body))
-    length = reading_length(article.body)  # words, or characters for CJK text
-    result = fit_or_overflow(lay_out, bounds, length.count, characters, unit=length.unit)
-    chosen = result.chosen.measure
-    if chosen.pages < bounds.pages or (chosen.pages == bounds.pages and chosen.fill == 0):
-        # A short article: the bio and publisher block go to the last page.
-        document, _measure = lay_out(result.setting, bio_on_new_page=True)
-        result.document = document
-    return result
+    return at
 
 
 def _image_cache(folder: Path) -> dict[str, Any]:
