@@ -1,41 +1,30 @@
-"""The EPUB's cover: the series' design laid out by WeasyPrint and drawn as a PNG by pdfium.
+"""The cover laid out by WeasyPrint, its title as large as fits.
 
-An image is what every store and reading system shows as a cover (Kindle, Kobo and
-Apple Books ignore an SVG one), and laying it out with the layout's own fonts and CSS
-gives the design of the print edition. The title is set as large as fits: the
-largest size in TITLE_SIZES at which the title and byline end above the foot band
-and no line runs wider than the page; a line never breaks inside a Korean word or a
-Japanese phrase (`exporter.linebreak`).
+The title is set as large as fits: the largest size in TITLE_SIZES at which the title
+and byline end above the foot band and no line runs wider than the page; a line never
+breaks inside a Korean word or a Japanese phrase (`exporter.linebreak`).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import functools
-import io
-import logging
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
-
-import jinja2
 
 from exporter import model
 from exporter.context import RenderContext
 from exporter.fontfaces import font_faces
 from exporter.layouts import Series, issue_line
 from exporter.linebreak import unit_markup
-from exporter.writers.epub.templates import TEMPLATE_FOLDER, css_colours, template_exists
+from exporter.writers.epub.cover.boxes import boxes, elements, leaves
+from exporter.writers.epub.templates import TEMPLATE_FOLDER, css_colours
 from exporter.writers.fetcher import PolicyFetcher
 
-log = logging.getLogger("exporter")
-COVER_PAGE_FILE = "cover.xhtml"
-COVER_IMAGE_FILE = "images/cover.png"
 COVER_TEMPLATE = "cover-image.html"
 COVER_STYLESHEET = "cover-image.css"
-PIXELS = (1600, 2560)
-"""The picture's size: the 1:1.6 that stores ask for, at the resolution of a tablet."""
 PAGE = (600, 960)
 """The page the template lays out on, in CSS px; the picture is this page scaled."""
 SIDE = 40
@@ -50,23 +39,6 @@ TITLE_LINES = 5
 """The most lines a title takes where a smaller size allows it."""
 BYLINE_SIZE = 24
 ELLIPSIS = "…"
-PALETTE_COLOURS = 64
-"""A flat design in a few colours and their anti-aliased edges: 64 lose nothing visible,
-and the PNG is a third of an RGB one's size and half a JPEG's (quality 80)."""
-
-
-@dataclass(frozen=True, slots=True)
-class CoverImage:
-    """The cover picture and what the EPUB says of it."""
-
-    href: str
-    """Its path inside the EPUB, relative to the package document."""
-    media_type: str
-    """image/png."""
-    data: bytes
-    """The picture's bytes."""
-    alt: str
-    """Its alternative text: what the cover says."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,30 +55,6 @@ class CoverLayout:
     """Whether everything fits above the foot band and within the side margins."""
     cut: bool = False
     """Whether the title is cut short: too long for the page even at the smallest size."""
-
-
-def has_cover(env: jinja2.Environment) -> bool:
-    """Return whether the layout draws a cover (it has `epub/cover-image.html`)."""
-    if template_exists(env, COVER_TEMPLATE):
-        return True
-    if template_exists(env, "cover.svg"):
-        log.warning(
-            "the layout's %s/cover.svg is no longer used: the cover is drawn from %s/%s",
-            TEMPLATE_FOLDER,
-            TEMPLATE_FOLDER,
-            COVER_TEMPLATE,
-        )
-    return False
-
-
-def cover_image(article: model.Article, context: RenderContext) -> CoverImage:
-    """Return the cover of an article as a PNG of PIXELS, with its alternative text."""
-    layout = lay_out_cover(article, context)
-    if layout.cut:
-        log.warning("the title is too long for the cover even at %d px; cut", TITLE_SIZES[-1])
-    return CoverImage(
-        COVER_IMAGE_FILE, "image/png", _picture(layout.document), cover_alt(article, context)
-    )
 
 
 def lay_out_cover(article: model.Article, context: RenderContext) -> CoverLayout:
@@ -183,21 +131,6 @@ def _largest(
     return best
 
 
-def cover_alt(article: model.Article, context: RenderContext) -> str:
-    """Return the cover's alternative text: series, issue, kicker, title and byline.
-
-    An attribute holds one language: where the number label fell back to English in
-    an edition in another language, the issue is given by its number alone.
-    """
-    series = context.layout.series
-    if series.lang_of("number_label") != series.lang:
-        series = dataclasses.replace(series, number_label="{number}")
-    parts = [series.name, issue_line(series, article.number, article.date, article.lang)]
-    parts += [series.kicker(article.kicker) if article.kicker else "", article.title]
-    parts.append(byline(article, series))
-    return ". ".join(part for part in parts if part)
-
-
 def byline(article: model.Article, series: Series) -> str:
     """Return the byline as every format prints it."""
     return series.join_names([author.name for author in article.authors])
@@ -255,11 +188,11 @@ def _fits(document: Any) -> bool:
         return False
     limit = PAGE[1] - FOOT - FOOT_GAP
     right = PAGE[0] - SIDE + 0.5
-    for main in _elements(document.pages[0]._page_box, "main"):
-        for line in _boxes(main, "LineBox"):
+    for main in elements(document.pages[0]._page_box, "main"):
+        for line in boxes(main, "LineBox"):
             if line.position_y + line.height > limit:
                 return False
-            if any(leaf.position_x + leaf.margin_width() > right for leaf in _leaves(line)):
+            if any(leaf.position_x + leaf.margin_width() > right for leaf in leaves(line)):
                 return False
     return True
 
@@ -267,58 +200,10 @@ def _fits(document: Any) -> bool:
 def _title_lines(document: Any) -> list[str]:
     """Return the text of each line of the title as laid out."""
     return [
-        "".join(leaf.text for leaf in _leaves(line) if hasattr(leaf, "text"))
-        for title in _elements(document.pages[0]._page_box, "h1")
-        for line in _boxes(title, "LineBox")
+        "".join(leaf.text for leaf in leaves(line) if hasattr(leaf, "text"))
+        for title in elements(document.pages[0]._page_box, "h1")
+        for line in boxes(title, "LineBox")
     ]
-
-
-def _elements(box: Any, tag: str) -> Iterator[Any]:
-    """Yield the block boxes of the elements named `tag`."""
-    if type(box).__name__ == "BlockBox" and box.element_tag == tag:
-        yield box
-        return
-    for child in getattr(box, "children", ()):
-        yield from _elements(child, tag)
-
-
-def _boxes(box: Any, kind: str) -> Iterator[Any]:
-    if type(box).__name__ == kind:
-        yield box
-        return
-    for child in getattr(box, "children", ()):
-        yield from _boxes(child, kind)
-
-
-def _leaves(box: Any) -> Iterator[Any]:
-    children = getattr(box, "children", None)
-    if not children:
-        yield box
-        return
-    for child in children:
-        yield from _leaves(child)
-
-
-def _picture(document: Any) -> bytes:
-    """Return page 1 of a laid-out cover as a PNG of PIXELS, in a palette of PALETTE_COLOURS."""
-    import pypdfium2
-    from PIL import Image
-
-    pdf = document.write_pdf()
-    rendered = pypdfium2.PdfDocument(pdf)
-    try:
-        page = rendered[0]
-        image = page.render(scale=PIXELS[0] / page.get_width()).to_pil()
-    finally:
-        rendered.close()
-    if image.size != PIXELS:
-        image = image.resize(PIXELS, Image.Resampling.LANCZOS)
-    palette = image.convert("RGB").quantize(
-        PALETTE_COLOURS, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE
-    )
-    out = io.BytesIO()
-    palette.save(out, format="PNG", optimize=True)
-    return out.getvalue()
 
 
 @functools.cache
