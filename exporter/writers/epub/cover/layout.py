@@ -1,8 +1,12 @@
-"""The cover laid out by WeasyPrint, its title as large as fits.
+"""The cover laid out by WeasyPrint, its title as large as fits, in as few layouts as may be.
 
 The title is set as large as fits: the largest size in TITLE_SIZES at which the title
 and byline end above the foot band and no line runs wider than the page; a line never
-breaks inside a Korean word or a Japanese phrase (`exporter.linebreak`).
+breaks inside a Korean word or a Japanese phrase (`exporter.linebreak`). A layout is
+the cover's largest cost, so the sizes tried are few: the largest first; where that
+is too large, the size its layout predicts (the title's width against the measure)
+and the size above it, to confirm it. The stylesheet of each title size is parsed once
+per worker and given to WeasyPrint parsed (the template's `css` is then empty).
 """
 
 from __future__ import annotations
@@ -20,6 +24,8 @@ from exporter.fontfaces import font_faces
 from exporter.layouts import Series, issue_line
 from exporter.linebreak import unit_markup
 from exporter.writers.epub.cover.boxes import boxes, elements, leaves
+from exporter.writers.epub.cover.lru import Recent
+from exporter.writers.epub.cover.predict import Room, predicted
 from exporter.writers.epub.templates import TEMPLATE_FOLDER, css_colours
 from exporter.writers.fetcher import PolicyFetcher
 
@@ -39,6 +45,7 @@ TITLE_LINES = 5
 """The most lines a title takes where a smaller size allows it."""
 BYLINE_SIZE = 24
 ELLIPSIS = "…"
+_stylesheets: Recent[Any] = Recent(64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,41 +64,118 @@ class CoverLayout:
     """Whether the title is cut short: too long for the page even at the smallest size."""
 
 
+class CoverRenderer:
+    """An article's cover, laid out at a title size on a call."""
+
+    def __init__(self, article: model.Article, context: RenderContext) -> None:
+        env = context.layout.environment()
+        series = context.layout.series
+        self._colours = series.colours
+        self._page = env.get_template(f"{TEMPLATE_FOLDER}/{COVER_TEMPLATE}")
+        self._stylesheet = env.get_template(f"{TEMPLATE_FOLDER}/{COVER_STYLESHEET}")
+        self._title = unit_markup(article.title, article.lang)
+        names = byline(article, series)
+        self._values = {
+            "article": article,
+            "series": series,
+            "issue_line": issue_line(series, article.number, article.date, article.lang),
+            "byline": unit_markup(names, article.lang) if names else "",
+        }
+        self._base_url = context.layout.folder.resolve().as_uri() + "/"
+        self._fetcher = PolicyFetcher(context)
+        self._fonts = context.layout.fonts
+
+    def __call__(
+        self, title_size: int, breakable: bool = False, title: str | None = None
+    ) -> CoverLayout:
+        """Lay the cover out; `breakable` lets lines break anywhere, `title` replaces the
+        article's (kept whole: a title is then set as it is, in no spans)."""
+        document = self._lay_out(self._html(title), self._css(title_size, breakable))
+        return CoverLayout(document, title_size, _title_lines(document), _fits(document))
+
+    def _html(self, title: str | None) -> str:
+        shown = title if title is not None else self._title
+        # The stylesheet goes to WeasyPrint parsed, not inline (see `_parsed_stylesheet`).
+        html: str = self._page.render(css="", title=shown, **self._values)
+        return html
+
+    def _css(self, title_size: int, breakable: bool) -> str:
+        css: str = self._stylesheet.render(
+            fonts=font_faces(self._fonts),
+            colours=css_colours(self._colours),
+            width=PAGE[0],
+            height=PAGE[1],
+            side=SIDE,
+            foot=FOOT,
+            title_size=title_size,
+            byline_size=min(BYLINE_SIZE, max(18, round(title_size * 0.6))),
+            breakable=breakable,
+        )
+        return css
+
+    def _lay_out(self, html: str, css: str) -> Any:
+        from weasyprint import HTML
+
+        font_config = _font_configuration(self._fonts)
+        stylesheet = _parsed_stylesheet(css, self._base_url, self._fonts, self._fetcher)
+        return HTML(string=html, base_url=self._base_url, url_fetcher=self._fetcher).render(
+            font_config=font_config, stylesheets=[stylesheet]
+        )
+
+
 def lay_out_cover(article: model.Article, context: RenderContext) -> CoverLayout:
-    """Lay out the cover with the largest title size at which it fits.
+    """Lay out the cover with the largest title size at which it fits."""
+    return lay_out(CoverRenderer(article, context), article)
+
+
+def lay_out(render: CoverRenderer, article: model.Article) -> CoverLayout:
+    """Lay out a cover with the largest title size at which it fits.
 
     The title takes at most TITLE_LINES lines where some size allows it, so that a long
     title does not crowd the design; else as many as fit.
     """
-    render = _renderer(article, context)
     layouts: dict[int, CoverLayout] = {}
 
-    def at(size: int) -> CoverLayout:
-        if size not in layouts:
-            layouts[size] = render(size, False, None)
-        return layouts[size]
+    def at(index: int) -> CoverLayout:
+        if index not in layouts:
+            layouts[index] = render(TITLE_SIZES[index])
+        return layouts[index]
 
+    if _balanced(at(0)):
+        return at(0)
+    guess = _guess(at, article)
     for wanted in (_balanced, _fitting):
-        found = _largest(at, wanted)
+        found = _largest(at, wanted, guess)
         if found is not None:
             return found
     # Not even the smallest size fits with whole words: lines may break anywhere, and a
     # title longer than the page holds is cut short with an ellipsis (the cover's
     # alternative text keeps it whole).
-    smallest = TITLE_SIZES[-1]
-    whole = render(smallest, True, article.title)
+    smallest, title = TITLE_SIZES[-1], article.title
+    whole = render(smallest, True, title)
     if whole.fits:
         return whole
     best = render(smallest, True, ELLIPSIS)
-    low, high = 1, len(article.title) - 1
+    low, high = 1, len(title) - 1
     while low <= high:
         middle = (low + high) // 2
-        attempt = render(smallest, True, _shortened(article.title, middle))
+        attempt = render(smallest, True, _shortened(title, middle))
         if attempt.fits:
             best, low = attempt, middle + 1
         else:
             high = middle - 1
     return dataclasses.replace(best, cut=True)
+
+
+def _guess(at: Callable[[int], CoverLayout], article: model.Article) -> int:
+    """Return the index of the title size to look at first: the one that the layout at
+    the largest size predicts, else the middle one."""
+    room = Room(PAGE[0] - 2 * SIDE, PAGE[1] - FOOT - FOOT_GAP, TITLE_LINES)
+    largest = at(0)
+    found = predicted(
+        largest.document, largest.title_size, article.title, article.lang, TITLE_SIZES, room
+    )
+    return len(TITLE_SIZES) // 2 if found is None else found
 
 
 def _shortened(title: str, length: int) -> str:
@@ -111,75 +195,33 @@ def _fitting(layout: CoverLayout) -> bool:
 
 
 def _largest(
-    at: Callable[[int], CoverLayout], wanted: Callable[[CoverLayout], bool]
+    at: Callable[[int], CoverLayout], wanted: Callable[[CoverLayout], bool], guess: int
 ) -> CoverLayout | None:
-    """Return the layout at the largest title size that is `wanted`, by bisection.
+    """Return the layout at the largest title size that is `wanted`.
 
-    Smaller type takes fewer lines and less height, so the sizes that are wanted are
-    the smaller ones.
+    Smaller type takes fewer lines and less height, so the sizes that are wanted are the
+    smaller ones: the boundary is looked for from the largest size, then from `guess`
+    one size at a time, in steps that double after two, and by halves once bracketed.
     """
-    if wanted(at(TITLE_SIZES[0])):
-        return at(TITLE_SIZES[0])
-    low, high = 1, len(TITLE_SIZES) - 1
-    best: CoverLayout | None = None
-    while low <= high:
-        middle = (low + high) // 2
-        if wanted(at(TITLE_SIZES[middle])):
-            best, high = at(TITLE_SIZES[middle]), middle - 1
+    if wanted(at(0)):
+        return at(0)
+    low, high = 0, len(TITLE_SIZES)  # `low` is not wanted; `high` is, or is past the end
+    probe, tries = guess, 0
+    while high - low > 1:
+        if not low < probe < high:
+            probe = (low + high) // 2
+        step = 1 << max(0, tries - 1)
+        if wanted(at(probe)):
+            high, probe = probe, probe - step
         else:
-            low = middle + 1
-    return best
+            low, probe = probe, probe + step
+        tries += 1
+    return at(high) if high < len(TITLE_SIZES) else None
 
 
 def byline(article: model.Article, series: Series) -> str:
     """Return the byline as every format prints it."""
     return series.join_names([author.name for author in article.authors])
-
-
-def _renderer(
-    article: model.Article, context: RenderContext
-) -> Callable[[int, bool, str | None], CoverLayout]:
-    """Return a function that lays out the cover at a title size."""
-    from weasyprint import HTML
-
-    env = context.layout.environment()
-    series = context.layout.series
-    page = env.get_template(f"{TEMPLATE_FOLDER}/{COVER_TEMPLATE}")
-    stylesheet = env.get_template(f"{TEMPLATE_FOLDER}/{COVER_STYLESHEET}")
-    names = byline(article, series)
-    values = {
-        "article": article,
-        "series": series,
-        "issue_line": issue_line(series, article.number, article.date, article.lang),
-        "byline": unit_markup(names, article.lang) if names else "",
-    }
-    base_url = context.layout.folder.resolve().as_uri() + "/"
-    fetcher = PolicyFetcher(context)
-    fonts = font_faces(context.layout.fonts)
-    colours = css_colours(series.colours)
-
-    def render(title_size: int, breakable: bool, title: str | None) -> CoverLayout:
-        """Lay the cover out; `breakable` lets lines break anywhere, `title` replaces the
-        article's (kept whole: a title is then set as it is, in no spans)."""
-        css = stylesheet.render(
-            fonts=fonts,
-            colours=colours,
-            width=PAGE[0],
-            height=PAGE[1],
-            side=SIDE,
-            foot=FOOT,
-            title_size=title_size,
-            byline_size=min(BYLINE_SIZE, max(18, round(title_size * 0.6))),
-            breakable=breakable,
-        )
-        shown = title if title is not None else unit_markup(article.title, article.lang)
-        html = page.render(css=css, title=shown, **values)
-        document = HTML(string=html, base_url=base_url, url_fetcher=fetcher).render(
-            font_config=_font_configuration(context.layout.fonts)
-        )
-        return CoverLayout(document, title_size, _title_lines(document), _fits(document))
-
-    return render
 
 
 def _fits(document: Any) -> bool:
@@ -204,6 +246,20 @@ def _title_lines(document: Any) -> list[str]:
         for title in elements(document.pages[0]._page_box, "h1")
         for line in boxes(title, "LineBox")
     ]
+
+
+def _parsed_stylesheet(css: str, base_url: str, fonts: Path, fetcher: Any) -> Any:
+    """Return the stylesheet parsed by WeasyPrint, once per worker (its fonts loaded then)."""
+    from weasyprint import CSS
+
+    key = (css, base_url, fonts)
+    found = _stylesheets.get(key)
+    if found is None:
+        font_config = _font_configuration(fonts)
+        found = _stylesheets.put(
+            key, CSS(string=css, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
+        )
+    return found
 
 
 @functools.cache
