@@ -1,18 +1,44 @@
-"""Tests of how the EPUB cover is made fast: the search for the title's size."""
+"""Tests of how the EPUB cover is made fast: the PNG's spliced rows, the palette, the frame
+drawn once, and the search for the title's size."""
 
 from __future__ import annotations
 
 import dataclasses
+import io
+import random
+import struct
+import zlib
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from PIL import Image, ImageChops
 
+from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
-from exporter.writers.epub.cover import TITLE_LINES, TITLE_SIZES, layout
+from exporter.readers import load
+from exporter.writers.epub.cover import (
+    TITLE_LINES,
+    TITLE_SIZES,
+    clear_caches,
+    cover_image,
+    layout,
+    picture,
+)
+from exporter.writers.epub.cover.palette import PALETTE_COLOURS, palette_image
+from exporter.writers.epub.cover.png import adler32_combine, deflate, palette_png
 from tests.articles import rich_article
 
 REPOSITORY = Path(__file__).resolve().parent.parent
+EXAMPLE_ARTICLE = load(REPOSITORY / "examples" / "japan-rok-relations.md")
+
+
+@pytest.fixture(autouse=True)
+def fresh() -> Iterator[None]:
+    clear_caches()
+    yield
+    clear_caches()
 
 
 @pytest.fixture
@@ -23,7 +49,7 @@ def layouts_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
     def counted(self: layout.CoverRenderer, title_size: int, *args: object) -> layout.CoverLayout:
         made.append(title_size)
-        return lay_out(self, title_size, *args)  # type: ignore[arg-type]
+        return lay_out(self, title_size, *args)
 
     monkeypatch.setattr(layout.CoverRenderer, "__call__", counted)
     return made
@@ -31,6 +57,102 @@ def layouts_made(monkeypatch: pytest.MonkeyPatch) -> list[int]:
 
 def context_for(lang: str = "en", layout_folder: str | None = None) -> RenderContext:
     return RenderContext(find_layout(layout_folder).for_language(lang), REPOSITORY)
+
+
+def made(article: model.Article, context: RenderContext) -> bytes:
+    return cover_image(article, context).data
+
+
+def pixels(data: bytes) -> Image.Image:
+    with Image.open(io.BytesIO(data)) as picture_file:
+        return picture_file.convert("RGB")
+
+
+def idat(png: bytes) -> bytes:
+    """Return the zlib stream of a PNG (its IDAT chunks joined)."""
+    position, stream = 8, b""
+    while position < len(png):
+        (length,) = struct.unpack(">I", png[position : position + 4])
+        if png[position + 4 : position + 8] == b"IDAT":
+            stream += png[position + 8 : position + 8 + length]
+        position += 12 + length
+    return stream
+
+
+def test_runs_compressed_apart_make_one_valid_png() -> None:
+    rng = random.Random(3)
+    width, height = 40, 30
+    indices = bytes(rng.choice((0, 0, 0, 1, 2, 3)) for _ in range(width * height))
+    rows = b"".join(b"\0" + indices[y * width : (y + 1) * width] for y in range(height))
+    stride = width + 1
+    runs = [
+        deflate(rows[: 7 * stride], 9),
+        deflate(rows[7 * stride : 20 * stride], 9, zlib.Z_RLE),
+        deflate(rows[20 * stride :], 1),
+    ]
+    palette = bytes([255, 255, 255, 0, 0, 0, 200, 16, 46, 11, 79, 108])
+    png = palette_png((width, height), palette, runs)
+    assert zlib.decompress(idat(png)) == rows  # zlib checks the combined Adler-32
+    with Image.open(io.BytesIO(png)) as decoded:
+        assert decoded.mode == "P" and decoded.size == (width, height)
+        assert decoded.tobytes() == indices
+    with pytest.raises(ValueError, match="rows"):
+        palette_png((width, height + 1), palette, runs)
+
+
+def test_adler32_of_joined_texts_from_their_own() -> None:
+    rng = random.Random(5)
+    for _ in range(50):
+        first = rng.randbytes(rng.randrange(0, 200_000))
+        second = rng.randbytes(rng.randrange(0, 200_000))
+        joined = adler32_combine(zlib.adler32(first), zlib.adler32(second), len(second))
+        assert joined == zlib.adler32(first + second)
+
+
+def test_palette_is_the_series_colours_and_the_steps_between_them() -> None:
+    colours = find_layout(None).series.colours
+    palette = palette_image(colours).getpalette()
+    entries = {tuple(palette[i : i + 3]) for i in range(0, len(palette), 3)}
+    assert len(palette) // 3 <= PALETTE_COLOURS
+    series = {tuple(int(value[i : i + 2], 16) for i in (1, 3, 5)) for value in colours.values()}
+    assert {(255, 255, 255), *series} <= entries
+    band = tuple(int(colours["band"][i : i + 2], 16) for i in (1, 3, 5))
+    # A letter's anti-aliased edge, halfway between the band colour and the white page,
+    # and between the white letters of the wordmark and the band: a step of the palette
+    # is close by.
+    for share in (0.25, 0.5, 0.75):
+        edge = tuple(round(255 + (b - 255) * share) for b in band)
+        assert min(sum((a - b) ** 2 for a, b in zip(edge, e, strict=True)) for e in entries) < 100
+
+
+def test_the_frame_is_drawn_once_per_edition_and_covers_match_the_page_drawn_whole() -> None:
+    article = dataclasses.replace(rich_article(), title="Water Diplomacy on the Mekong")
+    context = context_for()
+    render = layout.CoverRenderer(article, context)
+    laid_out = layout.lay_out(render, article)
+    spliced = picture.draw(laid_out.document, render.colours, render.frame())
+    whole = picture.draw(laid_out.document, render.colours, None)
+    assert len(picture._frames) == 1
+    assert len(spliced) < len(whole)  # the frame's rows are compressed at zlib's best
+    difference = ImageChops.difference(pixels(spliced), pixels(whole)).convert("L")
+    # pdfium draws a few edge pixels of a glyph a shade apart when it draws part of a page.
+    changed = sum(difference.point(lambda v: 255 if v > 24 else 0).histogram()[255:])
+    assert changed < 50
+    made(rich_article(), context)
+    made(dataclasses.replace(rich_article(), number=613), context)
+    assert len(picture._frames) == 1
+    # An edition in another language: its own masthead (the page's language, its texts).
+    made(dataclasses.replace(rich_article(), lang="ja"), context_for("ja"))
+    assert len(picture._frames) == 2
+
+
+def test_a_cover_is_the_same_bytes_whatever_the_worker_drew_before() -> None:
+    context = context_for()
+    first_of_a_worker = made(rich_article(), context)
+    clear_caches()
+    made(dataclasses.replace(rich_article(), title="Water Diplomacy"), context)  # the frame
+    made(EXAMPLE_ARTICLE, context)
+    assert made(rich_article(), context) == first_of_a_worker
 
 
 @pytest.mark.parametrize(

@@ -3,7 +3,9 @@
 An image is what every store and reading system shows as a cover (Kindle, Kobo and
 Apple Books ignore an SVG one), and laying it out with the layout's own fonts and CSS
 gives the design of the print edition. The stages are modules: `layout` sets the title
-as large as fits and `picture` draws the page.
+as large as fits, `picture` draws the page in the series' `palette` and writes the
+`png`. A worker keeps what repeats: the parsed stylesheets, and each edition's frame
+(the page outside <main>, drawn once).
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from exporter.writers.epub.cover.layout import (
     TITLE_LINES,
     TITLE_SIZES,
     CoverLayout,
+    CoverRenderer,
     byline,
+    lay_out,
     lay_out_cover,
 )
-from exporter.writers.epub.cover.picture import PIXELS, draw
+from exporter.writers.epub.cover.picture import PIXELS, clear_frames, draw
 from exporter.writers.epub.templates import TEMPLATE_FOLDER, template_exists
 
 __all__ = [
@@ -37,6 +41,7 @@ __all__ = [
     "CoverImage",
     "CoverLayout",
     "byline",
+    "clear_caches",
     "cover_alt",
     "cover_image",
     "has_cover",
@@ -78,12 +83,17 @@ def has_cover(env: jinja2.Environment) -> bool:
 
 def cover_image(article: model.Article, context: RenderContext) -> CoverImage:
     """Return the cover of an article as a PNG of PIXELS, with its alternative text."""
-    layout = lay_out_cover(article, context)
+    render = CoverRenderer(article, context)
+    layout = lay_out(render, article)
     if layout.cut:
         log.warning("the title is too long for the cover even at %d px; cut", TITLE_SIZES[-1])
-    return CoverImage(
-        COVER_IMAGE_FILE, "image/png", draw(layout.document), cover_alt(article, context)
-    )
+    data = draw(layout.document, render.colours, render.frame())
+    return CoverImage(COVER_IMAGE_FILE, "image/png", data, cover_alt(article, context))
+
+
+def clear_caches() -> None:
+    """Forget the frames a worker has drawn (for measuring, and for tests)."""
+    clear_frames()
 
 
 def cover_alt(article: model.Article, context: RenderContext) -> str:

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Callable
+import re
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,6 +26,7 @@ from exporter.layouts import Series, issue_line
 from exporter.linebreak import unit_markup
 from exporter.writers.epub.cover.boxes import boxes, elements, leaves
 from exporter.writers.epub.cover.lru import Recent
+from exporter.writers.epub.cover.picture import FrameSource
 from exporter.writers.epub.cover.predict import Room, predicted
 from exporter.writers.epub.templates import TEMPLATE_FOLDER, css_colours
 from exporter.writers.fetcher import PolicyFetcher
@@ -45,6 +47,8 @@ TITLE_LINES = 5
 """The most lines a title takes where a smaller size allows it."""
 BYLINE_SIZE = 24
 ELLIPSIS = "…"
+MAIN = re.compile(r"(<main\b[^>]*>).*(</main>)", re.DOTALL)
+TITLE_ELEMENT = re.compile(r"(<title\b[^>]*>).*?(</title>)", re.DOTALL)
 _stylesheets: Recent[Any] = Recent(64)
 
 
@@ -65,12 +69,13 @@ class CoverLayout:
 
 
 class CoverRenderer:
-    """An article's cover, laid out at a title size on a call."""
+    """An article's cover, laid out at a title size on a call; and its page without it."""
 
     def __init__(self, article: model.Article, context: RenderContext) -> None:
         env = context.layout.environment()
         series = context.layout.series
-        self._colours = series.colours
+        self.colours = series.colours
+        """The series' colours (the picture's palette is made from them)."""
         self._page = env.get_template(f"{TEMPLATE_FOLDER}/{COVER_TEMPLATE}")
         self._stylesheet = env.get_template(f"{TEMPLATE_FOLDER}/{COVER_STYLESHEET}")
         self._title = unit_markup(article.title, article.lang)
@@ -84,14 +89,42 @@ class CoverRenderer:
         self._base_url = context.layout.folder.resolve().as_uri() + "/"
         self._fetcher = PolicyFetcher(context)
         self._fonts = context.layout.fonts
+        # The page at the largest size is made for the frame as well.
+        self._made: dict[tuple[str | None, int, bool], tuple[str, str]] = {}
 
     def __call__(
         self, title_size: int, breakable: bool = False, title: str | None = None
     ) -> CoverLayout:
         """Lay the cover out; `breakable` lets lines break anywhere, `title` replaces the
         article's (kept whole: a title is then set as it is, in no spans)."""
-        document = self._lay_out(self._html(title), self._css(title_size, breakable))
+        document = self._lay_out(*self._source(title, title_size, breakable))
         return CoverLayout(document, title_size, _title_lines(document), _fits(document))
+
+    def frame(self) -> FrameSource | None:
+        """Return the page without the article's text (<main> emptied), or None without <main>.
+
+        Whatever the cover shows outside <main> is the series' (masthead, foot band): the
+        same on every cover of an edition, and drawn once (`picture`).
+        """
+        page, css = self._source(None, TITLE_SIZES[0], False)
+        html, found = MAIN.subn(r"\1\2", page)
+        if found != 1:
+            return None
+        html = TITLE_ELEMENT.sub(r"\1\2", html)
+        key = (*self._sources(), html, css)
+        return FrameSource(key, functools.partial(self._lay_out, html, css))
+
+    def _sources(self) -> tuple[Hashable, ...]:
+        # Jinja loads a template again when its file changes: a new object, a new key.
+        colours = tuple(sorted(self.colours.items()))
+        return (self._page, self._stylesheet, self._base_url, self._fonts, colours)
+
+    def _source(self, title: str | None, title_size: int, breakable: bool) -> tuple[str, str]:
+        """Return the page's HTML and CSS with a title (None: the article's) at a size."""
+        key = (title, title_size, breakable)
+        if key not in self._made:
+            self._made[key] = (self._html(title), self._css(title_size, breakable))
+        return self._made[key]
 
     def _html(self, title: str | None) -> str:
         shown = title if title is not None else self._title
@@ -102,7 +135,7 @@ class CoverRenderer:
     def _css(self, title_size: int, breakable: bool) -> str:
         css: str = self._stylesheet.render(
             fonts=font_faces(self._fonts),
-            colours=css_colours(self._colours),
+            colours=css_colours(self.colours),
             width=PAGE[0],
             height=PAGE[1],
             side=SIDE,
