@@ -1,11 +1,14 @@
 """Tests of how the EPUB cover is made fast: the PNG's spliced rows, the palette, the frame
-drawn once, and the search for the title's size."""
+drawn once, the covers a worker keeps, and the search for the title's size."""
 
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import io
+import os
 import random
+import shutil
 import struct
 import zlib
 from collections.abc import Iterator
@@ -18,6 +21,7 @@ from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.readers import load
+from exporter.writers.epub import cover as cover_module
 from exporter.writers.epub.cover import (
     TITLE_LINES,
     TITLE_SIZES,
@@ -26,6 +30,7 @@ from exporter.writers.epub.cover import (
     layout,
     picture,
 )
+from exporter.writers.epub.cover.lru import Recent
 from exporter.writers.epub.cover.palette import PALETTE_COLOURS, palette_image
 from exporter.writers.epub.cover.png import adler32_combine, deflate, palette_png
 from tests.articles import rich_article
@@ -152,7 +157,96 @@ def test_a_cover_is_the_same_bytes_whatever_the_worker_drew_before() -> None:
     clear_caches()
     made(dataclasses.replace(rich_article(), title="Water Diplomacy"), context)  # the frame
     made(EXAMPLE_ARTICLE, context)
+    cover_module.clear_kept_covers()
     assert made(rich_article(), context) == first_of_a_worker
+
+
+def test_the_same_cover_again_is_not_laid_out_again(layouts_made: list[int]) -> None:
+    context = context_for()
+    first = made(rich_article(), context)
+    assert layouts_made
+    layouts_made.clear()
+    assert made(rich_article(), context) == first
+    assert made(rich_article(), context_for()) == first  # another context, the same layout
+    assert layouts_made == []
+
+
+def cover_variants() -> dict[str, model.Article]:
+    article = rich_article()
+    return {
+        "title": dataclasses.replace(article, title=article.title + " Now"),
+        "byline": dataclasses.replace(article, authors=(model.Author("Kenji Ōtani"),)),
+        "issue number": dataclasses.replace(article, number=613),
+        "issue date": dataclasses.replace(article, date=datetime.date(2023, 3, 10)),
+        "kicker": dataclasses.replace(article, kicker="Opinion"),
+        "language": dataclasses.replace(article, lang="fr"),
+    }
+
+
+@pytest.mark.parametrize("change", list(cover_variants()))
+def test_a_kept_cover_changes_with_what_it_shows(change: str) -> None:
+    before = made(rich_article(), context_for())
+    variant = cover_variants()[change]
+    after = made(variant, context_for(variant.lang))
+    assert after != before
+    clear_caches()
+    assert made(variant, context_for(variant.lang)) == after
+    assert made(rich_article(), context_for()) == before
+
+
+def test_a_kept_cover_changes_with_the_layout(tmp_path: Path) -> None:
+    folder = tmp_path / "apb"
+    shutil.copytree(REPOSITORY / "layouts" / "apb", folder)
+    article = rich_article()
+    bundled = made(article, context_for())
+    copied = made(article, context_for(layout_folder=str(folder)))
+    assert pixels(copied).tobytes() == pixels(bundled).tobytes()
+    # The band made deeper: the cover's stylesheet edited in place.
+    stylesheet = folder / "epub" / "cover-image.css"
+    stylesheet.write_text(stylesheet.read_text().replace("min-height: 190px", "min-height: 230px"))
+    later = stylesheet.stat().st_mtime + 10
+    os.utime(stylesheet, (later, later))
+    deeper = made(article, context_for(layout_folder=str(folder)))
+    assert pixels(deeper).tobytes() != pixels(copied).tobytes()
+    # The series' band colour changed.
+    series = folder / "series.yaml"
+    series.write_text(series.read_text().replace('band: "#0b4f6c"', 'band: "#3c2f6c"'))
+    os.utime(series, (later + 10, later + 10))
+    recoloured = made(article, context_for(layout_folder=str(folder)))
+    assert pixels(recoloured).tobytes() != pixels(deeper).tobytes()
+    assert pixels(recoloured).getpixel((5, 5)) == (0x3C, 0x2F, 0x6C)
+    clear_caches()
+    assert made(article, context_for(layout_folder=str(folder))) == recoloured
+
+
+def test_a_cut_title_is_warned_about_each_time(caplog: pytest.LogCaptureFixture) -> None:
+    endless = dataclasses.replace(rich_article(), title="Unbreakablewordwithoutend " * 60)
+    for _ in range(2):
+        caplog.clear()
+        made(endless, context_for())
+        assert "too long for the cover" in caplog.text
+
+
+def test_a_worker_keeps_a_bounded_number_of_covers(
+    monkeypatch: pytest.MonkeyPatch, layouts_made: list[int]
+) -> None:
+    kept: Recent[int] = Recent(3)
+    for number in range(5):
+        kept.put(number, number)
+    assert len(kept) == 3 and kept.get(0) is None and kept.get(4) == 4
+    kept.get(2)
+    kept.put(5, 5)
+    assert kept.get(2) == 2 and kept.get(3) is None
+    monkeypatch.setattr(cover_module, "_covers", Recent(2))
+    issues = [dataclasses.replace(rich_article(), number=n) for n in (612, 613, 614)]
+    for issue in issues:
+        made(issue, context_for())
+    assert len(cover_module._covers) == 2
+    layouts_made.clear()
+    made(issues[-1], context_for())
+    assert layouts_made == []
+    made(issues[0], context_for())  # the least recently used, forgotten
+    assert layouts_made
 
 
 @pytest.mark.parametrize(

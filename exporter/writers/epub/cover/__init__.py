@@ -4,8 +4,9 @@ An image is what every store and reading system shows as a cover (Kindle, Kobo a
 Apple Books ignore an SVG one), and laying it out with the layout's own fonts and CSS
 gives the design of the print edition. The stages are modules: `layout` sets the title
 as large as fits, `picture` draws the page in the series' `palette` and writes the
-`png`. A worker keeps what repeats: the parsed stylesheets, and each edition's frame
-(the page outside <main>, drawn once).
+`png`. A worker keeps what repeats: the parsed stylesheets, each edition's frame (the
+page outside <main>), and the last covers it made, by everything that changes them
+(an editor builds the same article again on every save).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from exporter.writers.epub.cover.layout import (
     lay_out,
     lay_out_cover,
 )
+from exporter.writers.epub.cover.lru import Recent
 from exporter.writers.epub.cover.picture import PIXELS, clear_frames, draw
 from exporter.writers.epub.templates import TEMPLATE_FOLDER, template_exists
 
@@ -42,6 +44,7 @@ __all__ = [
     "CoverLayout",
     "byline",
     "clear_caches",
+    "clear_kept_covers",
     "cover_alt",
     "cover_image",
     "has_cover",
@@ -51,6 +54,8 @@ __all__ = [
 log = logging.getLogger("exporter")
 COVER_PAGE_FILE = "cover.xhtml"
 COVER_IMAGE_FILE = "images/cover.png"
+KEPT_COVERS = 32
+"""Covers a worker keeps (a PNG is 40-130 kB)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,6 +70,15 @@ class CoverImage:
     """The picture's bytes."""
     alt: str
     """Its alternative text: what the cover says."""
+
+
+@dataclass(frozen=True, slots=True)
+class _Drawn:
+    data: bytes
+    cut: bool
+
+
+_covers: Recent[_Drawn] = Recent(KEPT_COVERS)
 
 
 def has_cover(env: jinja2.Environment) -> bool:
@@ -84,15 +98,24 @@ def has_cover(env: jinja2.Environment) -> bool:
 def cover_image(article: model.Article, context: RenderContext) -> CoverImage:
     """Return the cover of an article as a PNG of PIXELS, with its alternative text."""
     render = CoverRenderer(article, context)
-    layout = lay_out(render, article)
-    if layout.cut:
+    drawn = _covers.get(render.key)
+    if drawn is None:
+        layout = lay_out(render, article)
+        data = draw(layout.document, render.colours, render.frame())
+        drawn = _covers.put(render.key, _Drawn(data, layout.cut))
+    if drawn.cut:
         log.warning("the title is too long for the cover even at %d px; cut", TITLE_SIZES[-1])
-    data = draw(layout.document, render.colours, render.frame())
-    return CoverImage(COVER_IMAGE_FILE, "image/png", data, cover_alt(article, context))
+    return CoverImage(COVER_IMAGE_FILE, "image/png", drawn.data, cover_alt(article, context))
+
+
+def clear_kept_covers() -> None:
+    """Forget the covers a worker has made (for measuring, and for tests)."""
+    _covers.clear()
 
 
 def clear_caches() -> None:
-    """Forget the frames a worker has drawn (for measuring, and for tests)."""
+    """Forget the covers and frames a worker has drawn (for measuring, and for tests)."""
+    clear_kept_covers()
     clear_frames()
 
 

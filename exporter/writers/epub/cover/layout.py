@@ -69,7 +69,7 @@ class CoverLayout:
 
 
 class CoverRenderer:
-    """An article's cover, laid out at a title size on a call; and its page without it."""
+    """An article's cover, laid out at a title size on a call; and what it depends on."""
 
     def __init__(self, article: model.Article, context: RenderContext) -> None:
         env = context.layout.environment()
@@ -89,7 +89,7 @@ class CoverRenderer:
         self._base_url = context.layout.folder.resolve().as_uri() + "/"
         self._fetcher = PolicyFetcher(context)
         self._fonts = context.layout.fonts
-        # The page at the largest size is made for the frame as well.
+        # The page at the largest size is made for the key and the frame as well.
         self._made: dict[tuple[str | None, int, bool], tuple[str, str]] = {}
 
     def __call__(
@@ -99,6 +99,12 @@ class CoverRenderer:
         article's (kept whole: a title is then set as it is, in no spans)."""
         document = self._lay_out(*self._source(title, title_size, breakable))
         return CoverLayout(document, title_size, _title_lines(document), _fits(document))
+
+    @functools.cached_property
+    def key(self) -> tuple[Hashable, ...]:
+        """Everything the cover's picture depends on: the templates (as loaded), what they
+        make of the article and series at the largest title size, the fonts, the colours."""
+        return (*self._sources(), *self._source(None, TITLE_SIZES[0], False))
 
     def frame(self) -> FrameSource | None:
         """Return the page without the article's text (<main> emptied), or None without <main>.
