@@ -6,8 +6,8 @@ Writes COUNT generated articles (400 to 1,500 words, all different, seeded), bui
 into PDF, EPUB and DOCX with exporter.build.build_file in this one process, as a batch
 worker does but never replaced, and after every EVERY articles prints VmRSS (resident
 now) and VmHWM (peak) from /proc/self/status. Ends with the growth of the resident
-memory from the mark at a tenth of the articles (the caches filled) to the last, in %,
-and the peak; --json writes them.
+memory from the mark at a tenth of the articles (the caches filled; at least the 20th,
+or the middle of a shorter run) to the last, in %, and the peak; --json writes them.
 """
 
 from __future__ import annotations
@@ -41,9 +41,13 @@ def memory_mb() -> tuple[float, float]:
 
 
 def growth(marks: dict[int, float]) -> tuple[int, int, float]:
-    """Return the mark at a tenth of the articles, the last, and the growth between, in %."""
+    """Return the first mark once the caches are filled, the last, and the growth, in %.
+
+    The caches are taken as filled at a tenth of the articles, or at the 20th (the middle
+    of a short run), whichever comes later.
+    """
     last = max(marks)
-    first = min(done for done in marks if done >= last / 10)
+    first = min(done for done in marks if done >= max(last / 10, min(20, last / 2)))
     return first, last, (marks[last] - marks[first]) / marks[first] * 100
 
 

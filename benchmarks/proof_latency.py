@@ -3,20 +3,22 @@
     python benchmarks/proof_latency.py [--edits 10] [--article NAME] [--jobs 2] [--json FILE]
 
 Copies the benchmark's set into a folder and starts `exporter serve` on it (JOBS worker
-processes). Once it answers, the proof of the article (about 700 words) is asked for
-and one edit saved and proofed, untimed, so that the server is warm as while an editor
-works. Then EDITS small edits, one after another, each timed from the start of its save
-until both page pictures are in: `PUT /api/articles/NAME` with the version edited
-(If-Match); `GET /articles/NAME/proof.json`, which answers once the proof of the file as
-it is now is made (its `version` must be the one saved, its `pages` two picture URLs);
-then `GET` of each picture. An edit inserts one word into the next paragraph, as an
-editor's small correction does. Prints each edit's time and the server's own time (the
-proof's `seconds`), the median and the worst.
+processes). Once it answers, the proofs of the article (about 700 words) and of JOBS
+others are asked for at once, so that every worker lays out a bulletin, and one edit is
+saved and proofed, all untimed: the server is warm, as while an editor works. Then
+EDITS small edits, one after another, each timed from the start of its save until both
+page pictures are in: `PUT /api/articles/NAME` with the version edited (If-Match);
+`GET /articles/NAME/proof.json`, which answers once the proof of the file as it is now
+is made (its `version` must be the one saved, its `pages` two picture URLs); then `GET`
+of each picture. An edit inserts one word into the next paragraph, as an editor's small
+correction does. Prints each edit's time and the server's own time (the proof's
+`seconds`), the median and the worst.
 """
 
 from __future__ import annotations
 
 import argparse
+import concurrent.futures
 import json
 import re
 import shutil
@@ -54,12 +56,13 @@ def edited(text: str, edit: int) -> str:
 
 
 def proof_once(http: httpx.Client, name: str, version: str) -> float:
-    """Ask for the proof of `version` and both its pictures; return the server's seconds."""
+    """Ask for the proof of `version` (empty: the file as it is) and both its pictures;
+    return the server's seconds."""
     while True:
         proof = http.get(f"/articles/{name}/proof.json")
         proof.raise_for_status()
         data = proof.json()
-        if data["version"] == version:
+        if data["version"] == version or not version:
             break
     if data["error"] or len(data["pages"]) != 2:
         raise SystemExit(f"{name}: no two-page proof: {data['error'] or data['pages']}")
@@ -115,7 +118,13 @@ def measure(name: str, edits: int, jobs: int) -> list[tuple[float, float]]:
                 current = http.get(f"/api/articles/{name}")
                 current.raise_for_status()
                 text, version = current.text, current.headers["etag"].strip('"')
-                proof_once(http, name, version)  # warm: the workers, the first layout
+                others = [p.name for p in article_set() if p.name != name][:jobs]
+                with concurrent.futures.ThreadPoolExecutor(jobs + 1) as clients:
+                    # warm: every worker's first layout (fonts, hyphenation, caches)
+                    first = [clients.submit(proof_once, http, other, "") for other in others]
+                    proof_once(http, name, version)
+                    for future in first:
+                        future.result()
                 text = edited(text, 0)
                 version = save(http, name, text, version)
                 proof_once(http, name, version)  # warm: an edit, as the timed ones
