@@ -46,6 +46,7 @@ from benchmarks import batch, compare_pandoc, proof_latency
 from benchmarks.articles import COLD_ARTICLE, PROOF_ARTICLE, article_set, body_words
 from benchmarks.machine import (
     BYTECODE_NOTE,
+    CpuWatch,
     describe_machine,
     load_line,
     load_now,
@@ -57,6 +58,8 @@ from benchmarks.machine import (
 ROOT = Path(__file__).resolve().parent.parent
 HERE = Path(__file__).resolve().parent
 PARTS = ("batch", "cold", "fitting", "memory", "cover", "proof")
+BUSY = 0.2
+"""The share of the CPU other processes may take during a part before the output warns."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,7 +174,7 @@ def part_cold(options: Options, raw: dict[str, Any]) -> list[Figure]:
         times = compare_pandoc.measure(article, Path(tmp), options.cold_runs)
     raw["cold"] = {"article": article.name, "seconds": times}
     runs = options.cold_runs
-    how = f"{article.name}, {body_words(article)} words, median of {runs} runs"
+    how = f"{article.name}, {body_words(article)} words, median of {runs} run{'s' * (runs > 1)}"
 
     def ratio(ours: str, theirs: str) -> Figure:
         label = (
@@ -375,15 +378,20 @@ def main(argv: list[str] | None = None) -> int:
     figures: list[Figure] = []
     raw: dict[str, Any] = {}
     loads: dict[str, list[float]] = {"start": load_now()}
+    others: dict[str, float] = {}
     for name, step in steps:
         if not set(name.split("+")) & set(options.parts):
             continue
-        began = time.perf_counter()
+        began, watch = time.perf_counter(), CpuWatch()
         found = step(options, raw)
         figures += found
-        loads[name] = load_now()
+        loads[name], others[name] = load_now(), round(watch.others_share(), 3)
         seconds = time.perf_counter() - began
-        print(f"{name}: done in {seconds:.0f} s; {load_line()}", flush=True)
+        print(
+            f"{name}: done in {seconds:.0f} s; other processes took {others[name]:.0%} of "
+            f"the CPU; {load_line()}",
+            flush=True,
+        )
         for figure in found:
             print(f"  {figure.key}: {figure.shown(figure.measured)} ({figure.verdict})")
     total = time.perf_counter() - started
@@ -391,6 +399,13 @@ def main(argv: list[str] | None = None) -> int:
     print(table(figures))
     print(f"\n{len(figures)} figures, {sum(f.verdict == 'met' for f in figures)} met; ", end="")
     print(f"the benchmark took {total:.0f} s; {load_line()}")
+    busy = [name for name, share in others.items() if share > BUSY]
+    if busy:
+        print(
+            f"warning: other processes took more than {BUSY:.0%} of the CPU during "
+            f"{', '.join(busy)}: its times may be high (a batch's speed-up low); run again on a "
+            "quiet machine to compare"
+        )
     report = {
         "version": 1,
         "date": datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds"),
@@ -399,6 +414,7 @@ def main(argv: list[str] | None = None) -> int:
         "machine": machine_facts(),
         "bytecode": BYTECODE_NOTE,
         "load": loads,
+        "others_cpu": others,
         "options": asdict(options),
         "articles": words,
         "figures": [{**asdict(f), "verdict": f.verdict} for f in figures],

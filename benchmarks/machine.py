@@ -5,6 +5,7 @@ from __future__ import annotations
 import ctypes.util
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -110,6 +111,34 @@ def load_line() -> str:
 def load_now() -> list[float]:
     """Return the load averages now (1, 5 and 15 minutes), rounded."""
     return [round(value, 2) for value in os.getloadavg()]
+
+
+def cpu_seconds() -> tuple[float, float]:
+    """Return the CPU seconds the machine has been busy, and those of this process and
+    its finished children (the commands timed and their workers)."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = values
+    busy = (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+    own = 0.0
+    for who in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN):
+        usage = resource.getrusage(who)
+        own += usage.ru_utime + usage.ru_stime
+    return busy, own
+
+
+class CpuWatch:
+    """How much of the machine's CPU other processes took while it watched."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.busy, self.own = cpu_seconds()
+
+    def others_share(self) -> float:
+        """Return the share of all cores that others used since the watch started (0-1)."""
+        busy, own = cpu_seconds()
+        wall = time.perf_counter() - self.started
+        others = (busy - self.busy) - (own - self.own)
+        return max(0.0, others / (wall * (os.cpu_count() or 1)))
 
 
 def tool_env() -> dict[str, str]:
