@@ -1,12 +1,14 @@
 """One article in a cold process: the exporter against pandoc's own commands (run by hand).
 
-    python benchmarks/compare_pandoc.py [--runs 5] [--words 400,950,1500] [--profile]
+    python benchmarks/compare_pandoc.py [--runs 5] [--words 400,950,1500 | --article FILE]
+                                        [--profile]
 
-For each length, runs side by side in the same loop, each in a new process:
-`python -m exporter build A.md --to pdf,epub,docx` against pandoc to DOCX, to EPUB and
-to PDF (--pdf-engine=weasyprint, this venv's weasyprint on PATH) one after the other;
-then `--to docx` against pandoc to DOCX. Prints medians and the ratios of the medians.
---profile adds the top functions of one cold three-format build (cProfile).
+For each length (generated articles), or for the article FILE, runs side by side in
+the same loop, each in a new process: `python -m exporter build A.md --to pdf,epub,docx`
+against pandoc to DOCX, to EPUB and to PDF (--pdf-engine=weasyprint, this venv's
+weasyprint on PATH) one after the other; then `--to docx` against pandoc to DOCX.
+Prints medians and the ratios of the medians. --profile adds the top functions of one
+cold three-format build (cProfile).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.articles import body_words
 from benchmarks.corpus import write_article
 from benchmarks.machine import describe_machine, load_line, median, pandoc_path, run_timed, spread
 
@@ -68,12 +71,16 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--words", default="400,950,1500")
+    parser.add_argument("--article", type=Path, help="this article instead of generated ones")
     parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     print(describe_machine())
     with tempfile.TemporaryDirectory(prefix="bench-cold-") as tmp:
         folder = Path(tmp)
-        articles = [write_article(folder / "in", int(w)) for w in args.words.split(",")]
+        if args.article:
+            articles = [args.article.resolve()]
+        else:
+            articles = [write_article(folder / "in", int(w)) for w in args.words.split(",")]
         # One untimed build of each kind, so that the file cache holds every library.
         measure(articles[0], folder, 1)
         print(
@@ -83,7 +90,7 @@ def main() -> int:
         print("| --- | --- | --- | --- | --- | --- | --- | --- |")
         for article in articles:
             t = measure(article, folder, args.runs)
-            words = int(article.stem.split("-")[1].rstrip("w"))
+            words = body_words(article)
             print(
                 f"| {words} | {spread(t['all'])} | {spread(t['pandoc all'])} "
                 f"| {median(t['all']) / median(t['pandoc all']):.2f}x "

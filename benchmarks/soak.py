@@ -71,10 +71,11 @@ def main() -> int:
     print(f"exit code {batch.returncode}; {args.count} articles, {len(missing)} outputs missing")
     print(f"{seconds:.1f} s in all, {seconds / args.count:.3f} s per article")
     if peaks:
-        rss = max(value[0] for value in peaks.values()) / 1024
-        space = max(value[1] for value in peaks.values()) / 1024
+        rss_mib = max(value[0] for value in peaks.values()) / 1024
+        space_mib = max(value[1] for value in peaks.values()) / 1024
         print(
-            f"{len(peaks)} worker processes; peak RSS {rss:.0f} MiB, address space {space:.0f} MiB"
+            f"{len(peaks)} worker processes; peak RSS {rss_mib:.0f} MiB, "
+            f"address space {space_mib:.0f} MiB"
         )
     return 0 if batch.returncode == 0 and not missing else 1
 

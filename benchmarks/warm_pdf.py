@@ -7,8 +7,9 @@ exporter.writers.pdf.write_pdf (copyfitting, tagged PDF/UA-1, artifacts marked) 
 the layout cache emptied before each run; one plain WeasyPrint render (HTML(string=...)
 .write_pdf(), untagged, one shared FontConfiguration) of the bulletin HTML at the
 setting the fitting chose; the same of pandoc's standalone HTML; and typst's Python
-binding compiling pandoc's typst output (`pandoc -s -t typst`). --profile prints the
-top functions of one write_pdf (cProfile).
+binding compiling pandoc's typst output (`pandoc -s -t typst`), where it is installed
+(`pip install typst`; make bench does not need it). --profile prints the top functions of
+one write_pdf (cProfile).
 """
 
 from __future__ import annotations
@@ -27,7 +28,6 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import typst
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
@@ -38,6 +38,11 @@ from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.readers import load
+
+try:
+    import typst
+except ImportError:  # optional: only this script's last column needs it
+    typst = None  # type: ignore[assignment]
 
 HTML_NAME = "HTML"
 """The name under which the PDF writer imports weasyprint.HTML."""
@@ -117,7 +122,7 @@ def main() -> int:
             passes = len(pdf_writer.layout_bulletin(article, context).attempts)
             html, base_url = bulletin_html(article, context)
             pandoc_html = pandoc_output(path, "html5").decode("utf-8")
-            typ = pandoc_output(path, "typst")
+            typ = pandoc_output(path, "typst") if typst is not None else b""
             folder_url = path.parent.as_uri() + "/"
 
             def plain(source: str = html, base: str = base_url) -> bytes:
@@ -134,7 +139,7 @@ def main() -> int:
                 return plain(source, base)
 
             def typst_pdf(source: bytes = typ) -> object:
-                return typst.compile(source)
+                return typst.compile(source) if typst is not None else None
 
             cases: dict[str, Callable[[], object]] = {
                 "exporter": exporter_pdf,
@@ -151,7 +156,8 @@ def main() -> int:
             print(
                 f"| {words} | {passes} | {spread(times['exporter'])} | {spread(times['plain'])} "
                 f"| {median(times['exporter']) / median(times['plain']):.2f}x "
-                f"| {spread(times['pandoc html'])} | {spread(times['typst'])} "
+                f"| {spread(times['pandoc html'])} "
+                f"| {spread(times['typst']) if typst is not None else 'not installed'} "
                 f"| {load_line()[14:]} |"
             )
             if args.profile:
