@@ -15,11 +15,13 @@ reuses them on the next run. Run it after changing the design's CSS or fit.yaml.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import math
 import statistics
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -29,7 +31,7 @@ from exporter import codec
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.writers import pdf
-from exporter.writers.fitestimate import Estimate, Language
+from exporter.writers.fitestimate import Estimate, Language, Parts
 from exporter.writers.fitscale import Attempt, FitBounds, read_bounds
 from exporter.writers.pagefill import measure
 from tests.varied import FIXTURES, LANGUAGES, varied_article
@@ -114,18 +116,37 @@ def samples(data: list[dict[str, Any]], bounds: FitBounds) -> list[Sample]:
     return found
 
 
+@dataclass(frozen=True, slots=True)
+class Measuring:
+    """How the layout measures text: its body face and the characters a column holds."""
+
+    face: str
+    context: RenderContext
+
+    def parts(self, estimate: Estimate, article: Any) -> Parts:
+        """Return the article's parts as the PDF writer measures them."""
+        layout = self.context.layout
+        width = estimate.width(layout.fonts)
+        shape = pdf._picture_shapes(self.context)
+        return estimate.parts(article, width, layout.series.column_characters, shape)
+
+
 def fitted(
-    found: list[Sample], line: float, widths: dict[str, float], checked: list[Sample] | None = None
+    found: list[Sample],
+    line: float,
+    widths: dict[str, float],
+    measuring: Measuring,
+    checked: list[Sample] | None = None,
 ) -> tuple[Estimate, list[float]]:
     """Return the estimate fitted with `line` and `widths`, and its errors (pages) on
     `checked` (by default the samples it was fitted on)."""
     languages = {lang: Language(width, 0.2) for lang, width in widths.items()}
-    unit = Estimate(line, 0.0, 0.0, 0.0, languages)
+    unit = Estimate(line, 0.0, 0.0, 0.0, languages, measuring.face)
+    column_only = dataclasses.replace(unit, column_pages=1.0)
+    page_only = dataclasses.replace(unit, page_pages=1.0)
     matrix = []
     for article, setting, *_ in found:
-        column_only = Estimate(line, 1.0, 0.0, 0.0, languages)
-        page_only = Estimate(line, 0.0, 1.0, 0.0, languages)
-        parts = unit.parts(article)
+        parts = measuring.parts(unit, article)
         matrix.append([column_only.pages(parts, setting), page_only.pages(parts, setting), 1.0])
     # English, most of what the series prints, weighs as much as the other languages
     # together.
@@ -136,19 +157,19 @@ def fitted(
     weighted = [[value * factor for value in row] for row, factor in rows]
     values = [sample[2] * factor for sample, factor in zip(found, scale, strict=True)]
     column, page, base = solve(weighted, values)
-    estimate = Estimate(line, column, page, base, languages)
+    estimate = Estimate(line, column, page, base, languages, measuring.face)
     errors = [
-        estimate.pages(estimate.parts(article), setting) - used
+        estimate.pages(measuring.parts(estimate, article), setting) - used
         for article, setting, used, *_ in (checked if checked is not None else found)
     ]
     return estimate, errors
 
 
-def language_widths(found: list[Sample], line: float) -> dict[str, float]:
+def language_widths(found: list[Sample], line: float, measuring: Measuring) -> dict[str, float]:
     """Return each CJK language's character width that leaves its estimate unbiased."""
     widths = {"ja": 1.0, "ko": 1.0, "zh": 1.0}
     for _ in range(WIDTH_ROUNDS):
-        _, errors = fitted(found, line, widths)
+        _, errors = fitted(found, line, widths, measuring)
         for lang in widths:
             mine = [e for e, f in zip(errors, found, strict=True) if f[3] == lang]
             if mine:
@@ -168,9 +189,12 @@ def main() -> int:
     parser.add_argument("--articles", type=int, default=96)
     parser.add_argument("--data", type=Path)
     parser.add_argument("--layout", default=None)
+    parser.add_argument("--face", default="", help="the body face (default: fit.yaml's)")
     args = parser.parse_args()
     context = RenderContext(find_layout(args.layout), FIXTURES)
     bounds = read_bounds(context.layout.path("fit.yaml"))
+    face = args.face or (bounds.estimate.face if bounds.estimate else "")
+    measuring = Measuring(face, context)
     if args.data and args.data.exists():
         data = json.loads(args.data.read_text(encoding="utf-8"))
     else:
@@ -180,13 +204,13 @@ def main() -> int:
     found = samples(data, bounds)
     best: tuple[float, float, dict[str, float]] | None = None
     for line in LINE_CHOICES:
-        widths = language_widths(found, line)
-        _, errors = fitted(found, line, widths)
+        widths = language_widths(found, line, measuring)
+        _, errors = fitted(found, line, widths, measuring)
         if best is None or rms(errors) < best[0]:
             best = (rms(errors), line, widths)
     assert best is not None
     _, line, widths = best
-    estimate, errors = fitted(found, line, widths)
+    estimate, errors = fitted(found, line, widths, measuring)
     print(f"\n{len(found)} layouts of {len(data)} articles; error of the estimate (pages):")
     for lang in ("en", *widths):
         mine = [e for e, f in zip(errors, found, strict=True) if f[3] == lang]
@@ -199,7 +223,7 @@ def main() -> int:
     # Fitted on the even articles alone, the error on the odd ones.
     even = [f for f in found if f[4] % 2 == 0]
     odd = [f for f in found if f[4] % 2 == 1]
-    _, held_out = fitted(even, line, widths, checked=odd)
+    _, held_out = fitted(even, line, widths, measuring, checked=odd)
     print(f"  fitted on half the articles, on the other half: rms {rms(held_out):.4f}\n")
     print("estimate:")
     print(f"  fixed_pages: {bounds.fixed_pages}")
@@ -207,6 +231,8 @@ def main() -> int:
     print(f"  pages_per_column_point: {estimate.column_pages:.7f}")
     print(f"  pages_per_page_point: {estimate.page_pages:.7f}")
     print(f"  base_pages: {estimate.base_pages:.4f}")
+    if face:
+        print(f"  face: {face}")
     print("  languages:")
     for lang, width in widths.items():
         print(f"    {lang}: {{width: {width:.3f}, leading: 0.2}}")

@@ -157,21 +157,13 @@ def fit_or_overflow(
         raise RefusedError(far_over_message(bounds, far, words, unit))
     first = bounds.first_step(predicted) if start is None else start
     step: int | None = min(max(first, 0), bounds.steps)
-    too_big: Attempt | None = None
-    fitting: Attempt | None = None
     while step is not None:
         current = attempt(step)
-        if current.clean:
-            fitting = current
-        elif step == bounds.steps:
+        if not current.clean and step == bounds.steps:
             break
-        else:
-            too_big = current
-        # After a first pass that overflowed, the estimate corrected by it; after more,
-        # the overflowing layout's own measure, which errs on the side of room.
-        corrected = predicted if len(attempts) == 1 else None
-        step = _next_step(bounds, too_big, fitting, corrected)
+        step = _next_step(bounds, attempts, predicted)
     fits = [a for a in attempts if a.fits]
+    fitting = _loosest_clean(attempts)
     if not fits:
         tightest = attempts[-1]
         report = report_of(bounds, tightest, words, unit, len(attempts), over=True)
@@ -188,46 +180,54 @@ def fit_or_overflow(
 
 
 def _next_step(
-    bounds: FitBounds,
-    too_big: Attempt | None,
-    fitting: Attempt | None,
-    predicted: Predicted | None = None,
+    bounds: FitBounds, attempts: list[Attempt], predicted: Predicted | None = None
 ) -> int | None:
-    """Return the next step to lay out, or None when the fitting one is the answer.
+    """Return the next step to lay out, or None when the loosest clean one is the answer.
 
-    The fitting pass, or else the one too big (or the estimate `predicted`, corrected
-    by it), predicts the others (`FitBounds.predict`), and the loosest step predicted
-    to fit (below one measured too big) is tried. A fitting step is the answer when it
-    fills its last page enough, when the step above it was measured too big, or when
-    that step is predicted to overflow clearly.
+    The loosest clean pass predicts the others (`FitBounds.predict`), and the loosest
+    step predicted to fit, between it and the tightest step measured too big looser
+    than it, is tried; once such a prediction failed, never looser than halfway between
+    the two, so that predictions that fail still narrow the search. It is the answer
+    when it fills its last page enough, when the step above it was measured too big, or
+    when that step is predicted to overflow clearly. Before any pass fits: after a
+    first one that overflowed, the estimate `predicted` corrected by it; after more,
+    the prediction of the tightest one, which errs on the side of room (its last page
+    holds what overflowed).
     """
-    if fitting is not None:
-        step = fitting.setting.step
-        if step == 0 or fitting.measure.fill >= bounds.fill_enough:
-            return None
-        if too_big is not None and step - too_big.setting.step <= 1:
-            return None
+    fitting = _loosest_clean(attempts)
+    faults = [
+        a
+        for a in attempts
+        if not a.clean and (fitting is None or a.setting.step < fitting.setting.step)
+    ]
+    too_big = max(faults, key=lambda a: a.setting.step) if faults else None
     if fitting is None:
         assert too_big is not None
-        if predicted is not None:
+        if predicted is not None and len(attempts) == 1:
             return _past_overflow(bounds, too_big, predicted)
-        for step in range(too_big.setting.step + 1, bounds.steps + 1):
-            if bounds.predict(too_big, step) <= -JUMP_MARGIN:
-                return step
-        return bounds.steps
-    if too_big is None:
-        for step in range(0, fitting.setting.step):
-            if bounds.predict(fitting, step) <= -JUMP_MARGIN:
-                return step
-        above = fitting.setting.step - 1
-        return None if bounds.predict(fitting, above) > SURE_MARGIN else above
-    # Between the two, the fitting pass predicts best: a layout that overflows has its
-    # last page's break and closing blocks in other places.
-    for step in range(too_big.setting.step + 1, fitting.setting.step):
-        if bounds.predict(fitting, step) <= -JUMP_MARGIN:
-            return step
-    above = fitting.setting.step - 1
-    return None if bounds.predict(fitting, above) > SURE_MARGIN else above
+        after = range(too_big.setting.step + 1, bounds.steps + 1)
+        return next((s for s in after if bounds.predict(too_big, s) <= -JUMP_MARGIN), bounds.steps)
+    step = fitting.setting.step
+    if step == 0 or fitting.measure.fill >= bounds.fill_enough:
+        return None
+    low = too_big.setting.step + 1 if too_big is not None else 0
+    if step - low < 1:
+        return None
+    found = next((s for s in range(low, step) if bounds.predict(fitting, s) <= -JUMP_MARGIN), None)
+    if found is None:
+        found = step - 1
+        if bounds.predict(fitting, found) > SURE_MARGIN:
+            return None
+    if too_big is not None and attempts.index(too_big) > attempts.index(fitting):
+        # This pass's prediction already failed once: halve the search at least.
+        found = max(found, (too_big.setting.step + step) // 2)
+    return found
+
+
+def _loosest_clean(attempts: list[Attempt]) -> Attempt | None:
+    """Return the loosest pass that fits with no column short, or None."""
+    clean = [a for a in attempts if a.clean]
+    return min(clean, key=lambda a: a.setting.step) if clean else None
 
 
 def _past_overflow(bounds: FitBounds, too_big: Attempt, predicted: Predicted) -> int:

@@ -1,9 +1,11 @@
 """Predict the pages an article takes at each setting, from its text against the type area.
 
 The fitter's first layout pass is at the setting this predicts, so that most articles
-are laid out once. Each block is set in lines (its text's length over what a line holds
+are laid out once. Each block is set in lines (its text's width over what a line holds
 at that setting's size) of its line height, with the spaces the setting puts around
-it; the title, summary and bios likewise across the page. The proportions are the
+it; the title, summary and bios likewise across the page. A text's width is read off
+the layout's body face (`CharacterWidths`): German sets a twelfth wider than English,
+and text in a script the face lacks falls back to wider system fonts. The proportions are the
 bundled design's (`layouts/apb/bulletin.css.j2`); the characters a line holds and the
 coefficients that turn lengths into pages are the layout's own (`estimate` in
 `fit.yaml`), fitted over laid-out articles by `benchmarks/calibrate_fit.py`.
@@ -11,13 +13,18 @@ coefficients that turn lengths into pages are the layout's own (`estimate` in
 
 from __future__ import annotations
 
+import dataclasses
+import functools
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import TYPE_CHECKING
+from unicodedata import east_asian_width
 
 from exporter import model
 from exporter.walk import plain_text, text_length
+from exporter.writers.html import CELL_CHARACTERS, CELL_PADDING, table_characters
 
 if TYPE_CHECKING:
     from exporter.writers.fitscale import FitSetting
@@ -26,9 +33,57 @@ BASE_SIZE = 12.0
 """The body size (pt) at which `characters_per_line` is given."""
 FULL_WIDTH = 2.05
 """The page's measure against a column's: two columns and the gap between them."""
-PICTURE_HEIGHT = 0.3
-"""A picture's height, in em of a column's width in characters: pictures are about as
-high as three fifths of the column is wide."""
+PICTURE_SHAPE = 0.6
+"""A picture's height against its width where its file cannot be read."""
+LATIN_EM = 0.48
+"""The mean advance of a character of English text in the body face, in em: the unit
+text widths are counted in, so that a width is about a character count."""
+MISSING_EM = 0.63
+"""The advance (em) taken for a character the body face lacks, which a system font sets
+(DejaVu Serif's Cyrillic, for one, is 0.63 em on average); a wide (CJK) one takes 1 em."""
+
+Width = Callable[[str], float]
+"""A text's width, in mean Latin characters."""
+Shape = Callable[[str], float | None]
+"""A picture's height against its width, by its reference; 0 for one missing, None
+where it cannot be told."""
+
+
+class CharacterWidths:
+    """Text widths read off a font's advances: a width function for the estimate."""
+
+    def __init__(self, font: Path) -> None:
+        import uharfbuzz
+
+        face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(font)))
+        self._font = uharfbuzz.Font(face)
+        self._unit = float(face.upem) * LATIN_EM
+        self._widths: dict[str, float] = {}
+
+    def __call__(self, text: str) -> float:
+        """Return the width of `text`."""
+        widths = self._widths
+        total = 0.0
+        for char in text:
+            width = widths.get(char)
+            if width is None:
+                width = widths[char] = self._width(char)
+            total += width
+        return total
+
+    def _width(self, char: str) -> float:
+        glyph = self._font.get_nominal_glyph(ord(char))
+        if glyph:
+            return float(self._font.get_glyph_h_advance(glyph)) / self._unit
+        if east_asian_width(char) in "WF":
+            return 1 / LATIN_EM
+        return MISSING_EM / LATIN_EM
+
+
+@functools.cache
+def character_widths(font: Path) -> CharacterWidths:
+    """Return the widths of a font file's characters, one reader per process."""
+    return CharacterWidths(font)
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,8 +108,16 @@ class Part:
     """How deep in lists and quotes it stands."""
     rows: tuple[tuple[float, ...], ...] = ()
     """A table's cells' lengths, row by row."""
+    shares: tuple[float, ...] = ()
+    """A table's columns' shares of its width, as its automatic layout gives them."""
+    wide: bool = False
+    """A table set across both columns."""
     caption: float = 0.0
     """The length of a figure's or table's caption."""
+    shape: float = PICTURE_SHAPE
+    """A figure's picture's height against its width (set to the column's width)."""
+    source: str = ""
+    """A figure's picture's reference."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,17 +150,44 @@ class Estimate:
     """Pages taken by what does not depend on the article (masthead, publisher block)."""
     languages: dict[str, Language] = field(default_factory=dict)
     """Languages that set otherwise than Latin text, by primary tag."""
+    face: str = ""
+    """The font file (in the layout's fonts) whose advances measure text; empty: text
+    is counted in Latin-width characters."""
 
-    def parts(self, article: model.Article) -> Parts:
-        """Return the lengths of what the article sets."""
+    def width(self, fonts: Path | None) -> Width:
+        """Return the width function of the layout whose fonts are in `fonts`."""
+        if self.face and fonts is not None and (fonts / self.face).is_file():
+            return character_widths(fonts / self.face)
+        return text_length
+
+    def parts(
+        self,
+        article: model.Article,
+        width: Width = text_length,
+        column_characters: int = 0,
+        shape: Shape | None = None,
+    ) -> Parts:
+        """Return the lengths of what the article sets.
+
+        `width` measures a text (by default in Latin-width characters); a table wider
+        than `column_characters` (the layout's; 0: none) is set across the page; `shape`
+        tells a figure's picture's proportions.
+        """
         language = self.languages.get(article.lang.split("-")[0].lower(), Language())
 
         def length(text: str) -> float:
-            return text_length(text) * language.width
+            return width(text) * language.width
 
         body: list[Part] = []
         for block in article.body:
-            _add(block, 0, length, body)
+            _add(block, 0, length, body, column_characters)
+        if shape is not None:
+            body = [
+                dataclasses.replace(part, shape=_shape(shape(part.source)))
+                if part.kind == "figure"
+                else part
+                for part in body
+            ]
         return Parts(
             body=tuple(body),
             notes=tuple(length(plain_text(note.content)) for note in article.notes),
@@ -114,8 +204,11 @@ class Estimate:
         return self.base_pages + self.column_pages * column + self.page_pages * page
 
 
-def _add(block: model.Block, depth: int, length: Callable[[str], float], parts: list[Part]) -> None:
-    """Append the parts of one body block."""
+def _add(
+    block: model.Block, depth: int, length: Width, parts: list[Part], column_characters: int
+) -> None:
+    """Append the parts of one body block (a table wider than `column_characters` is
+    set across the page)."""
     if isinstance(block, model.Paragraph):
         parts.append(Part("paragraph", length(plain_text(block.content)), depth))
     elif isinstance(block, model.Heading):
@@ -124,23 +217,32 @@ def _add(block: model.Block, depth: int, length: Callable[[str], float], parts: 
     elif isinstance(block, model.ListBlock):
         for item in block.items:
             for inner in item.content:
-                _add(inner, depth + 1, length, parts)
+                _add(inner, depth + 1, length, parts, column_characters)
             parts.append(Part("item_end", 0.0, depth + 1))
         parts.append(Part("list_end", 0.0, depth))
     elif isinstance(block, model.BlockQuote):
         for inner in block.content:
-            _add(inner, depth + 1, length, parts)
+            _add(inner, depth + 1, length, parts, column_characters)
     elif isinstance(block, model.PullQuote):
         parts.append(Part("pullquote", length(plain_text(block.content)), depth))
     elif isinstance(block, model.Figure):
-        parts.append(Part("figure", 0.0, depth, caption=length(plain_text(block.caption))))
+        caption = length(plain_text(block.caption))
+        parts.append(Part("figure", 0.0, depth, caption=caption, source=block.src))
     elif isinstance(block, model.Table):
         rows = tuple(
             tuple(length(plain_text([cell])) for cell in row.cells)
             for row in (*block.head, *block.body)
         )
+        # Columns get the width their longest cell (up to what wraps) asks for.
+        wants = [
+            max((min(row[index], CELL_CHARACTERS) for row in rows if index < len(row)), default=0)
+            + CELL_PADDING
+            for index in range(block.columns)
+        ]
+        shares = tuple(want / sum(wants) for want in wants)
+        wide = bool(column_characters) and table_characters(block) > column_characters
         caption = length(plain_text(block.caption))
-        parts.append(Part("table", 0.0, depth, rows=rows, caption=caption))
+        parts.append(Part("table", 0.0, depth, rows, shares, wide, caption))
 
 
 class _Lengths:
@@ -203,7 +305,8 @@ class _Lengths:
             return lines * quote * 1.3 + space + 13.5 - self.space("paragraph_space")
         if part.kind == "figure":
             caption = self.lines(part.caption, size / 8 * 0.9)
-            picture = self.line * size * PICTURE_HEIGHT
+            # The picture is set to the column's width, which is `line` characters.
+            picture = self.line * size * LATIN_EM * part.shape
             return picture + caption * 8 * 1.3 + 3 + self.space("block_space") * 1.6
         if part.kind == "table":
             return self.table(part)
@@ -235,3 +338,8 @@ class _Lengths:
         for note in self.parts.notes:
             length += self.lines(note, self.size / size) * size * leading + 2
         return length
+
+
+def _shape(found: float | None) -> float:
+    """Return a picture's proportions, or the usual ones where they are not known."""
+    return PICTURE_SHAPE if found is None else found

@@ -18,7 +18,7 @@ import yaml
 from exporter import model
 from exporter.errors import LayoutError
 from exporter.walk import plain_text, text_length
-from exporter.writers.fitestimate import Estimate, Language
+from exporter.writers.fitestimate import Estimate, Language, Shape
 from exporter.yamlfile import read_yaml
 
 __all__ = ["Predicted", "text_length"]
@@ -135,11 +135,22 @@ class FitBounds:
                 return FitSetting(step, values)
         raise ValueError(f"step {step} is outside 0-{self.steps}")
 
-    def predictor(self, article: model.Article) -> Predicted | None:
-        """Return the estimate's pages of `article` at each step, or None without one."""
+    def predictor(
+        self,
+        article: model.Article,
+        fonts: Path | None = None,
+        column_characters: int = 0,
+        shape: Shape | None = None,
+    ) -> Predicted | None:
+        """Return the estimate's pages of `article` at each step, or None without one.
+
+        `fonts` is the layout's fonts folder, whose body face measures the text;
+        `column_characters` and `shape` as for `Estimate.parts`.
+        """
         if self.estimate is not None:
             estimate = self.estimate
-            parts = estimate.parts(article)
+            width = estimate.width(fonts)
+            parts = estimate.parts(article, width, column_characters, shape)
             return lambda step: estimate.pages(parts, self.setting(step))
         if self.pages_per_1000_characters:
             characters = text_length(plain_text(article.body))
@@ -334,5 +345,6 @@ def _estimate(data: Any) -> dict[str, Any]:
             page_pages=float(data["pages_per_page_point"]),
             base_pages=float(data["base_pages"]),
             languages=languages,
+            face=str(data.get("face", "")),
         )
     return fields

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote
 
 from weasyprint.text.fonts import FontConfiguration
 
@@ -20,6 +21,7 @@ from exporter.errors import RefusedError
 from exporter.fontfaces import font_faces
 from exporter.language_fonts import require_fonts
 from exporter.layouts import issue_line
+from exporter.resources import allowed_roots
 from exporter.walk import reading_length
 from exporter.writers import pdftags, sheets
 from exporter.writers.artifacts import mark_margin_artifacts
@@ -212,7 +214,10 @@ def _fit_layout(
     require_fonts(context.layout, article.lang)  # a CJK edition without its fonts: an error
     bounds = read_bounds(context.layout.path("fit.yaml"))
     lay_out_at = _page_layout(article, context)
-    predicted = bounds.predictor(article)
+    series = context.layout.series
+    predicted = bounds.predictor(
+        article, context.layout.fonts, series.column_characters, _picture_shapes(context)
+    )
     # A short article sends the bio and publisher block to the last page. One the
     # estimate puts well short is laid out so at once; if its body reaches page 2 after
     # all, that layout is not a measure of the setting, and it is laid out again.
@@ -319,6 +324,35 @@ def _page_layout(
         )
 
     return at
+
+
+def _picture_shapes(context: RenderContext) -> Callable[[str], float | None]:
+    """Return a function that tells a figure's picture's height against its width.
+
+    It reads the picture's header alone, and only of a file the resource policy lets
+    the renderer read (it warns of the others when it fetches them); 0 for a picture
+    that is not there, None where the reference is not a plain path.
+    """
+    from PIL import Image
+
+    roots = allowed_roots(context)
+
+    def shape(reference: str) -> float | None:
+        if ":" in reference.split("/")[0]:
+            return None  # a URL: the fetcher's to judge
+        try:
+            path = (context.source_dir / unquote(reference)).resolve()
+            if not any(path.is_relative_to(root) for root in roots):
+                return None
+            if not path.is_file():
+                return 0.0
+            with Image.open(path) as picture:
+                width, height = picture.size
+        except (OSError, ValueError, RuntimeError, Image.DecompressionBombError):
+            return None
+        return height / width if width else None
+
+    return shape
 
 
 def _image_cache(folder: Path) -> dict[str, Any]:
