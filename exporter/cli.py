@@ -16,7 +16,7 @@ from typing import Any
 
 from exporter.context import RenderContext
 from exporter.errors import ExportError, UsageError
-from exporter.workpool import (
+from exporter.limits import (
     DEFAULT_MEMORY,
     DEFAULT_TIMEOUT,
     MEMORY_VARIABLE,
