@@ -10,6 +10,7 @@ import re
 from typing import Any
 
 from exporter import model
+from exporter.docx_styles import METADATA_PROPERTY
 from exporter.layouts import join_list, long_date
 from exporter.readers.docx.package import NS, Package, w
 from exporter.validate import LANGUAGE_TAG
@@ -17,8 +18,6 @@ from exporter.walk import CJK_CHARACTER
 
 log = logging.getLogger("exporter")
 
-METADATA_PROPERTY = "Exporter Article"
-"""The custom property where the writer keeps what the page does not print (keywords, ...)."""
 ISSUE_LINE_SEPARATORS = re.compile(r"\s*[|｜]\s*")
 BYLINE_PUNCTUATION = "[,;、，；]"
 """Marks that separate names in any language's byline."""

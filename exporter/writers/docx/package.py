@@ -11,7 +11,7 @@ from typing import Any
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 
 from exporter import model
-from exporter.readers.docx.front import METADATA_PROPERTY
+from exporter.docx_styles import METADATA_PROPERTY
 from exporter.writers import ooxml
 
 FALLBACK_DATE = datetime.date(2000, 1, 1)

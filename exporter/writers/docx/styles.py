@@ -19,7 +19,6 @@ from exporter.context import RenderContext
 from exporter.docx_styles import STYLES_FILE, StyleSheet, style_sheet_version
 from exporter.errors import InputError, LayoutError, UsageError
 from exporter.layouts import Series
-from exporter.readers.docx.package import read_package
 from exporter.writers import ooxml
 from exporter.writers.docx.package import drop_template_leftovers
 
@@ -121,6 +120,8 @@ def style_of(document: Any, sheet: StyleSheet, style_ids: dict[str, str], part: 
 
 def adopt_reference_styles(document: Any, path: Path, lang: str) -> None:
     """Take the styles and theme of a reference DOCX, keeping the article's language."""
+    from exporter.readers.docx.package import read_package
+
     try:
         package = read_package(path)
         styles_name = package.related(package.document_name, "/styles")
