@@ -272,29 +272,16 @@ def css_string(text: str) -> str:
 
 def long_date(date: datetime.date, lang: str = "en") -> str:
     """Return `date` written out in the article's language ("October 12, 2022")."""
-    from babel.dates import format_date
+    from exporter import cldr  # on use: a JSON or Markdown build writes no date
 
-    return format_date(date, format="long", locale=cldr_locale(lang))
+    return cldr.long_date(date, lang)
 
 
 def join_list(items: list[str], lang: str = "en") -> str:
     """Return items joined as the language lists them ("A, B, and C"; "A et B"; "A、B")."""
-    from babel.lists import format_list
+    from exporter import cldr
 
-    return format_list(items, style="standard", locale=cldr_locale(lang)) if items else ""
-
-
-@functools.cache
-def cldr_locale(lang: str) -> Any:
-    """Return Babel's locale for a language tag; English where CLDR does not know it."""
-    from babel.core import Locale, UnknownLocaleError
-
-    for tag in (lang, language_prefix(lang), "en"):
-        try:
-            return Locale.parse(tag.replace("-", "_"))
-        except (ValueError, UnknownLocaleError):
-            continue
-    raise AssertionError("CLDR knows English")
+    return cldr.join_list(items, lang)
 
 
 def find_layout(name_or_path: str | None, series_id: str = "apb") -> Layout:
