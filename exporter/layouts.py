@@ -241,12 +241,21 @@ def _environment(folder: Path) -> jinja2.Environment:
     """Return a Jinja environment over a layout folder's templates, autoescaping HTML."""
     import jinja2
 
+    from exporter import cache
+    from exporter.templatecache import TemplateCache
+
+    try:
+        # This module's code sets the options the templates are compiled with.
+        compiler = cache.digest(Path(__file__).read_bytes(), jinja2.__version__)
+    except OSError:
+        compiler = b""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=TemplateCache(compiler) if compiler else None,
     )
     env.filters["long_date"] = long_date
     env.filters["css_string"] = css_string

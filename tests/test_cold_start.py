@@ -9,11 +9,13 @@ import sys
 from pathlib import Path
 
 import docx
+import jinja2
 import pytest
 
 from exporter import cache
 from exporter.context import RenderContext
 from exporter.layouts import BUNDLED_LAYOUTS, find_layout
+from exporter.templatecache import TemplateCache
 from exporter.writers.markdown import write_markdown
 from tests.articles import full_article
 
@@ -164,3 +166,30 @@ def test_the_cache_folder_follows_xdg(tmp_path: Path, monkeypatch: pytest.Monkey
     monkeypatch.delenv(cache.CACHE_VARIABLE, raising=False)
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert cache.folder() == tmp_path / "exporter"
+
+
+def test_compiled_templates_come_from_the_cache_folder_until_they_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path / "cache"))
+    (tmp_path / "layout").mkdir()
+    template = tmp_path / "layout" / "page.html.j2"
+    template.write_text("{{ x }}!", encoding="utf-8")
+
+    def environment(compiler: bytes = b"compiler") -> jinja2.Environment:
+        loader = jinja2.FileSystemLoader(tmp_path / "layout")
+        return jinja2.Environment(loader=loader, bytecode_cache=TemplateCache(compiler))
+
+    def uncompiled(compiler: bytes = b"compiler") -> jinja2.Environment:
+        env = environment(compiler)
+        env.compile = lambda *_args, **_kw: pytest.fail("compiled again")  # type: ignore[method-assign]
+        return env
+
+    assert environment().get_template("page.html.j2").render(x=1) == "1!"
+    assert uncompiled().get_template("page.html.j2").render(x=2) == "2!"
+    template.write_text("{{ x }}?", encoding="utf-8")
+    assert environment().get_template("page.html.j2").render(x=3) == "3?"
+    assert uncompiled().get_template("page.html.j2").render(x=4) == "4?"
+    with pytest.raises(pytest.fail.Exception, match="compiled again"):
+        uncompiled(b"another compiler").get_template("page.html.j2")
+    assert len(list((tmp_path / "cache").iterdir())) == 1  # one slot for the one template
