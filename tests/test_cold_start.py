@@ -10,10 +10,12 @@ from pathlib import Path
 
 import docx
 import jinja2
+import pyphen
 import pytest
 
 from exporter import cache
 from exporter.context import RenderContext
+from exporter.hyphenation import preload
 from exporter.layouts import BUNDLED_LAYOUTS, find_layout
 from exporter.templatecache import TemplateCache
 from exporter.writers.markdown import write_markdown
@@ -193,3 +195,24 @@ def test_compiled_templates_come_from_the_cache_folder_until_they_change(
     with pytest.raises(pytest.fail.Exception, match="compiled again"):
         uncompiled(b"another compiler").get_template("page.html.j2")
     assert len(list((tmp_path / "cache").iterdir())) == 1  # one slot for the one template
+
+
+@pytest.mark.parametrize("lang", ["en", "de", "fr-CA", "qaa"])
+def test_hyphenation_patterns_from_the_cache_folder_are_pyphens_own(
+    lang: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path))
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    preload(lang)  # parsed, and kept
+    fallback = pyphen.language_fallback(lang)
+    if fallback is None:
+        assert pyphen.hdcache == {}
+        return
+    path = pyphen.LANGUAGES[fallback]
+    monkeypatch.setattr(pyphen, "hdcache", {})
+    preload(lang)  # from the cache folder
+    kept, parsed = pyphen.hdcache[path], pyphen.HyphDict(path)
+    assert kept.patterns == parsed.patterns and kept.maxlen == parsed.maxlen
+    words = ("hyphenation", "Silbentrennung", "internationalisation", "bulletin")
+    assert [kept.positions(w) for w in words] == [parsed.positions(w) for w in words]
+    assert pyphen.Pyphen(lang=lang).hd is kept  # where WeasyPrint's calls find it
