@@ -1,7 +1,5 @@
 """Run the command line: `python -m exporter`."""
 
-import sys
+from exporter.cli import run
 
-from exporter.cli import main
-
-sys.exit(main())
+run()

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING
 
 from exporter.build import BuildOptions, build_file
 from exporter.errors import ExportError
+from exporter.limits import DEFAULT_LIMITS, Limits, TaskError, limited
 from exporter.report import collect_warnings
-from exporter.workpool import DEFAULT_LIMITS, Limits, TaskError
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
@@ -110,8 +110,6 @@ def build_all(
 
 def build_limited(source: Path, options: BuildOptions, limits: Limits) -> Outcome:
     """Build one article in this process, within the time and memory of `limits`."""
-    from exporter.workpool import limited
-
     try:
         with limited(limits):
             return build_one(source, options)

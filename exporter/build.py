@@ -83,6 +83,11 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
         # A JSON file names no fonts, and a word processor shows the characters a DOCX's
         # fonts lack in fonts of its own.
         check_glyphs(article, layout.font_files(), options.strict)
+    if "pdf" in options.formats:
+        # The bulletin's columns are hyphenated: their patterns come parsed from the cache.
+        from exporter.hyphenation import preload
+
+        preload(article.lang)
     context = RenderContext(
         layout=layout,
         source_dir=source.resolve().parent,

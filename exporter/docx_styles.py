@@ -1,7 +1,8 @@
 """The layout's DOCX style source (`docx-styles.yaml`), read and checked once per version.
 
 The DOCX writer defines its Word styles from it; the DOCX reader recognises the
-bulletin's parts by the same style names.
+bulletin's parts by the same style names, and finds what the page does not print in
+the custom property named here.
 """
 
 from __future__ import annotations
@@ -18,6 +19,8 @@ from exporter.layouts import Layout
 from exporter.yamlfile import read_yaml
 
 STYLES_FILE = "docx-styles.yaml"
+METADATA_PROPERTY = "Exporter Article"
+"""The custom property where the writer keeps what the page does not print (keywords, ...)."""
 REQUIRED_PARTS = (  # noqa: SIM905 - a long sequence of names reads best as one string
     "masthead masthead_publisher issue_line kicker title subtitle byline summary body "
     "heading_2 heading_3 list_item list_continue quote pull_quote figure caption "

@@ -17,6 +17,7 @@ from pathlib import Path
 from exporter import model
 from exporter.errors import LayoutError
 from exporter.fontsubset import subset_font
+from exporter.glyphs import edition_text, shipped_coverage
 from exporter.layouts import LANGUAGE_FONTS_FILE, Layout
 
 # fontconfig's weights and slants (fontconfig.h): what a CSS weight and style ask for.
@@ -68,17 +69,8 @@ def require_fonts(layout: Layout, lang: str) -> dict[str, str]:
 @functools.cache
 def installed_faces(family: str) -> dict[tuple[int, str], FontFile]:
     """Return the installed faces of a family by (CSS weight, style), as fontconfig lists them."""
-    fc_list = shutil.which("fc-list")
-    if fc_list is None:
-        return {}
-    listing = subprocess.run(
-        [fc_list, "--format", "%{file}|%{index}|%{weight}|%{slant}|%{family}\n", family],
-        capture_output=True,
-        text=True,
-        check=False,
-    ).stdout
     faces: dict[tuple[int, str], FontFile] = {}
-    for line in sorted(listing.splitlines()):
+    for line in _installed_fonts():
         path, index, weight, slant, families = [*line.split("|"), "", "", "", ""][:5]
         if family not in families.split(",") or not slant.isdigit() or not weight.isdigit():
             continue
@@ -88,15 +80,27 @@ def installed_faces(family: str) -> dict[tuple[int, str], FontFile]:
     return faces
 
 
+@functools.cache
+def _installed_fonts() -> list[str]:
+    """Return fontconfig's line (file|index|weight|slant|families) of every font, sorted."""
+    # One listing a process, however many families the font table and editions look up.
+    fc_list = shutil.which("fc-list")
+    if fc_list is None:
+        return []
+    listing = subprocess.run(
+        [fc_list, "--format", "%{file}|%{index}|%{weight}|%{slant}|%{family}\n"],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stdout
+    return sorted(listing.splitlines())
+
+
 def edition_faces(article: model.Article, layout: Layout) -> list[SubsetFace]:
     """Return the system faces an edition of the article needs, subset to what it prints."""
     if not layout.fonts_for(article.lang):
         return []
     series = layout.series.localised(article.lang)
-    # Here, not at the top: the glyph check's fontTools stays out of the DOCX writer,
-    # which asks this module only which faces of a family are installed.
-    from exporter.glyphs import edition_text, shipped_coverage
-
     text = edition_text(article, series)
     return subset_faces(layout, article.lang, text, shipped_coverage(layout.font_files()))
 

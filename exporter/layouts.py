@@ -241,12 +241,21 @@ def _environment(folder: Path) -> jinja2.Environment:
     """Return a Jinja environment over a layout folder's templates, autoescaping HTML."""
     import jinja2
 
+    from exporter import cache
+    from exporter.templatecache import TemplateCache
+
+    try:
+        # This module's code sets the options the templates are compiled with.
+        compiler = cache.digest(Path(__file__).read_bytes(), jinja2.__version__)
+    except OSError:
+        compiler = b""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(folder),
         autoescape=_autoescape,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=TemplateCache(compiler) if compiler else None,
     )
     env.filters["long_date"] = long_date
     env.filters["css_string"] = css_string
@@ -272,29 +281,16 @@ def css_string(text: str) -> str:
 
 def long_date(date: datetime.date, lang: str = "en") -> str:
     """Return `date` written out in the article's language ("October 12, 2022")."""
-    from babel.dates import format_date
+    from exporter import cldr  # on use: a JSON or Markdown build writes no date
 
-    return format_date(date, format="long", locale=cldr_locale(lang))
+    return cldr.long_date(date, lang)
 
 
 def join_list(items: list[str], lang: str = "en") -> str:
     """Return items joined as the language lists them ("A, B, and C"; "A et B"; "A、B")."""
-    from babel.lists import format_list
+    from exporter import cldr
 
-    return format_list(items, style="standard", locale=cldr_locale(lang)) if items else ""
-
-
-@functools.cache
-def cldr_locale(lang: str) -> Any:
-    """Return Babel's locale for a language tag; English where CLDR does not know it."""
-    from babel.core import Locale, UnknownLocaleError
-
-    for tag in (lang, language_prefix(lang), "en"):
-        try:
-            return Locale.parse(tag.replace("-", "_"))
-        except (ValueError, UnknownLocaleError):
-            continue
-    raise AssertionError("CLDR knows English")
+    return cldr.join_list(items, lang)
 
 
 def find_layout(name_or_path: str | None, series_id: str = "apb") -> Layout:

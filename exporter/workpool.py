@@ -19,42 +19,31 @@ import signal
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+# The limits are held in this process by `exporter.limits`, which a build of one article
+# loads without this module; its names stay importable from here for the pool's callers.
+from exporter.limits import DEFAULT_LIMITS as DEFAULT_LIMITS
+from exporter.limits import Limits as Limits
+from exporter.limits import TaskError as TaskError
+from exporter.limits import TaskMemoryError as TaskMemoryError
+from exporter.limits import TaskTimeoutError as TaskTimeoutError
+
 RECYCLE_AFTER = 500
 """A worker is replaced after this many tasks, and a fresh process gives back what its
 libraries keep. A worker's memory is flat (139 MiB after 50 articles in three formats,
 147 MiB after 350: benchmarks/memory.py), and a new one pays its start again (about a
 second of imports and first layout), so it is replaced seldom."""
-DEFAULT_TIMEOUT = 300.0
-"""Seconds one task may take: the longest bulletin builds in about 5 s here."""
-DEFAULT_MEMORY = 4 * 1024**3
-"""Bytes of address space a worker may map (RLIMIT_AS): a worker building full bulletins
-peaks at about 450 MB (benchmarks/soak.py), so 4 GB is reached by runaway input only."""
-MEMORY_VARIABLE = "EXPORTER_WORKER_MEMORY"
-"""The environment variable that sets the memory limit, in megabytes (0: none)."""
 _PARENT_CHECK_SECONDS = 1.0
-
-
-class TaskError(Exception):
-    """A task that its worker could not finish; the message says why, in words."""
 
 
 class WorkerDiedError(TaskError):
     """The worker running the task ended before it answered (killed, crashed)."""
-
-
-class TaskTimeoutError(TaskError):
-    """The task ran past the time limit; its worker was stopped."""
-
-
-class TaskMemoryError(TaskError):
-    """The task needed more memory than the worker's limit."""
 
 
 class TaskAbortedError(TaskError):
@@ -63,28 +52,6 @@ class TaskAbortedError(TaskError):
 
 class PoolBusyError(Exception):
     """The pool holds as many waiting tasks as it takes."""
-
-
-@dataclass(frozen=True, slots=True)
-class Limits:
-    """What one task may use before it is stopped."""
-
-    seconds: float | None = DEFAULT_TIMEOUT
-    """Wall-clock seconds per task; None for no limit."""
-    memory: int | None = DEFAULT_MEMORY
-    """Bytes of address space per worker; None for no limit."""
-
-
-DEFAULT_LIMITS = Limits()
-
-
-def memory_from_environment(default: int | None = DEFAULT_MEMORY) -> int | None:
-    """Return the worker memory limit that $EXPORTER_WORKER_MEMORY (megabytes) sets."""
-    text = os.environ.get(MEMORY_VARIABLE, "").strip()
-    if not text:
-        return default
-    megabytes = int(text)  # a bad value is the user's to fix: raised as ValueError
-    return megabytes * 1024**2 if megabytes > 0 else None
 
 
 @dataclass(slots=True)
@@ -396,45 +363,6 @@ class WorkerPool:
                 task.future.cancel()
             elif task.future.set_running_or_notify_cancel():
                 task.future.set_exception(error)
-
-
-@contextlib.contextmanager
-def limited(limits: Limits) -> Iterator[None]:
-    """Hold the task run inside to `limits` in this process (the main thread only).
-
-    The time limit is an interval timer whose signal raises TaskTimeoutError; the
-    memory limit lowers this process's RLIMIT_AS for the while, so that MemoryError
-    becomes TaskMemoryError. Both are restored on the way out.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    import resource
-
-    saved_memory = resource.getrlimit(resource.RLIMIT_AS)
-    if limits.memory is not None:
-        soft, hard = saved_memory
-        memory = limits.memory if hard == resource.RLIM_INFINITY else min(limits.memory, hard)
-        if soft == resource.RLIM_INFINITY or memory < soft:
-            resource.setrlimit(resource.RLIMIT_AS, (memory, hard))
-
-    def overdue(_signal: int, _frame: object) -> None:
-        raise TaskTimeoutError(f"took longer than the limit of {limits.seconds:g} s")
-
-    timed = bool(limits.seconds)
-    if timed:
-        saved_handler = signal.signal(signal.SIGALRM, overdue)
-        signal.setitimer(signal.ITIMER_REAL, limits.seconds or 0)
-    try:
-        yield
-    except MemoryError:
-        megabytes = (limits.memory or 0) // 1024**2
-        raise TaskMemoryError(f"needed more memory than the limit of {megabytes} MB") from None
-    finally:
-        if timed:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, saved_handler)
-        resource.setrlimit(resource.RLIMIT_AS, saved_memory)
 
 
 def _death(exitcode: int | None, who: str = "the worker building it") -> str:

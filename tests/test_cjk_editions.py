@@ -26,7 +26,7 @@ from exporter.language_fonts import installed_faces
 from exporter.layouts import find_layout
 from exporter.proof import proof_png
 from exporter.readers import load
-from exporter.walk import CJK_CHARACTER
+from exporter.walk import cjk_character
 from exporter.writers.epub.cover import lay_out_cover
 from tests.cjk import (
     NS,
@@ -115,7 +115,7 @@ def test_every_character_has_a_glyph_in_the_edition_fonts(lang: str) -> None:
     source = installed_faces(family)[(400, "normal")]
     with TTFont(source.path, fontNumber=source.index, lazy=True) as font:
         cmap = set(font.getBestCmap())
-    cjk = set(CJK_CHARACTER.findall(article_text(article)))
+    cjk = set(cjk_character().findall(article_text(article)))
     assert cjk and {ord(ch) for ch in cjk} <= cmap
 
 
@@ -135,7 +135,7 @@ def test_epub_is_in_the_language_with_subset_cjk_fonts(
     assert len(cjk_fonts) == 4  # serif and sans, regular and bold
     nav = etree.fromstring(book.read("EPUB/nav.xhtml"))
     text = "".join(content.itertext()) + "".join(nav.itertext())
-    wanted = {ord(ch) for ch in CJK_CHARACTER.findall(text)}
+    wanted = {ord(ch) for ch in cjk_character().findall(text)}
     for name in cjk_fonts:
         data = book.read(name)
         assert len(data) < 1_000_000  # the whole family file is some 20 MB

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from exporter import model
 from exporter.readers import load
-from exporter.walk import CJK_CHARACTER, plain_text
+from exporter.walk import cjk_character, plain_text
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -60,7 +60,7 @@ def sentences(lang: str) -> tuple[str, ...]:
 
 def length(text: str) -> int:
     """Return a text's length as a reader counts it: CJK characters, else words."""
-    cjk = len(CJK_CHARACTER.findall(text))
+    cjk = len(cjk_character().findall(text))
     return cjk if cjk > len(text) / 3 else len(text.split())
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import re
 from typing import Any
-from xml.sax.saxutils import escape
 
 from docx.opc.constants import CONTENT_TYPE as CT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -68,7 +67,6 @@ THEME_FONT_SLOTS = ("asciiTheme", "hAnsiTheme", "eastAsiaTheme", "cstheme")
 EAST_ASIAN_LANGUAGES = ("ja", "ko", "zh")
 CUSTOM_PROPERTIES_NS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
 VT_NS = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
-QUOTES = {'"': "&quot;"}
 RIGHT_TO_LEFT_LANGUAGES = ("ar", "dv", "fa", "he", "ps", "sd", "ug", "ur", "yi")
 
 
@@ -479,7 +477,7 @@ def custom_properties(package: Any, properties: dict[str, str]) -> None:
     """Add docProps/custom.xml with text properties that word processors keep on saving."""
     rows = "".join(
         f'<property fmtid="{{D5CDD505-2E9C-101B-9397-08002B2CF9AE}}" pid="{pid}" '
-        f'name="{escape(name, QUOTES)}"><vt:lpwstr>{escape(value)}</vt:lpwstr></property>'
+        f'name="{_escape(name, quote=True)}"><vt:lpwstr>{_escape(value)}</vt:lpwstr></property>'
         for pid, (name, value) in enumerate(properties.items(), start=2)
     )
     blob = (
@@ -488,6 +486,13 @@ def custom_properties(package: Any, properties: dict[str, str]) -> None:
     ).encode()
     part = Part(PackURI("/docProps/custom.xml"), CT.OFC_CUSTOM_PROPERTIES, blob, package)
     package.relate_to(part, RT.CUSTOM_PROPERTIES)
+
+
+def _escape(text: str, quote: bool = False) -> str:
+    """Return `text` escaped for XML character data, or for a double-quoted attribute."""
+    # Not xml.sax.saxutils.escape, which loads urllib.request (and with it http and ssl).
+    text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    return text.replace('"', "&quot;") if quote else text
 
 
 def merge_styles(ours: Element, reference: Element) -> None:

@@ -24,7 +24,6 @@ from exporter.layouts import issue_line
 from exporter.resources import allowed_roots
 from exporter.walk import reading_length
 from exporter.writers import pdftags, sheets
-from exporter.writers.artifacts import mark_margin_artifacts
 from exporter.writers.copyfit import (
     FitReport,
     FitResult,
@@ -185,6 +184,10 @@ def _write(document: Any, article: model.Article, context: RenderContext) -> byt
     )
     if context.print_marks:
         pdf = finish_for_press(pdf, read_press(context.layout.folder))
+    # pikepdf, which marks the artifacts, loads only for a PDF written: an EPUB's build
+    # reads this module for its print page numbers alone.
+    from exporter.writers.artifacts import mark_margin_artifacts
+
     return mark_margin_artifacts(pdf)
 
 

@@ -10,15 +10,14 @@ import re
 from typing import Any
 
 from exporter import model
+from exporter.docx_styles import METADATA_PROPERTY
 from exporter.layouts import join_list, long_date
 from exporter.readers.docx.package import NS, Package, w
 from exporter.validate import LANGUAGE_TAG
-from exporter.walk import CJK_CHARACTER
+from exporter.walk import cjk_character
 
 log = logging.getLogger("exporter")
 
-METADATA_PROPERTY = "Exporter Article"
-"""The custom property where the writer keeps what the page does not print (keywords, ...)."""
 ISSUE_LINE_SEPARATORS = re.compile(r"\s*[|｜]\s*")
 BYLINE_PUNCTUATION = "[,;、，；]"
 """Marks that separate names in any language's byline."""
@@ -201,8 +200,8 @@ def text_language(package: Package, named: str) -> str:
     if named.split("-")[0].lower() in EAST_ASIAN_LANGUAGES:
         return named
     text = "".join(package.xml(package.document_name).itertext())
-    characters = len(CJK_CHARACTER.findall(text))
-    if characters <= len(CJK_CHARACTER.sub(" ", text).split()):
+    characters = len(cjk_character().findall(text))
+    if characters <= len(cjk_character().sub(" ", text).split()):
         return named
     if len(KANA.findall(text)) >= characters * KANA_SHARE:
         found = "ja"

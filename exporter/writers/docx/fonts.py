@@ -20,14 +20,12 @@ from __future__ import annotations
 import functools
 import hashlib
 import logging
-import struct
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import uharfbuzz
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.packuri import PackURI
 from docx.opc.part import Part, XmlPart
@@ -37,6 +35,15 @@ from lxml import etree
 
 from exporter.context import RenderContext
 from exporter.docx_styles import StyleSheet
+from exporter.fontfaces import (
+    OS2_SELECTION,
+    OS2_WEIGHT_CLASS,
+    family_name,
+    open_face,
+    table,
+    uint16,
+    uint32,
+)
 from exporter.fontsubset import subset_font
 from exporter.language_fonts import installed_faces
 from exporter.layouts import language_prefix
@@ -71,12 +78,10 @@ PANOSE_SANS_SERIF = (11, 12, 13)
 PANOSE_SCRIPT, PANOSE_DECORATIVE = 3, 4
 EMPTY_PANOSE = "0" * 20
 # Where the OpenType OS/2 and post tables keep what the font table says (OpenType 1.9,
-# "OS/2 - OS/2 and Windows Metrics Table" and "post - PostScript Table"): read with
-# HarfBuzz, which the subsetting loads anyway, rather than fontTools for four fields.
-OS2_WEIGHT_CLASS = 4  # usWeightClass, uint16
+# "OS/2 - OS/2 and Windows Metrics Table" and "post - PostScript Table"), besides the
+# weight and slant (`exporter.fontfaces`): read with HarfBuzz, as the subsetting is.
 OS2_PANOSE = 32  # 10 bytes
 OS2_UNICODE_RANGES = 42  # ulUnicodeRange1 to 4, uint32 each
-OS2_SELECTION = 62  # fsSelection, uint16: bit 0 italic
 OS2_CODE_PAGES = 78  # ulCodePageRange1 and 2, uint32 each (table version 1 and later)
 POST_FIXED_PITCH = 12  # isFixedPitch, uint32
 TYPED_CHARACTERS = frozenset(
@@ -309,24 +314,22 @@ def _charset(lang: str) -> str:
 @functools.lru_cache(maxsize=32)
 def read_font(path: Path, index: int = 0) -> FontFacts:
     """Return what a font (face `index` of a collection) says of its family and face."""
-    face = uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path)), index)
-    names = uharfbuzz.OTNameIdPredefined
-    family = face.get_name(names.TYPOGRAPHIC_FAMILY) or face.get_name(names.FONT_FAMILY)
-    os2 = bytes(face.reference_table("OS/2").data)
-    post = bytes(face.reference_table("post").data)
+    face = open_face(path, index)
+    os2 = table(face, "OS/2")
+    post = table(face, "post")
     panose = os2[OS2_PANOSE : OS2_PANOSE + 10].ljust(10, b"\0")
     kind, serif_style, proportion = panose[0], panose[1], panose[3]
-    fixed = bool(_uint32(post, POST_FIXED_PITCH)) or (
+    fixed = bool(uint32(post, POST_FIXED_PITCH)) or (
         kind == PANOSE_LATIN_TEXT and proportion == PANOSE_MONOSPACED
     )
     signature = {
-        **{f"usb{n}": _uint32(os2, OS2_UNICODE_RANGES + 4 * n) for n in range(4)},
-        **{f"csb{n}": _uint32(os2, OS2_CODE_PAGES + 4 * n) for n in range(2)},
+        **{f"usb{n}": uint32(os2, OS2_UNICODE_RANGES + 4 * n) for n in range(4)},
+        **{f"csb{n}": uint32(os2, OS2_CODE_PAGES + 4 * n) for n in range(2)},
     }
     return FontFacts(
-        family=family or path.stem,
-        bold=_uint16(os2, OS2_WEIGHT_CLASS) >= BOLD_WEIGHT,
-        italic=bool(_uint16(os2, OS2_SELECTION) & 1),
+        family=family_name(face, path),
+        bold=uint16(os2, OS2_WEIGHT_CLASS) >= BOLD_WEIGHT,
+        italic=bool(uint16(os2, OS2_SELECTION) & 1),
         description=FontDescription(
             panose=panose.hex().upper(),
             family=_family_class(kind, serif_style, fixed),
@@ -334,16 +337,6 @@ def read_font(path: Path, index: int = 0) -> FontFacts:
             signature={name: f"{value:08X}" for name, value in signature.items()},
         ),
     )
-
-
-def _uint16(table: bytes, offset: int) -> int:
-    """Return the big-endian uint16 at `offset` of a table, 0 past its end."""
-    return int(struct.unpack_from(">H", table, offset)[0]) if len(table) >= offset + 2 else 0
-
-
-def _uint32(table: bytes, offset: int) -> int:
-    """Return the big-endian uint32 at `offset` of a table, 0 past its end."""
-    return int(struct.unpack_from(">I", table, offset)[0]) if len(table) >= offset + 4 else 0
 
 
 def _family_class(kind: int, serif_style: int, fixed: bool) -> str:
