@@ -24,7 +24,14 @@ from exporter.layouts import find_layout
 from exporter.readers import load
 from exporter.writers.epub.cover import PIXELS, cover_image
 from tests.cjk import TRANSLATIONS
-from tests.test_pixels import ARTIFACTS, EXAMPLE, MAX_CHANGED_SHARE, PIXEL_THRESHOLD, ROOT, STORED
+from tests.test_pixels import (
+    EXAMPLE,
+    MAX_CHANGED_SHARE,
+    PIXEL_THRESHOLD,
+    ROOT,
+    STORED,
+    assert_page_matches,
+)
 
 REDUCTION = 5
 COVERS = {
@@ -64,19 +71,7 @@ def changed_share(actual: Image.Image, expected: Image.Image) -> tuple[float, Im
 
 @pytest.mark.parametrize("name", list(COVERS))
 def test_cover_matches_the_stored_picture(name: str) -> None:
-    actual = cover(COVERS[name])
-    with Image.open(STORED / stored_name(name)) as stored:
-        expected = stored.convert("RGB")
-    assert actual.size == expected.size
-    share, difference = changed_share(actual, expected)
-    if share > MAX_CHANGED_SHARE:
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        actual.save(ARTIFACTS / f"{name}-cover-actual.png")
-        expected.save(ARTIFACTS / f"{name}-cover-expected.png")
-        difference.save(ARTIFACTS / f"{name}-cover-difference.png")
-    assert share <= MAX_CHANGED_SHARE, (
-        f"{name}: {share:.2%} of the cover's pixels changed; pictures in {ARTIFACTS}"
-    )
+    assert_page_matches(cover(COVERS[name]), stored_name(name), f"{name}-cover", changed_share)
 
 
 def test_the_comparison_sees_a_changed_cover() -> None:

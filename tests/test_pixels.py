@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import io
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pypdfium2
@@ -60,11 +61,19 @@ def pages() -> list[Image.Image]:
     return example_pages()
 
 
-def assert_page_matches(actual: Image.Image, stored: str, prefix: str) -> None:
-    """Compare a page with the stored picture `stored`; keep the three pictures on a fault."""
-    expected = Image.open(STORED / stored).convert("L")
+Comparison = Callable[[Image.Image, Image.Image], tuple[float, Image.Image]]
+
+
+def assert_page_matches(
+    actual: Image.Image, stored: str, prefix: str, compare: Comparison | None = None
+) -> None:
+    """Compare a page with the stored picture `stored`; keep the three pictures on a fault.
+
+    `compare` gives the share of pixels changed and the difference (by default in grey).
+    """
+    expected = Image.open(STORED / stored).convert(actual.mode)
     assert actual.size == expected.size
-    share, difference = changed_share(actual, expected)
+    share, difference = (compare or changed_share)(actual, expected)
     if share > MAX_CHANGED_SHARE:
         ARTIFACTS.mkdir(parents=True, exist_ok=True)
         actual.save(ARTIFACTS / f"{prefix}-actual.png")
