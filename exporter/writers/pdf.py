@@ -23,7 +23,7 @@ from exporter.language_fonts import require_fonts
 from exporter.layouts import issue_line
 from exporter.resources import allowed_roots
 from exporter.walk import reading_length
-from exporter.writers import pdftags, sheets
+from exporter.writers import linebreaks, pdftags, sheets
 from exporter.writers.copyfit import (
     FitReport,
     FitResult,
@@ -264,6 +264,7 @@ def _page_layout(
     """
     from weasyprint import HTML
 
+    linebreaks.install()  # each line broken once per layout, however often it is tried
     env = context.layout.environment()
     fonts = font_faces(context.layout.fonts)
     font_config = _font_configuration(context.layout.fonts)

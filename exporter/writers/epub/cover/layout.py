@@ -155,6 +155,10 @@ class CoverRenderer:
     def _lay_out(self, html: str, css: str) -> Any:
         from weasyprint import HTML
 
+        from exporter.writers import linebreaks
+
+        linebreaks.install()
+
         font_config = _font_configuration(self._fonts)
         stylesheet = _parsed_stylesheet(css, self._base_url, self._fonts, self._fetcher)
         return HTML(string=html, base_url=self._base_url, url_fetcher=self._fetcher).render(
