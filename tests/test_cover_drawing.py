@@ -21,6 +21,7 @@ from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.readers import load
+from exporter.recent import Recent
 from exporter.writers.epub import cover as cover_module
 from exporter.writers.epub.cover import (
     TITLE_LINES,
@@ -30,7 +31,6 @@ from exporter.writers.epub.cover import (
     layout,
     picture,
 )
-from exporter.writers.epub.cover.lru import Recent
 from exporter.writers.epub.cover.palette import PALETTE_COLOURS, palette_image
 from exporter.writers.epub.cover.png import adler32_combine, deflate, palette_png
 from tests.articles import rich_article

@@ -10,6 +10,7 @@ import weasyprint
 
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
+from exporter.recent import Recent
 from exporter.writers import pdf, sheets
 from exporter.writers.copyfit import read_bounds
 from tests.varied import FIXTURES, varied_article
@@ -26,7 +27,7 @@ def test_the_design_is_parsed_once_for_many_articles_and_passes(
         original(self, *args, **kwargs)
 
     monkeypatch.setattr(weasyprint.CSS, "__init__", counting)
-    monkeypatch.setattr(sheets, "_parsed", type(sheets._parsed)())
+    monkeypatch.setattr(sheets, "_parsed", Recent(sheets.SHEETS_KEPT))
     context = RenderContext(find_layout(None), FIXTURES)
     passes = 0
     for seed in range(3):

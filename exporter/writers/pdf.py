@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import collections
 import dataclasses
 import functools
 import logging
@@ -21,6 +20,7 @@ from exporter.errors import RefusedError
 from exporter.fontfaces import font_faces
 from exporter.language_fonts import require_fonts
 from exporter.layouts import issue_line
+from exporter.recent import Recent
 from exporter.resources import allowed_roots
 from exporter.walk import reading_length
 from exporter.writers import linebreaks, pdftags, sheets
@@ -47,7 +47,7 @@ SHORT_PAGES = 1.12
 # cached image skips the resource policy, so an article of another folder (an upload
 # built in a folder of its own) must never be served what this folder's articles read.
 IMAGE_CACHE_FOLDERS = 4
-_image_caches: collections.OrderedDict[Path, dict[str, Any]] = collections.OrderedDict()
+_image_caches: Recent[dict[str, Any]] = Recent(IMAGE_CACHE_FOLDERS)
 _layouts: list[tuple[model.Article, RenderContext, FitResult]] = []
 _layouts_lock = threading.Lock()
 
@@ -363,11 +363,8 @@ def _image_cache(folder: Path) -> dict[str, Any]:
     """Return the decoded images of the articles of `folder`, kept for a few folders."""
     key = folder.resolve()
     with _layouts_lock:
-        cache = _image_caches.pop(key, None)
-        _image_caches[key] = cache = cache if cache is not None else {}
-        while len(_image_caches) > IMAGE_CACHE_FOLDERS:
-            _image_caches.popitem(last=False)
-    return cache
+        found = _image_caches.get(key)
+        return found if found is not None else _image_caches.put(key, {})
 
 
 @functools.cache

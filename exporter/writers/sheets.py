@@ -11,12 +11,12 @@ per setting. Both reach WeasyPrint as parsed stylesheets. A layout without
 
 from __future__ import annotations
 
-import collections
 import threading
 from typing import Any
 
 import jinja2
 
+from exporter.recent import Recent
 from exporter.writers.copyfit import FitSetting
 
 DESIGN_TEMPLATE = "bulletin.css.j2"
@@ -25,7 +25,7 @@ SHEETS_KEPT = 128
 """Parsed sheets kept per process: a few designs (editions, paper, print) and the
 settings of each (33 on the bundled scale, twice: bio on page 2 or on a page of its own)."""
 
-_parsed: collections.OrderedDict[tuple[str, int, str], Any] = collections.OrderedDict()
+_parsed: Recent[Any] = Recent(SHEETS_KEPT)
 _parsed_lock = threading.Lock()
 
 
@@ -50,15 +50,11 @@ def parsed_sheet(css: str, font_config: Any, url_fetcher: Any, base_url: str) ->
     key = (css, id(font_config), base_url)
     with _parsed_lock:
         found = _parsed.get(key)
-        if found is not None:
-            _parsed.move_to_end(key)
-            return found
+    if found is not None:
+        return found
     sheet = CSS(string=css, base_url=base_url, url_fetcher=url_fetcher, font_config=font_config)
     with _parsed_lock:
-        _parsed[key] = sheet
-        while len(_parsed) > SHEETS_KEPT:
-            _parsed.popitem(last=False)
-    return sheet
+        return _parsed.put(key, sheet)
 
 
 def fit_css(env: jinja2.Environment, setting: FitSetting, bio_on_new_page: bool) -> str:

@@ -20,6 +20,7 @@ import jinja2
 from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import issue_line
+from exporter.recent import Recent
 from exporter.writers.epub.cover.layout import (
     COVER_TEMPLATE,
     TITLE_LINES,
@@ -30,7 +31,6 @@ from exporter.writers.epub.cover.layout import (
     lay_out,
     lay_out_cover,
 )
-from exporter.writers.epub.cover.lru import Recent
 from exporter.writers.epub.cover.picture import PIXELS, clear_frames, draw
 from exporter.writers.epub.templates import TEMPLATE_FOLDER, template_exists
 

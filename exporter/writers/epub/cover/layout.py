@@ -24,8 +24,8 @@ from exporter.context import RenderContext
 from exporter.fontfaces import font_faces
 from exporter.layouts import Series, issue_line
 from exporter.linebreak import unit_markup
+from exporter.writers import sheets
 from exporter.writers.epub.cover.boxes import boxes, elements, leaves
-from exporter.writers.epub.cover.lru import Recent
 from exporter.writers.epub.cover.picture import FrameSource
 from exporter.writers.epub.cover.predict import Room, predicted
 from exporter.writers.epub.templates import TEMPLATE_FOLDER, css_colours
@@ -49,7 +49,6 @@ BYLINE_SIZE = 24
 ELLIPSIS = "…"
 MAIN = re.compile(r"(<main\b[^>]*>).*(</main>)", re.DOTALL)
 TITLE_ELEMENT = re.compile(r"(<title\b[^>]*>).*?(</title>)", re.DOTALL)
-_stylesheets: Recent[Any] = Recent(64)
 
 
 @dataclass(frozen=True, slots=True)
@@ -293,16 +292,7 @@ def _title_lines(document: Any) -> list[str]:
 
 def _parsed_stylesheet(css: str, base_url: str, fonts: Path, fetcher: Any) -> Any:
     """Return the stylesheet parsed by WeasyPrint, once per worker (its fonts loaded then)."""
-    from weasyprint import CSS
-
-    key = (css, base_url, fonts)
-    found = _stylesheets.get(key)
-    if found is None:
-        font_config = _font_configuration(fonts)
-        found = _stylesheets.put(
-            key, CSS(string=css, base_url=base_url, url_fetcher=fetcher, font_config=font_config)
-        )
-    return found
+    return sheets.parsed_sheet(css, _font_configuration(fonts), fetcher, base_url)
 
 
 @functools.cache

@@ -16,8 +16,8 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import Any
 
+from exporter.recent import Recent
 from exporter.writers.epub.cover.boxes import elements, extent, outside
-from exporter.writers.epub.cover.lru import Recent
 from exporter.writers.epub.cover.palette import palette_image
 from exporter.writers.epub.cover.png import Run, deflate, palette_png
 

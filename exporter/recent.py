@@ -1,4 +1,4 @@
-"""A mapping that keeps only the entries used last: a worker's caches stay bounded."""
+"""A mapping that keeps only the entries used last, so that a process's caches stay bounded."""
 
 from __future__ import annotations
 
