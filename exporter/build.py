@@ -41,6 +41,8 @@ class BuildOptions:
     bulletin's pages, instead of warning."""
     embed_fonts: bool = True
     """Embed the layout's fonts in the DOCX."""
+    fit_start: int | None = None
+    """The step the PDF's fitting starts from (`RenderContext.fit_start`)."""
 
 
 def render(article: model.Article, context: RenderContext, fmt: str) -> bytes:
@@ -97,6 +99,7 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
         reference_docx=options.reference_docx,
         strict=options.strict,
         embed_fonts=options.embed_fonts,
+        fit_start=options.fit_start,
     )
     return article, context
 

@@ -32,6 +32,9 @@ class RenderContext:
     """Refuse what is otherwise built with a warning: a bulletin too short to fill its pages."""
     embed_fonts: bool = True
     """Embed the layout's fonts in the DOCX (off for tools that reject embedded fonts)."""
+    fit_start: int | None = None
+    """The step of the fit's scale the PDF's fitting lays out first: the step an earlier
+    version of the article was set at (the editor's last proof); None: the estimate's."""
 
     @property
     def variant(self) -> str:

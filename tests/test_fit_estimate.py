@@ -90,6 +90,10 @@ def test_a_start_from_the_last_fit_lays_out_once(context: RenderContext) -> None
     # A small edit after it: the start is still right.
     edited = dataclasses.replace(article, title=article.title + " Again")
     assert pdf._fit_layout(edited, context, start=first.setting.step).passes <= 2
+    # The editor's proofs and downloads give it in the context.
+    started = dataclasses.replace(context, fit_start=first.setting.step)
+    result = pdf.layout_bulletin(article, started)
+    assert result.passes == 1 and result.setting == first.setting
 
 
 def test_after_a_first_pass_that_overflows_the_next_is_the_corrected_estimate() -> None:

@@ -13,6 +13,7 @@ import httpx
 import pytest
 
 from exporter.serve.status import Status, StatusBook, now
+from exporter.serve.workers import render_article
 from tests.test_serve_api import EXAMPLE, RICH, article_folder, running_server
 
 HIDDEN = re.compile(r'name="(csrf|version)" value="([^"]*)"')
@@ -208,6 +209,20 @@ def test_the_proof_says_how_far_over_a_long_article_is(browser: httpx.Client, fo
     assert re.search(r"about [\d,]+ words over", proof["fit"])
     assert proof["pages"] == []
     assert browser.get("/articles/too-long.md/pages/1.png").status_code == 404
+
+
+def test_the_pdf_download_is_the_bulletin_the_proof_showed(
+    browser: httpx.Client, folder: Path
+) -> None:
+    """The download starts its fitting from the proof's setting, in whichever worker."""
+    text = (folder / "japan-rok-relations.md").read_text()
+    (folder / "edited.md").write_text(text.replace("remarkable administration", "administration"))
+    proof = browser.get("/articles/edited.md/proof.json").json()
+    assert proof["fits"] is True and isinstance(proof["step"], int)
+    downloads = [browser.get("/articles/edited.md/download/pdf") for _ in range(2)]
+    assert all(answer.status_code == 200 for answer in downloads)
+    expected = render_article(str(folder / "edited.md"), "pdf", False, proof["step"]).data
+    assert downloads[0].content == downloads[1].content == expected
 
 
 def test_build_all_shows_its_progress_and_fills_dist(browser: httpx.Client, folder: Path) -> None:

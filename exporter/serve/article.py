@@ -202,8 +202,10 @@ async def download(request: Request) -> Response:
     print_marks = fmt == "pdf" and request.query_params.get("print") == "1"
     path = editor.store.path(name)
     try:
+        # From the step of the last proof: the download is the bulletin the proof showed.
+        start = editor.proofs.steps.get(name)
         rendered = await editor.workers.run(
-            render_article, str(path), fmt, print_marks, gone=request.is_disconnected
+            render_article, str(path), fmt, print_marks, start, gone=request.is_disconnected
         )
     except BusyError:
         raise  # answered with Retry-After by the app's handler
@@ -242,6 +244,7 @@ def _proof_json(name: str, version: str, checked: Checked) -> dict[str, Any]:
         "warnings": list(proof.warnings) if proof is not None else [],
         "pages": [f"/articles/{name}/pages/{n}.png?v={version}" for n in range(1, len(pages) + 1)],
         "seconds": round(proof.seconds, 2) if proof is not None else None,
+        "step": proof.step if proof is not None else None,
     }
 
 

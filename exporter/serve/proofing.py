@@ -79,16 +79,17 @@ def proof_article(path: str, dpi: int, start: int | None = None) -> Proof:
             stream.write(data)
         with collect_warnings() as messages:
             try:
-                article, context = prepare(copy, BuildOptions(("pdf",), source.parent))
+                options = BuildOptions(("pdf",), source.parent, fit_start=start)
+                article, context = prepare(copy, options)
                 known_layout(article.series)
-                report = fit_report(article, context, start)
+                report = fit_report(article, context)
                 if report.fits:
-                    pdf, result = proof_pdf(article, context, start)
+                    pdf, result = proof_pdf(article, context)
                     pages = page_pngs(pdf, dpi)
                     cut = None
                     step = result.setting.step
                 else:
-                    overflow = overflow_proof(article, context, start)
+                    overflow = overflow_proof(article, context)
                     assert overflow is not None
                     pages = page_pngs(overflow.pdf, dpi)
                     cut = overflow.last_line

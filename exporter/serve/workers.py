@@ -90,10 +90,17 @@ def known_layout(series: str) -> Layout:
     return layout
 
 
-def render_article(path: str, fmt: str, print_marks: bool) -> Rendered:
-    """Return one format of an article file of the store."""
+def render_article(
+    path: str, fmt: str, print_marks: bool, fit_start: int | None = None
+) -> Rendered:
+    """Return one format of an article file of the store.
+
+    `fit_start` is the step of the article's last proof, so that its PDF is the proof's.
+    """
     source = Path(path)
-    options = BuildOptions(formats=(fmt,), out_dir=source.parent, print_marks=print_marks)
+    options = BuildOptions(
+        formats=(fmt,), out_dir=source.parent, print_marks=print_marks, fit_start=fit_start
+    )
     try:
         with collect_warnings() as messages:
             known_layout(load(source).series)

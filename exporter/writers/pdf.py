@@ -64,16 +64,14 @@ def write_pdf(article: model.Article, context: RenderContext) -> bytes:
     return _write(result.document, article, context)
 
 
-def proof_pdf(
-    article: model.Article, context: RenderContext, start: int | None = None
-) -> tuple[bytes, FitResult]:
+def proof_pdf(article: model.Article, context: RenderContext) -> tuple[bytes, FitResult]:
     """Return the bulletin as a plain PDF to draw pictures of, and its fitting.
 
     The layout is `write_pdf`'s; the file has neither its tags nor its finish for the
     printer, which a picture does not show and which take longer to write than the
-    pages. `start` is as for `layout_bulletin`; the fitting is told as `write_pdf` tells it.
+    pages. The fitting is told as `write_pdf` tells it.
     """
-    result = layout_bulletin(article, context, start)
+    result = layout_bulletin(article, context)
     _tell(result, context)
     return result.document.write_pdf(), result
 
@@ -101,27 +99,22 @@ class OverflowProof:
     """The last line of the body on the last page allowed (page 2): where it is cut."""
 
 
-def fit_report(
-    article: model.Article, context: RenderContext, start: int | None = None
-) -> FitReport:
+def fit_report(article: model.Article, context: RenderContext) -> FitReport:
     """Return the fitting's figures for an article: the fill, and words short or over.
 
     An article too long is not refused here: its report says by how much it is over.
-    `start` is the step to lay out first (see `layout_bulletin`).
     """
-    return fit_report_of(_fitted(article, context, start))
+    return fit_report_of(_fitted(article, context))
 
 
-def overflow_proof(
-    article: model.Article, context: RenderContext, start: int | None = None
-) -> OverflowProof | None:
+def overflow_proof(article: model.Article, context: RenderContext) -> OverflowProof | None:
     """Return the overflowing layout of an article too long for its pages; None if it fits.
 
     The PDF is the layout at the tightest setting, every page of it, and `last_line` is
     the last line of the body on page 2, where the printed bulletin would stop. An
     article far too long to lay out at all raises RefusedError.
     """
-    result = _fitted(article, context, start)
+    result = _fitted(article, context)
     report = fit_report_of(result)
     if report.fits:
         return None
@@ -137,18 +130,16 @@ def fit_report_of(result: FitResult) -> FitReport:
     return result.report
 
 
-def layout_bulletin(
-    article: model.Article, context: RenderContext, start: int | None = None
-) -> FitResult:
+def layout_bulletin(article: model.Article, context: RenderContext) -> FitResult:
     """Lay out the article at the loosest setting that fills exactly the layout's pages.
 
     Raise RefusedError when it is too long. The last few layouts are kept, so that the
     PDF, the EPUB's page list and the cover of one article share one layout in a process.
-    `start` is the step of the fit's scale to lay out first: the step an earlier
-    version of the article was fitted at (the editor's proofs), which after a small
-    change is most often the answer; None starts from the layout's estimate.
+    The fitting starts from the context's `fit_start` (the step an earlier version of the
+    article was set at, which after a small change is most often the answer), else from
+    the layout's estimate.
     """
-    result = _fitted(article, context, start)
+    result = _fitted(article, context)
     report = fit_report_of(result)
     if not report.fits:
         raise RefusedError(over_message(report))
@@ -156,13 +147,18 @@ def layout_bulletin(
 
 
 def _fitted(article: model.Article, context: RenderContext, start: int | None = None) -> FitResult:
-    """Return the fitting of an article, an overflowing one included, from the cache."""
+    """Return the fitting of an article, an overflowing one included, from the cache.
+
+    `start` defaults to the context's `fit_start`.
+    """
+    if start is None:
+        start = context.fit_start
     with _layouts_lock:
         for cached_article, cached_context, cached in _layouts:
             # Equality, not hashing: the render context holds dicts.
             if cached_article == article and cached_context == context:
                 return cached
-    result = _fit_layout(article, context, start)
+    result = _fit_layout(article, context, context.fit_start)
     with _layouts_lock:
         _layouts.insert(0, (article, context, result))
         del _layouts[LAYOUT_CACHE_SIZE:]
