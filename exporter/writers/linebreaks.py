@@ -15,12 +15,11 @@ shape it expects (the project pins WeasyPrint to one major version).
 
 from __future__ import annotations
 
-import inspect
-import logging
 from collections.abc import Callable
 from typing import Any
 
-log = logging.getLogger("exporter")
+from exporter.writers.hooks import expected
+
 EXPECTED = [
     "text",
     "style",
@@ -45,11 +44,14 @@ def install() -> None:
     _installed = True
     from weasyprint.layout import inline
 
-    original = getattr(inline, "split_first_line", None)
-    if original is None or list(inspect.signature(original).parameters) != EXPECTED:
-        log.info("WeasyPrint's line breaking is not as expected: lines are broken at each try")
+    _breaker = expected(
+        inline,
+        "split_first_line",
+        EXPECTED,
+        "WeasyPrint's line breaking is not as expected: lines are broken at each try",
+    )
+    if _breaker is None:
         return
-    _breaker = original
 
     def split_first_line(
         text: str,

@@ -12,12 +12,11 @@ the project pins WeasyPrint to one major version.
 
 from __future__ import annotations
 
-import inspect
-import logging
 from collections.abc import Callable, Iterator
 from typing import Any
 
-log = logging.getLogger("exporter")
+from exporter.writers.hooks import expected
+
 EXPECTED = ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"]
 _installed = False
 
@@ -31,9 +30,13 @@ def install() -> None:
     import pydyf
     from weasyprint.pdf import tags
 
-    original = getattr(tags, "_build_box_tree", None)
-    if original is None or list(inspect.signature(original).parameters) != EXPECTED:
-        log.info("WeasyPrint's tagging is not as expected: passages keep the page's language")
+    original = expected(
+        tags,
+        "_build_box_tree",
+        EXPECTED,
+        "WeasyPrint's tagging is not as expected: passages keep the page's language",
+    )
+    if original is None:
         return
 
     def build(box: Any, *rest: Any) -> Iterator[Any]:
