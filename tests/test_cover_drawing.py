@@ -151,6 +151,21 @@ def test_the_frame_is_drawn_once_per_edition_and_covers_match_the_page_drawn_who
     assert len(picture._frames) == 2
 
 
+def test_language_variants_share_a_frame_and_draw_the_same_cover_either_way() -> None:
+    """en-AU and en-US show the same band: one frame; the cover's bytes do not depend on
+    which variant drew it first. A language whose fonts go by region keeps its own."""
+    fonts = find_layout(None).language_fonts
+    assert layout.frame_language("en-AU", fonts) == layout.frame_language("en-US", fonts) == "en"
+    assert layout.frame_language("zh-TW", fonts) == "zh-TW"
+    australian = dataclasses.replace(rich_article(), lang="en-AU")
+    american = dataclasses.replace(rich_article(), lang="en-US", title="Water Diplomacy")
+    made(australian, context_for("en-AU"))
+    alone = made(american, context_for("en-US"))
+    assert len(picture._frames) == 1
+    clear_caches()
+    assert made(american, context_for("en-US")) == alone
+
+
 def test_a_cover_is_the_same_bytes_whatever_the_worker_drew_before() -> None:
     context = context_for()
     first_of_a_worker = made(rich_article(), context)

@@ -14,8 +14,9 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass
+from html import escape
 from pathlib import Path
 from typing import Any
 
@@ -49,6 +50,7 @@ BYLINE_SIZE = 24
 ELLIPSIS = "…"
 MAIN = re.compile(r"(<main\b[^>]*>).*(</main>)", re.DOTALL)
 TITLE_ELEMENT = re.compile(r"(<title\b[^>]*>).*?(</title>)", re.DOTALL)
+HTML_LANG = re.compile(r'(<html\b[^>]*?\blang=)"[^"]*"')
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ class CoverRenderer:
         self._base_url = context.layout.folder.resolve().as_uri() + "/"
         self._fetcher = PolicyFetcher(context)
         self._fonts = context.layout.fonts
+        self._frame_lang = frame_language(article.lang, context.layout.language_fonts)
         # The page at the largest size is made for the key and the frame as well.
         self._made: dict[tuple[str | None, int, bool], tuple[str, str]] = {}
 
@@ -116,6 +119,9 @@ class CoverRenderer:
         if found != 1:
             return None
         html = TITLE_ELEMENT.sub(r"\1\2", html)
+        # An edition's frame, not a language variant's: en-AU and en-US share one.
+        lang = escape(self._frame_lang, quote=True)
+        html = HTML_LANG.sub(lambda found: f'{found[1]}"{lang}"', html, count=1)
         key = (*self._sources(), html, css)
         return FrameSource(key, functools.partial(self._lay_out, html, css))
 
@@ -302,3 +308,16 @@ def _font_configuration(fonts: Path) -> Any:
 
     del fonts  # the key
     return FontConfiguration()
+
+
+def frame_language(lang: str, language_fonts: Mapping[str, object]) -> str:
+    """Return the language a cover's frame (its band and foot) is laid out in.
+
+    The frame shows the series' texts alone, which a region does not change: en-AU and
+    en-US draw the same band, so one frame serves both. A language whose fonts the
+    layout chooses by region or script (zh-TW, zh-Hant) keeps its whole tag.
+    """
+    primary = lang.split("-")[0].lower()
+    if any("-" in tag and tag.split("-")[0].lower() == primary for tag in language_fonts):
+        return lang
+    return primary
