@@ -16,7 +16,7 @@ from exporter.readers.markdown import read_markdown
 from exporter.serve.answers import BusyError, error_answer, too_large
 from exporter.serve.article import MEDIA_TYPES
 from exporter.serve.editor import IMPORT_SUFFIXES, editor_of
-from exporter.serve.library import rows
+from exporter.serve.library import Shelf, rows
 from exporter.serve.security import json_header
 from exporter.serve.store import VersionConflictError
 from exporter.serve.workers import build_upload, import_upload
@@ -126,10 +126,22 @@ async def import_file(request: Request) -> Response:
 
 
 async def articles(request: Request) -> Response:
-    """List the folder's articles with what the last check of each found."""
+    """List the folder's articles with what the last check of each found.
+
+    `?q=` keeps the articles whose title, authors, number, language or file name hold
+    every word of it (case, width and accents folded); `?sort=` is title, number, date,
+    changed or words (the file name's order without it), `?order=` asc or desc (title
+    ascending by default, the others descending); articles without the value go last.
+    """
     editor = editor_of(request)
+    query = request.query_params.get("q", "")
+    sort, order = request.query_params.get("sort", ""), request.query_params.get("order", "")
+    try:
+        chosen = Shelf(query, sort, order)
+    except ValueError as failure:
+        return error(str(failure), 422)
     listed = []
-    for row in await editor.off_loop(rows, editor):
+    for row in await editor.off_loop(rows, editor, chosen, True):
         status = row.status
         listed.append(
             {
@@ -138,6 +150,11 @@ async def articles(request: Request) -> Response:
                 "number": int(row.number) if row.number.isdigit() else None,
                 "date": row.date or None,
                 "lang": row.lang,
+                "authors": list(row.authors),
+                "words": row.words,
+                "unit": row.unit,
+                "changed": row.changed or None,
+                "version": row.version or None,
                 "fits": status.fits if status is not None else None,
                 "fit": status.fit if status is not None else "",
                 "warnings": list(status.warnings) if status is not None else [],
@@ -165,7 +182,9 @@ async def put_article(request: Request) -> Response:
     """Save an article file: `If-Match` names the version edited, `If-None-Match: *` a new one.
 
     An older version is refused with 412 and the file is left as it is, as is an
-    invalid article (422).
+    invalid article (422). 200 (201 for a new one) {"version": SHA-256 of the bytes
+    saved, "id": the commit that keeps it in the folder's history, or null when the
+    history could not be written}. The browser's autosave calls this.
     """
     editor = editor_of(request)
     name = request.path_params["name"]
@@ -181,12 +200,16 @@ async def put_article(request: Request) -> Response:
         return error(str(failure.in_file(name)), 422)
     if request.headers.get("if-none-match", "").strip() == "*":
         try:
-            created = editor.store.create(name, text)
+            created = await editor.off_loop(editor.store.create, name, text)
         except FileExistsError:
             return error(f"{name} exists already", 412)
         except ValueError as failure:
             return error(str(failure), 422)
-        return JSONResponse({"version": created.version}, 201, {"etag": f'"{created.version}"'})
+        return JSONResponse(
+            {"version": created.version, "id": created.commit or None},
+            201,
+            {"etag": f'"{created.version}"'},
+        )
     edited = request.headers.get("if-match", "").strip().strip('"')
     if not edited:
         return error("send If-Match with the ETag of the version you edited", 428)
@@ -201,7 +224,10 @@ async def put_article(request: Request) -> Response:
             412,
             {"etag": f'"{conflict.current.version}"'},
         )
-    return JSONResponse({"version": saved.version}, headers={"etag": f'"{saved.version}"'})
+    return JSONResponse(
+        {"version": saved.version, "id": saved.commit or None},
+        headers={"etag": f'"{saved.version}"'},
+    )
 
 
 def _checked(text: str) -> Article:

@@ -101,7 +101,8 @@ def save_merged(
         except InputError as error:
             return Unreadable(text, theirs, str(error))
         try:
-            return Saved(store.save(name, text, theirs.version), merged.combined)
+            saved = store.save(name, text, theirs.version, action="merge")
+            return Saved(saved, merged.combined)
         except VersionConflictError as conflict:
             # Saved again meanwhile: what was merged is now the editor's side.
             base, yours, theirs, choices = theirs.text, text, conflict.current, None

@@ -13,6 +13,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.templating import Jinja2Templates
 
+from exporter.serve.history import History
 from exporter.serve.jobs import BuildAll
 from exporter.serve.listing import Listing
 from exporter.serve.options import ServeOptions
@@ -36,7 +37,8 @@ class Editor:
 
     def __init__(self, options: ServeOptions) -> None:
         self.options = options
-        self.store = ArticleStore(options.folder)
+        self.history = History(options.folder)
+        self.store = ArticleStore(options.folder, self.history)
         self.statuses = StatusBook(self.store.folder)
         self.listing = Listing(self.store)
         self.workers = Workers(options.jobs, max_waiting=options.queue)

@@ -1,4 +1,8 @@
-"""The library page: every article of the folder; new article, import, build all."""
+"""The library page: every article of the folder, searched and sorted; new, import, build all.
+
+Its rows' small forms rename, duplicate and delete an article, and bring a deleted one
+back; they post here and are sent on (303), so that the page works without JavaScript.
+"""
 
 from __future__ import annotations
 
@@ -6,8 +10,10 @@ import datetime
 import itertools
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
 
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import JSONResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -18,13 +24,60 @@ from exporter.output import write_new
 from exporter.serve.answers import too_large
 from exporter.serve.editor import IMPORT_SUFFIXES, Editor, editor_of
 from exporter.serve.form import ArticleForm, compose
+from exporter.serve.history import HistoryError
 from exporter.serve.jobs import OUT_FOLDER
+from exporter.serve.listing import Listed, folded
 from exporter.serve.security import csrf_refused, csrf_valid
 from exporter.serve.status import Status
-from exporter.serve.store import slug
+from exporter.serve.store import ARTICLE_NAME, LinkedArticleError, VersionConflictError, slug
+from exporter.serve.versions import bring_back, deleted_data, duplicate
 from exporter.serve.workers import Imported, import_upload, known_layout
 
 NEW_BODY = "The first paragraph of the article."
+SORTS = {
+    "title": "title",
+    "number": "number",
+    "date": "date",
+    "changed": "last change",
+    "words": "length",
+}
+"""The library's orders, by the name `?sort=` gives them, with their labels."""
+ASCENDING = ("title",)
+"""The orders that go upwards unless told (`?order=`): the others list the most first."""
+MAX_QUERY = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Shelf:
+    """What the library shows: a search and an order."""
+
+    query: str = ""
+    """Words each listed article holds in its title, authors, number, language or name."""
+    sort: str = ""
+    """One of SORTS, or empty for the file names' order."""
+    order: str = ""
+    """"asc" or "desc"; empty for the order's usual direction."""
+
+    def __post_init__(self) -> None:
+        if self.sort and self.sort not in SORTS:
+            raise ValueError(f"sort={self.sort!r} is not an order here (known: {', '.join(SORTS)})")
+        if self.order not in ("", "asc", "desc"):
+            raise ValueError(f"order={self.order!r} is neither asc nor desc")
+        if len(self.query) > MAX_QUERY:
+            raise ValueError(f"the search is longer than {MAX_QUERY} characters")
+
+    @property
+    def ascending(self) -> bool:
+        """Return True when the list goes from the least to the most."""
+        return self.order == "asc" if self.order else self.sort in ASCENDING
+
+    def link(self, sort: str) -> str:
+        """Return the library's address in the order `sort`; the current one turned round."""
+        order = ""
+        if sort == self.sort:
+            order = "desc" if self.ascending else "asc"
+        fields = {"q": self.query, "sort": sort, "order": order}
+        return "/?" + urlencode({key: value for key, value in fields.items() if value})
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,29 +100,79 @@ class Row:
     """When its PDF in dist/ was written, or empty."""
     problem: str = ""
     """Why the file cannot be read, if it cannot."""
+    authors: tuple[str, ...] = ()
+    """The authors' names."""
+    words: int | None = None
+    """The body's reading length, or None if it does not read (or was not counted)."""
+    unit: str = ""
+    """What `words` counts: "words" or "characters"."""
+    changed: str = ""
+    """When the file last changed (ISO 8601, UTC)."""
+    version: str = ""
+    """The version listed, which a rename or a deletion from the row must name."""
 
 
-def rows(editor: Editor) -> list[Row]:
-    """Return a row for every article of the folder."""
-    found = []
-    for name, listed in editor.listing.entries():
-        built = _last_built(editor.store.folder / OUT_FOLDER / (Path(name).stem + ".pdf"))
-        if listed.problem:
-            found.append(Row(name, "", "", "", "", None, built, listed.problem))
-            continue
-        front = listed.front
-        found.append(
-            Row(
-                name,
-                str(front.get("title") or ""),
-                str(front.get("number") or ""),
-                str(front.get("date") or ""),
-                str(front.get("lang") or "en"),
-                editor.statuses.get(name, listed.version),
-                built,
-            )
-        )
-    return found
+def rows(editor: Editor, shelf: Shelf | None = None, lengths: bool = False) -> list[Row]:
+    """Return a row for every article of the folder that the search keeps, in its order.
+
+    `lengths` counts each body's length (once per version: it parses the article).
+    """
+    shelf = shelf or Shelf()
+    words = folded(shelf.query).split()
+    listed = [
+        (name, entry)
+        for name, entry in editor.listing.entries()
+        if all(word in entry.search for word in words)
+    ]
+    counted = {
+        name: editor.listing.length(name, entry) if lengths or shelf.sort == "words" else None
+        for name, entry in listed
+    }
+    if shelf.sort:
+        keys = {name: _sort_key(shelf.sort, name, entry, counted[name]) for name, entry in listed}
+        # The articles without the value go last, whichever the direction.
+        having = [item for item in listed if keys[item[0]] is not None]
+        lacking = [item for item in listed if keys[item[0]] is None]
+        having.sort(key=lambda item: keys[item[0]], reverse=not shelf.ascending)
+        listed = having + lacking
+    return [_row(editor, name, entry, counted[name]) for name, entry in listed]
+
+
+def _sort_key(sort: str, name: str, entry: Listed, length: tuple[int | None, str] | None) -> Any:
+    front = entry.front
+    if sort == "title":
+        return (folded(str(front.get("title") or name)), name)
+    if sort == "number":
+        number = front.get("number")
+        return (number, name) if isinstance(number, int) else None
+    if sort == "date":
+        date = str(front.get("date") or "")
+        return (date, name) if date else None
+    if sort == "changed":
+        return (entry.changed, name)
+    return (length[0], name) if length and length[0] is not None else None
+
+
+def _row(editor: Editor, name: str, listed: Listed, length: tuple[int | None, str] | None) -> Row:
+    built = _last_built(editor.store.folder / OUT_FOLDER / (Path(name).stem + ".pdf"))
+    changed = _moment(listed.changed) if listed.changed else ""
+    if listed.problem:
+        return Row(name, "", "", "", "", None, built, listed.problem, changed=changed)
+    front = listed.front
+    return Row(
+        name,
+        str(front.get("title") or ""),
+        str(front.get("number") or ""),
+        str(front.get("date") or ""),
+        str(front.get("lang") or "en"),
+        editor.statuses.get(name, listed.version),
+        built,
+        authors=listed.authors,
+        words=length[0] if length else None,
+        unit=length[1] if length else "",
+        changed=changed,
+        version=listed.version,
+    )
 
 
 async def library(request: Request) -> Response:
@@ -89,8 +192,8 @@ async def new_article(request: Request) -> Response:
     text = compose(
         ArticleForm(title=title, date=datetime.date.today().isoformat(), lang="en", body=NEW_BODY)
     )
-    name = _create(editor, title, text)
-    return RedirectResponse(f"/articles/{name}", 303)
+    created = await editor.off_loop(editor.store.create_free, title, text)
+    return RedirectResponse(f"/articles/{created.name}", 303)
 
 
 async def import_article(request: Request) -> Response:
@@ -119,7 +222,9 @@ async def import_article(request: Request) -> Response:
             str(form.get("lang") or "").strip(),
             Path(upload.filename).name,
         )
-        name, pictures = await editor.off_loop(_create_imported, editor, imported)
+        name, pictures = await editor.off_loop(
+            _create_imported, editor, imported, Path(upload.filename).name
+        )
     except ExportError as error:
         message = str(error.in_file(upload.filename))
         return await _library_page(request, {"import_error": message}, 422)
@@ -145,15 +250,100 @@ async def build_all_progress(request: Request) -> Response:
     return JSONResponse(editor_of(request).build_all.as_data())
 
 
+async def rename_article(request: Request) -> Response:
+    """Rename an article from its row (fields `to` and the row's `version`); open it."""
+    editor = editor_of(request)
+    name = request.path_params["name"]
+    fields = await _posted(request)
+    if fields is None:
+        return csrf_refused()
+    new_name = str(fields.get("to") or "").strip()
+    if not ARTICLE_NAME.match(new_name):
+        message = f"{new_name!r} is not an article file name: letters, digits, - and _, then .md"
+        return await _library_page(request, {"shelf_error": message}, 422)
+    try:
+        renamed = await editor.off_loop(
+            editor.store.rename, name, new_name, str(fields.get("version") or "")
+        )
+    except VersionConflictError:
+        return await _library_page(request, {"shelf_error": _changed(name)}, 409)
+    except FileExistsError:
+        message = f"{new_name} exists already: choose another name"
+        return await _library_page(request, {"shelf_error": message}, 409)
+    except (ValueError, LinkedArticleError) as error:
+        return await _library_page(request, {"shelf_error": str(error)}, 422)
+    return RedirectResponse(f"/articles/{renamed.name}", 303)
+
+
+async def duplicate_article(request: Request) -> Response:
+    """Copy an article to a new file named after its title; open the copy."""
+    editor = editor_of(request)
+    if await _posted(request) is None:
+        return csrf_refused()
+    copy = await editor.off_loop(duplicate, editor, request.path_params["name"])
+    return RedirectResponse(f"/articles/{copy.name}", 303)
+
+
+async def delete_article(request: Request) -> Response:
+    """Delete an article from its row (the row's `version`); back to the library."""
+    editor = editor_of(request)
+    name = request.path_params["name"]
+    fields = await _posted(request)
+    if fields is None:
+        return csrf_refused()
+    try:
+        await editor.off_loop(editor.store.delete, name, str(fields.get("version") or ""))
+    except VersionConflictError:
+        return await _library_page(request, {"shelf_error": _changed(name)}, 409)
+    except LinkedArticleError as error:
+        return await _library_page(request, {"shelf_error": str(error)}, 422)
+    except HistoryError as error:
+        message = f"{name} is not deleted: the folder's history cannot keep it ({error})"
+        return await _library_page(request, {"shelf_error": message}, 503)
+    return RedirectResponse("/", 303)
+
+
+async def undelete_article(request: Request) -> Response:
+    """Bring a deleted article back, under its name or a free one; open it."""
+    editor = editor_of(request)
+    if await _posted(request) is None:
+        return csrf_refused()
+    back = await editor.off_loop(bring_back, editor, request.path_params["name"])
+    return RedirectResponse(f"/articles/{back.name}", 303)
+
+
+async def _posted(request: Request) -> FormData | None:
+    """Return a row's posted form; None when its CSRF field is wrong."""
+    fields = await request.form(max_files=0, max_fields=10)
+    return fields if csrf_valid(request, fields.get("csrf")) else None
+
+
+def _changed(name: str) -> str:
+    return f"{name} changed since the library was shown: nothing was done; look again below"
+
+
 async def _library_page(
     request: Request, context: dict[str, object], status: int = 200
 ) -> Response:
     editor = editor_of(request)
+    params = request.query_params
+    try:
+        shelf = Shelf(params.get("q", "").strip(), params.get("sort", ""), params.get("order", ""))
+    except ValueError as error:
+        shelf, context = Shelf(), {"shelf_error": str(error), **context}
+    try:
+        deleted = await editor.off_loop(deleted_data, editor)
+    except HistoryError:
+        deleted = []  # said in the server's log; the library is shown all the same
     return editor.page(
         request,
         "library.html",
         {
-            "rows": await editor.off_loop(rows, editor),
+            "rows": await editor.off_loop(rows, editor, shelf),
+            "shelf": shelf,
+            "sorts": SORTS,
+            "sort_links": {key: shelf.link(key) for key in SORTS},
+            "deleted": deleted,
             "progress": editor.build_all.as_data(),
             "suffixes": ",".join(IMPORT_SUFFIXES),
             **context,
@@ -162,7 +352,7 @@ async def _library_page(
     )
 
 
-def _create_imported(editor: Editor, imported: Imported) -> tuple[str, list[str]]:
+def _create_imported(editor: Editor, imported: Imported, source: str) -> tuple[str, list[str]]:
     """Write an imported article and its pictures, named after it, beside it: all or none.
 
     A name is taken only when the article and every picture name are free, so an
@@ -171,8 +361,10 @@ def _create_imported(editor: Editor, imported: Imported) -> tuple[str, list[str]
     from exporter.readers.media import Media, place_media
     from exporter.writers.markdown import write_markdown
 
+    note = f" from {source}"
     if imported.article is None or not imported.pictures:
-        return _create(editor, imported.title, imported.markdown), []
+        created = editor.store.create_free(imported.title, imported.markdown, "import", note)
+        return created.name, []
     folder = editor.store.folder
     stem = slug(imported.title)
     for number in itertools.count(1):
@@ -187,7 +379,7 @@ def _create_imported(editor: Editor, imported: Imported) -> tuple[str, list[str]
             for picture, data in files.items():
                 write_new(folder / picture, data)
                 written.append(folder / picture)
-            editor.store.create(name, text)
+            editor.store.create(name, text, "import", note, beside=list(files))
         except BaseException as error:
             for path in written:
                 path.unlink(missing_ok=True)
@@ -196,16 +388,6 @@ def _create_imported(editor: Editor, imported: Imported) -> tuple[str, list[str]
             raise
         return name, list(files)
     raise AssertionError("unreachable")
-
-
-def _create(editor: Editor, title: str, text: str) -> str:
-    while True:
-        name = editor.store.free_name(title)
-        try:
-            editor.store.create(name, text)
-            return name
-        except FileExistsError:  # taken between the look and the write: the next one
-            continue
 
 
 def _last_built(pdf: Path) -> str:
@@ -217,10 +399,19 @@ def _last_built(pdf: Path) -> str:
     return moment.isoformat(sep=" ", timespec="seconds").replace("+00:00", " UTC")
 
 
+def _moment(stamp: float) -> str:
+    moment = datetime.datetime.fromtimestamp(stamp, datetime.UTC)
+    return moment.isoformat(timespec="seconds")
+
+
 ROUTES = [
     Route("/", library),
     Route("/new", new_article, methods=["POST"]),
     Route("/import", import_article, methods=["POST"]),
     Route("/build-all", start_build_all, methods=["POST"]),
     Route("/build-all/progress", build_all_progress),
+    Route("/articles/{name}/rename", rename_article, methods=["POST"]),
+    Route("/articles/{name}/duplicate", duplicate_article, methods=["POST"]),
+    Route("/articles/{name}/delete", delete_article, methods=["POST"]),
+    Route("/deleted/{name}/restore", undelete_article, methods=["POST"]),
 ]

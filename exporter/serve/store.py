@@ -1,17 +1,24 @@
-"""The store: the Markdown files of one folder, read whole and written atomically."""
+"""The store: the Markdown files of one folder, read whole and written atomically.
+
+Every change it makes is also a commit of the folder's history (exporter.serve.history),
+made under the same lock as the write, so that the commits follow the writes' order.
+"""
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
 import logging
+import os
 import re
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from exporter.errors import InputError
 from exporter.output import write_atomic, write_new
+from exporter.serve.history import Action, Change, History, HistoryError
 
 ARTICLE_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,120}\.(md|markdown)$")
 """An article's file name: letters, digits, dot, dash and underscore; no folders."""
@@ -31,6 +38,10 @@ class ArticleNotFoundError(LookupError):
     """No article of that name in the folder."""
 
 
+class LinkedArticleError(Exception):
+    """The article is a link to another file: renamed or deleted in the folder itself."""
+
+
 @dataclass(frozen=True, slots=True)
 class Snapshot:
     """An article file as read at one moment."""
@@ -41,6 +52,8 @@ class Snapshot:
     """Its text."""
     version: str
     """The SHA-256 of its bytes: a save must name the version it was edited from."""
+    commit: str = ""
+    """The commit that keeps this version, when the store just made one; else empty."""
 
 
 class VersionConflictError(Exception):
@@ -65,10 +78,13 @@ def slug(title: str) -> str:
 class ArticleStore:
     """The Markdown files directly inside one folder."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, history: History | None = None) -> None:
         self.folder = folder.resolve()
-        # Check and write happen under one lock, so two saves of one version cannot
-        # both pass the check; the rename makes each write whole.
+        self.history = history
+        """The folder's git history, where every change is committed; None keeps none."""
+        # Check, write and commit happen under one lock, so two saves of one version
+        # cannot both pass the check, and the commits follow the writes' order; the
+        # rename makes each write whole.
         self._lock = threading.Lock()
         self._skipped: set[str] = set()
         self._remove_leftovers()
@@ -127,32 +143,134 @@ class ArticleStore:
 
     def read(self, name: str) -> Snapshot:
         """Return the article's text and version; raise InputError if it is not UTF-8."""
-        data = self.path(name).read_bytes()
+        return self._snapshot(name, self.path(name).read_bytes())
+
+    def _snapshot(self, name: str, data: bytes) -> Snapshot:
         try:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError:
             raise InputError("not UTF-8 text", file=name) from None
         return Snapshot(name, text, version_of(data))
 
-    def save(self, name: str, text: str, edited_version: str) -> Snapshot:
-        """Write the article if it is still at `edited_version`, else raise VersionConflictError."""
+    def _own_file(self, name: str) -> Path:
+        """Return the path of an article that is a file of its own, not a link to another."""
+        path = self.path(name)
+        if path.is_symlink():
+            raise LinkedArticleError(f"{name} is a link to another file; change it in the folder")
+        return path
+
+    def _relative(self, path: Path) -> str:
+        return path.relative_to(self.folder).as_posix()
+
+    def _commit(self, change: Change) -> str:
+        """Commit a change already made on disk; "" when there is no history or it fails."""
+        return self.history.record(change) if self.history is not None else ""
+
+    def save(
+        self, name: str, text: str, edited_version: str, action: Action = "save", note: str = ""
+    ) -> Snapshot:
+        """Write the article if it is still at `edited_version`, else raise VersionConflictError.
+
+        `action` and `note` say in the commit what the save was (a merge, a restore).
+        """
         data = text.encode("utf-8")
         with self._lock:
-            current = self.read(name)
+            path = self.path(name)
+            before = path.read_bytes()
+            current = self._snapshot(name, before)
             if current.version != edited_version:
                 raise VersionConflictError(current)
             # Through a link, the target is written (path() has checked that it lies
-            # in the folder) and the link stays a link.
-            write_atomic(self.path(name).resolve(), data)
-        return Snapshot(name, text, version_of(data))
+            # in the folder) and the link stays a link; the target is what is committed.
+            target = path.resolve()
+            write_atomic(target, data)
+            kept = self._relative(target)
+            subject = f"{_SUBJECTS[action].format(name=name)}{note}"
+            commit = self._commit(Change(action, name, subject, {kept: data}, found={kept: before}))
+        return Snapshot(name, text, version_of(data), commit)
 
-    def create(self, name: str, text: str) -> Snapshot:
-        """Write a new article file; raise FileExistsError if one of that name exists."""
+    def create(
+        self,
+        name: str,
+        text: str,
+        action: Action = "create",
+        note: str = "",
+        beside: Sequence[str] = (),
+        follows: tuple[str, str] = ("", ""),
+    ) -> Snapshot:
+        """Write a new article file; raise FileExistsError if one of that name exists.
+
+        `beside` names files already written with it (an import's pictures), committed
+        with it; `follows` the article whose history it continues (one brought back),
+        and the commit of its last version.
+        """
         if not ARTICLE_NAME.match(name):
             raise ValueError(f"{name!r} is not an article file name")
         data = text.encode("utf-8")
-        write_new(self.folder / name, data)
-        return Snapshot(name, text, version_of(data))
+        with self._lock:
+            write_new(self.folder / name, data)
+            files: dict[str, bytes | None] = {name: data}
+            for other in beside:
+                with contextlib.suppress(OSError):  # removed meanwhile: not committed
+                    files[other] = (self.folder / other).read_bytes()
+            subject = f"{_SUBJECTS[action].format(name=name)}{note}"
+            commit = self._commit(Change(action, name, subject, files, *follows))
+        return Snapshot(name, text, version_of(data), commit)
+
+    def create_free(
+        self, title: str, text: str, action: Action = "create", note: str = ""
+    ) -> Snapshot:
+        """Write a new article file named after `title` (free_name), whatever name is free."""
+        while True:
+            try:
+                return self.create(self.free_name(title), text, action, note)
+            except FileExistsError:  # taken between the look and the write: the next one
+                continue
+
+    def delete(self, name: str, edited_version: str) -> Snapshot:
+        """Remove the article if it is still at `edited_version`; return it as it was.
+
+        The deletion is a commit, and the file is removed only once its last version is
+        in the history: HistoryError when the history cannot be written.
+        """
+        with self._lock:
+            path = self._own_file(name)
+            before = path.read_bytes()
+            current = self._snapshot(name, before)
+            if current.version != edited_version:
+                raise VersionConflictError(current)
+            if self.history is None:
+                raise HistoryError("the folder keeps no history")
+            change = Change("delete", name, f"Delete {name}", {name: None}, found={name: before})
+            commit = self.history.record(change, strict=True)
+            path.unlink()
+        return Snapshot(name, current.text, current.version, commit)
+
+    def rename(self, name: str, new_name: str, edited_version: str) -> Snapshot:
+        """Give the article another file name, if it is still at `edited_version`.
+
+        Raise ValueError for a name that is no article name, FileExistsError when it
+        is taken. The commit says which article it follows, so its history goes on.
+        """
+        if not ARTICLE_NAME.match(new_name):
+            raise ValueError(f"{new_name!r} is not an article file name")
+        if new_name == name:
+            raise ValueError(f"{name} has that name already")
+        with self._lock:
+            path = self._own_file(name)
+            before = path.read_bytes()
+            current = self._snapshot(name, before)
+            if current.version != edited_version:
+                raise VersionConflictError(current)
+            # A second name for the file, then the first one removed: a file of the
+            # new name is never overwritten (os.rename would).
+            os.link(path, self.folder / new_name)
+            path.unlink()
+            files = {name: None, new_name: before}
+            subject = f"Rename {name} to {new_name}"
+            change = Change("rename", new_name, subject, files, name, found={name: before})
+            commit = self._commit(change)
+        return Snapshot(new_name, current.text, current.version, commit)
 
     def free_name(self, stem: str) -> str:
         """Return `stem.md`, or `stem-2.md` and so on if that is taken."""
@@ -162,3 +280,17 @@ class ArticleStore:
             number += 1
             candidate = f"{stem}-{number}.md"
         return candidate
+
+
+_SUBJECTS: dict[Action, str] = {
+    "save": "Save {name}",
+    "merge": "Save {name}, merged with a save made meanwhile",
+    "create": "Create {name}",
+    "import": "Import {name}",
+    "restore": "Restore {name}",
+    "delete": "Delete {name}",
+    "rename": "Rename {name}",
+    "duplicate": "Create {name}",
+    "undelete": "Bring back {name}",
+}
+"""The first line of a change's commit message; the caller's note follows it."""
