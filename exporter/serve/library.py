@@ -16,6 +16,14 @@ from exporter.context import RenderContext
 from exporter.errors import ExportError
 from exporter.output import write_new
 from exporter.serve.answers import too_large
+from exporter.serve.editions import (
+    Edition,
+    edition_of,
+    editions_by_source,
+    place_import,
+    store_edition,
+    stored_notes,
+)
 from exporter.serve.editor import IMPORT_SUFFIXES, Editor, editor_of
 from exporter.serve.form import ArticleForm, compose
 from exporter.serve.jobs import OUT_FOLDER
@@ -47,12 +55,20 @@ class Row:
     """When its PDF in dist/ was written, or empty."""
     problem: str = ""
     """Why the file cannot be read, if it cannot."""
+    edition: Edition | None = None
+    """What it is an edition of (`translation_of`), and whether it is outdated; None for
+    an original."""
+    editions: tuple[Edition, ...] = ()
+    """Its editions, in name order."""
 
 
 def rows(editor: Editor) -> list[Row]:
     """Return a row for every article of the folder."""
     found = []
-    for name, listed in editor.listing.entries():
+    entries = editor.listing.entries()
+    by_source = editions_by_source(entries)
+    versions = {name: listed.version for name, listed in entries}
+    for name, listed in entries:
         built = _last_built(editor.store.folder / OUT_FOLDER / (Path(name).stem + ".pdf"))
         if listed.problem:
             found.append(Row(name, "", "", "", "", None, built, listed.problem))
@@ -67,6 +83,8 @@ def rows(editor: Editor) -> list[Row]:
                 str(front.get("lang") or "en"),
                 editor.statuses.get(name, listed.version),
                 built,
+                edition=edition_of(name, listed, versions),
+                editions=tuple(by_source.get(name, ())),
             )
         )
     return found
@@ -119,12 +137,20 @@ async def import_article(request: Request) -> Response:
             str(form.get("lang") or "").strip(),
             Path(upload.filename).name,
         )
-        name, pictures = await editor.off_loop(_create_imported, editor, imported)
+        # A translation of an article here becomes its edition, else a new article.
+        placement = await editor.off_loop(place_import, editor, imported, suffix)
+        imported, done = placement.imported, []
+        if placement.edition:
+            stored = await editor.off_loop(store_edition, editor, imported, placement.edition)
+            name, pictures, done = stored.name, list(stored.pictures), stored_notes(stored)
+        else:
+            name, pictures = await editor.off_loop(_create_imported, editor, imported)
     except ExportError as error:
         message = str(error.in_file(upload.filename))
         return await _library_page(request, {"import_error": message}, 422)
     editor.notices[name] = [
         f"imported from {upload.filename}",
+        *done,
         *(f"wrote {picture} beside it" for picture in pictures),
         *(f"warning: {w}" for w in imported.warnings),
     ]
