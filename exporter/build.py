@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from exporter import model
-from exporter.context import RenderContext
+from exporter.context import RenderContext, SourceFile
+from exporter.editions import is_file_name, version_of
 from exporter.errors import ExportError, InputError
 from exporter.layouts import find_layout
 from exporter.output import write_atomic
-from exporter.readers import load
+from exporter.readers import MAX_INPUT_BYTES_BY_SUFFIX, load
 from exporter.writers import get_writer, writer_entry
 
 log = logging.getLogger("exporter")
@@ -43,6 +45,9 @@ class BuildOptions:
     """Embed the layout's fonts in the DOCX."""
     fit_start: int | None = None
     """The step the PDF's fitting starts from (`RenderContext.fit_start`)."""
+    record_source: bool = True
+    """Record the article file's name and version in the DOCX (`RenderContext.source`);
+    off for a temporary copy, whose name means nothing to whoever gets the DOCX."""
 
 
 def render(article: model.Article, context: RenderContext, fmt: str) -> bytes:
@@ -78,6 +83,9 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
     """Read one article file and return it with the context its formats are rendered in."""
     for fmt in options.formats:
         writer_entry(fmt)
+    # The version is of the bytes read before the article is: a change made meanwhile
+    # makes the DOCX's source look older than its text, never newer.
+    recorded = _source_file(source) if options.record_source else None
     article = load(source)
     # The series texts (issue line, labels, publisher block) in the article's language.
     layout = find_layout(options.layout, article.series).for_language(article.lang)
@@ -100,8 +108,23 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
         strict=options.strict,
         embed_fonts=options.embed_fonts,
         fit_start=options.fit_start,
+        source=recorded,
     )
     return article, context
+
+
+def _source_file(source: Path) -> SourceFile | None:
+    """Return the name and version of the article file; None if it cannot be read or is
+    over the readers' limits (then `load` says why)."""
+    if not is_file_name(source.name):  # no name a DOCX property can hold and give back
+        return None
+    try:
+        with source.open("rb") as stream:
+            if os.fstat(stream.fileno()).st_size > max(MAX_INPUT_BYTES_BY_SUFFIX.values()):
+                return None
+            return SourceFile(source.name, version_of(stream.read()))
+    except OSError:
+        return None
 
 
 def build_file(source: Path, options: BuildOptions) -> list[Path]:

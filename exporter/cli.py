@@ -209,7 +209,9 @@ def _parser() -> argparse.ArgumentParser:
         help="turn a file (a returned DOCX, JSON, Markdown) into an article file",
         description=(
             "Read FILE into the article model and write it as Markdown with front matter "
-            "(or JSON), ready for `exporter build`. Warnings say what had to be guessed."
+            "(or JSON), ready for `exporter build`. Warnings say what had to be guessed. "
+            "A DOCX the toolkit wrote names its article file: translated, it is imported as "
+            "that article's edition when the article is in the output's folder or beside FILE."
         ),
     )
     importer.add_argument("source", type=Path, metavar="FILE", help="the file to import")
@@ -217,8 +219,11 @@ def _parser() -> argparse.ArgumentParser:
         "-o",
         "--output",
         type=Path,
-        metavar="FILE",
-        help="where to write the article (default: standard output)",
+        metavar="FILE|DIR",
+        help=(
+            "the article file to write, or an existing folder to write it into (a "
+            "translation of an article there as NAME.LANG.md); default: standard output"
+        ),
     )
     importer.add_argument("--to", choices=("md", "json"), default=None, help="md (default) or json")
     importer.add_argument(
@@ -467,6 +472,7 @@ def _proof(args: argparse.Namespace) -> int:
 def _import(args: argparse.Namespace) -> int:
     import dataclasses
 
+    from exporter.editions import edition_name, place_beside
     from exporter.layouts import find_layout
     from exporter.output import write_all_atomic
     from exporter.readers import load_with_media
@@ -480,13 +486,25 @@ def _import(args: argparse.Namespace) -> int:
             article = validate(dataclasses.replace(article, lang=args.lang))
         except ExportError as error:
             raise UsageError(f"--lang: {error.what}") from None
-    fmt = args.to or ("json" if args.output and args.output.suffix == ".json" else "md")
+    output: Path | None = args.output
+    into = output if output is not None and output.is_dir() else None
+    # A translation's source is looked for where the edition goes, then beside the file.
+    placed = place_beside(
+        article, [*([into or output.parent] if output else []), args.source.parent]
+    )
+    for message in placed.messages:
+        log.warning("%s", message)
+    article = placed.article
+    fmt = args.to or ("json" if output and not into and output.suffix == ".json" else "md")
+    if into is not None:
+        named = edition_name(article.translation_of, article.lang) if placed.edition else ""
+        output = into / ((Path(named).stem if named else args.source.stem) + WRITERS[fmt].extension)
     # The pictures go beside the article, named after it: NAME-image1.png.
-    stem = (args.output or args.source).stem
+    stem = (output or args.source).stem
     article, pictures = place_media(article, media, stem)
     context = RenderContext(find_layout(None, article.series), args.source.resolve().parent)
     data = get_writer(fmt)(article, context)
-    if args.output is None:
+    if output is None:
         if pictures:
             log.warning(
                 "%d picture(s) not written: give -o FILE to write them beside the article",
@@ -494,11 +512,11 @@ def _import(args: argparse.Namespace) -> int:
             )
         sys.stdout.write(data.decode("utf-8"))
         return EXIT_OK
-    folder = args.output.parent
-    write_all_atomic({**{folder / name: b for name, b in pictures.items()}, args.output: data})
+    folder = output.parent
+    write_all_atomic({**{folder / name: b for name, b in pictures.items()}, output: data})
     for name in pictures:
         log.info("wrote %s", folder / name)
-    log.info("wrote %s", args.output)
+    log.info("wrote %s", output)
     return EXIT_OK
 
 

@@ -12,6 +12,16 @@ PRINT_VARIANT = "pdf/x-4"
 
 
 @dataclass(frozen=True, slots=True)
+class SourceFile:
+    """The article file a build reads, as the outputs that keep it record it."""
+
+    name: str
+    """The file's name, without its folder."""
+    version: str
+    """The SHA-256 of the file's bytes, in hexadecimal (`exporter.editions.version_of`)."""
+
+
+@dataclass(frozen=True, slots=True)
 class RenderContext:
     """Everything a writer may use besides the article itself."""
 
@@ -35,6 +45,9 @@ class RenderContext:
     fit_start: int | None = None
     """The step of the fit's scale the PDF's fitting lays out first: the step an earlier
     version of the article was set at (the editor's last proof); None: the estimate's."""
+    source: SourceFile | None = None
+    """The article file the build reads, which the DOCX records so that a translation
+    returned in it finds its way back as an edition; None when built from no file."""
 
     @property
     def variant(self) -> str:

@@ -1,8 +1,8 @@
 """The layout's DOCX style source (`docx-styles.yaml`), read and checked once per version.
 
 The DOCX writer defines its Word styles from it; the DOCX reader recognises the
-bulletin's parts by the same style names, and finds what the page does not print in
-the custom property named here.
+bulletin's parts by the same style names, and finds what the page does not print, and
+the article file the document was written from, in the custom properties named here.
 """
 
 from __future__ import annotations
@@ -21,6 +21,10 @@ from exporter.yamlfile import read_yaml
 STYLES_FILE = "docx-styles.yaml"
 METADATA_PROPERTY = "Exporter Article"
 """The custom property where the writer keeps what the page does not print (keywords, ...)."""
+SOURCE_PROPERTY = "Exporter Source"
+"""The custom property naming the article file a DOCX was written from (its file name)."""
+SOURCE_VERSION_PROPERTY = "Exporter Source Version"
+"""The custom property holding that file's version: the SHA-256 of its bytes, in hex."""
 REQUIRED_PARTS = (  # noqa: SIM905 - a long sequence of names reads best as one string
     "masthead masthead_publisher issue_line kicker title subtitle byline summary body "
     "heading_2 heading_3 list_item list_continue quote pull_quote figure caption "

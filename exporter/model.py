@@ -288,6 +288,15 @@ class Article:
     """The BCP 47 language tag of the text."""
     keywords: tuple[str, ...] = ()
     """Subject keywords for the document metadata."""
+    translation_of: str = ""
+    """The file name of the article this one translates, in the same folder; empty for an
+    original. The outputs print nothing of it: it tells the editor's library, not a reader,
+    which article an edition follows (an EPUB's dc:source would name the source by a URI
+    or ISBN a reader can look up, which a file of the editor's folder is not)."""
+    translated_from: str = ""
+    """The version of `translation_of` the translation was made from: the SHA-256 of that
+    file's bytes, in hexadecimal, as the DOCX sent to the translator recorded it. The
+    edition is outdated once the source file's version differs."""
     body: tuple[Block, ...] = ()
     """The body blocks, in reading order."""
     notes: tuple[Footnote, ...] = field(default=())

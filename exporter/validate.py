@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from exporter import model
+from exporter.editions import is_file_name, is_version
 from exporter.errors import InputError
 from exporter.walk import children, plain_text, query, walk
 
@@ -32,6 +33,7 @@ def validate(article: model.Article) -> model.Article:
         raise InputError(f"lang {article.lang!r} is not a BCP 47 language tag", where="lang")
     if not article.series.replace("-", "").replace("_", "").isalnum():
         raise InputError(f"series {article.series!r} is not a layout id", where="series")
+    _check_source(article)
     for i, author in enumerate(article.authors):
         if not author.name.strip():
             raise InputError("the author has no name", where=f"authors[{i}]")
@@ -70,6 +72,23 @@ def validate(article: model.Article) -> model.Article:
         if label not in called:
             raise InputError(f"footnote {label!r} is never called", where=f"notes[{i}]")
     return article
+
+
+def _check_source(article: model.Article) -> None:
+    """Check what an edition says of its source: a file beside it, and a version."""
+    if article.translation_of and not is_file_name(article.translation_of):
+        raise InputError(
+            f"translation_of {article.translation_of!r} is not a file name (no folders)",
+            where="translation_of",
+        )
+    if article.translated_from and not article.translation_of:
+        raise InputError("translated_from without translation_of", where="translated_from")
+    if article.translated_from and not is_version(article.translated_from):
+        raise InputError(
+            f"translated_from {article.translated_from!r} is not a version "
+            "(64 hexadecimal digits, the SHA-256 of the source file)",
+            where="translated_from",
+        )
 
 
 def _depth(root: object) -> int:

@@ -47,6 +47,8 @@ FRONT_MATTER_KEYS = (
     "summary",
     "lang",
     "keywords",
+    "translation_of",
+    "translated_from",
 )
 AUTHOR_KEYS = ("name", "bio", "affiliation")
 DASHES = re.compile(r"-{2,3}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import dataclasses
 from pathlib import Path
 
 from starlette.datastructures import UploadFile
@@ -15,11 +16,12 @@ from exporter.model import Article
 from exporter.readers.markdown import read_markdown
 from exporter.serve.answers import BusyError, error_answer, too_large
 from exporter.serve.article import MEDIA_TYPES
+from exporter.serve.editions import Stored, place_import, store_edition, stored_notes
 from exporter.serve.editor import IMPORT_SUFFIXES, editor_of
 from exporter.serve.library import Shelf, rows
 from exporter.serve.security import json_header
 from exporter.serve.store import VersionConflictError
-from exporter.serve.workers import build_upload, import_upload
+from exporter.serve.workers import Imported, build_upload, import_upload
 from exporter.validate import validate
 
 IMPORT_TYPES = {
@@ -99,8 +101,23 @@ async def import_file(request: Request) -> Response:
         imported = await editor.workers.run(
             import_upload, data, suffix, lang, gone=request.is_disconnected
         )
+        # A translation of an article of the folder is saved there as its edition.
+        placement = await editor.off_loop(place_import, editor, imported, suffix)
+        imported, stored = placement.imported, None
+        if placement.edition:
+            stored = await editor.off_loop(store_edition, editor, imported, placement.edition)
+            imported = dataclasses.replace(
+                imported,
+                markdown=stored.text,
+                files=stored.pictures,
+                warnings=(*imported.warnings, *stored_notes(stored)),
+            )
     except ExportError as failure:
         return build_error(failure)
+    status, headers = 200, {}
+    if stored is not None:
+        status = 201 if stored.created else 200
+        headers = {"location": f"/api/articles/{stored.name}", "etag": f'"{stored.version}"'}
     if "application/json" in request.headers.get("accept", ""):
         pictures = {
             name: base64.b64encode(data).decode("ascii") for name, data in imported.files.items()
@@ -110,19 +127,37 @@ async def import_file(request: Request) -> Response:
                 "markdown": imported.markdown,
                 "pictures": pictures,
                 "warnings": list(imported.warnings),
-            }
+                "edition": None if stored is None else _stored_json(stored, imported),
+            },
+            status,
+            headers,
         )
     warnings = list(imported.warnings)
-    if imported.files:
+    if stored is None and imported.files:
         warnings.append(
             f"{len(imported.files)} pictures are not in this answer: ask with "
             "Accept: application/json to get them beside the Markdown"
         )
     return Response(
         imported.markdown,
+        status,
+        headers={**headers, WARNINGS_HEADER: json_header(tuple(warnings))},
         media_type="text/markdown; charset=utf-8",
-        headers={WARNINGS_HEADER: json_header(tuple(warnings))},
     )
+
+
+def _stored_json(stored: Stored, imported: Imported) -> dict[str, object]:
+    """Return what the import's JSON says of the edition it saved."""
+    article = imported.article
+    return {
+        "name": stored.name,
+        "url": f"/articles/{stored.name}",
+        "version": stored.version,
+        "created": stored.created,
+        "saved": not stored.unchanged,
+        "translation_of": article.translation_of if article else None,
+        "translated_from": (article.translated_from or None) if article else None,
+    }
 
 
 async def articles(request: Request) -> Response:
@@ -162,6 +197,10 @@ async def articles(request: Request) -> Response:
                 "last_built": row.last_built or None,
                 "problem": row.problem,
                 "url": f"/articles/{row.name}",
+                # Editions: the details at /api/articles/NAME/editions.
+                "translation_of": row.edition.translation_of if row.edition else None,
+                "outdated": row.edition.outdated if row.edition else None,
+                "editions": [edition.name for edition in row.editions],
             }
         )
     return JSONResponse({"articles": listed})

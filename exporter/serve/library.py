@@ -6,6 +6,7 @@ back; they post here and are sent on (303), so that the page works without JavaS
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import itertools
 from dataclasses import dataclass
@@ -22,6 +23,14 @@ from exporter.context import RenderContext
 from exporter.errors import ExportError
 from exporter.output import write_new
 from exporter.serve.answers import too_large
+from exporter.serve.editions import (
+    Edition,
+    edition_of,
+    editions_by_source,
+    place_import,
+    store_edition,
+    stored_notes,
+)
 from exporter.serve.editor import IMPORT_SUFFIXES, Editor, editor_of
 from exporter.serve.form import ArticleForm, compose
 from exporter.serve.history import HistoryError
@@ -110,6 +119,11 @@ class Row:
     """When the file last changed (ISO 8601, UTC)."""
     version: str = ""
     """The version listed, which a rename or a deletion from the row must name."""
+    edition: Edition | None = None
+    """What it is an edition of (`translation_of`), and whether it is outdated; None for
+    an original."""
+    editions: tuple[Edition, ...] = ()
+    """Its editions, in name order."""
 
 
 def rows(editor: Editor, shelf: Shelf | None = None, lengths: bool = False) -> list[Row]:
@@ -119,11 +133,10 @@ def rows(editor: Editor, shelf: Shelf | None = None, lengths: bool = False) -> l
     """
     shelf = shelf or Shelf()
     words = folded(shelf.query).split()
-    listed = [
-        (name, entry)
-        for name, entry in editor.listing.entries()
-        if all(word in entry.search for word in words)
-    ]
+    entries = editor.listing.entries()
+    by_source = editions_by_source(entries)
+    versions = {name: entry.version for name, entry in entries}
+    listed = [(name, entry) for name, entry in entries if all(w in entry.search for w in words)]
     counted = {
         name: editor.listing.length(name, entry) if lengths or shelf.sort == "words" else None
         for name, entry in listed
@@ -135,7 +148,14 @@ def rows(editor: Editor, shelf: Shelf | None = None, lengths: bool = False) -> l
         lacking = [item for item in listed if keys[item[0]] is None]
         having.sort(key=lambda item: keys[item[0]], reverse=not shelf.ascending)
         listed = having + lacking
-    return [_row(editor, name, entry, counted[name]) for name, entry in listed]
+    return [
+        dataclasses.replace(
+            _row(editor, name, entry, counted[name]),
+            edition=edition_of(name, entry, versions) if not entry.problem else None,
+            editions=tuple(by_source.get(name, ())),
+        )
+        for name, entry in listed
+    ]
 
 
 def _sort_key(sort: str, name: str, entry: Listed, length: tuple[int | None, str] | None) -> Any:
@@ -222,14 +242,22 @@ async def import_article(request: Request) -> Response:
             str(form.get("lang") or "").strip(),
             Path(upload.filename).name,
         )
-        name, pictures = await editor.off_loop(
-            _create_imported, editor, imported, Path(upload.filename).name
-        )
+        # A translation of an article here becomes its edition, else a new article.
+        placement = await editor.off_loop(place_import, editor, imported, suffix)
+        imported, done = placement.imported, []
+        if placement.edition:
+            stored = await editor.off_loop(store_edition, editor, imported, placement.edition)
+            name, pictures, done = stored.name, list(stored.pictures), stored_notes(stored)
+        else:
+            name, pictures = await editor.off_loop(
+                _create_imported, editor, imported, Path(upload.filename).name
+            )
     except ExportError as error:
         message = str(error.in_file(upload.filename))
         return await _library_page(request, {"import_error": message}, 422)
     editor.notices[name] = [
         f"imported from {upload.filename}",
+        *done,
         *(f"wrote {picture} beside it" for picture in pictures),
         *(f"warning: {w}" for w in imported.warnings),
     ]

@@ -7,7 +7,6 @@ made under the same lock as the write, so that the commits follow the writes' or
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import logging
 import os
 import re
@@ -16,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from exporter.editions import version_of as version_of
 from exporter.errors import InputError
 from exporter.output import write_atomic, write_new
 from exporter.serve.history import Action, Change, History, HistoryError
@@ -62,11 +62,6 @@ class VersionConflictError(Exception):
     def __init__(self, current: Snapshot) -> None:
         super().__init__(f"{current.name} changed since it was opened")
         self.current = current
-
-
-def version_of(data: bytes) -> str:
-    """Return the version of a file's bytes."""
-    return hashlib.sha256(data).hexdigest()
 
 
 def slug(title: str) -> str:

@@ -119,7 +119,10 @@ def build_upload(markdown: bytes, fmt: str, print_marks: bool) -> Rendered:
     with tempfile.TemporaryDirectory(prefix="exporter-upload-") as folder:
         source = Path(folder) / f"{UPLOAD_STEM}.md"
         source.write_bytes(markdown)
-        options = BuildOptions(formats=(fmt,), out_dir=Path(folder), print_marks=print_marks)
+        # The upload's temporary name is no article of the library: its DOCX names none.
+        options = BuildOptions(
+            formats=(fmt,), out_dir=Path(folder), print_marks=print_marks, record_source=False
+        )
         try:
             with collect_warnings() as messages:
                 known_layout(load(source).series)

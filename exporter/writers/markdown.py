@@ -49,6 +49,10 @@ def _front_matter(article: model.Article) -> str:
         data["lang"] = article.lang
     if article.keywords:
         data["keywords"] = list(article.keywords)
+    # An edition's source: the editor's library reads these back, no output prints them.
+    for key in ("translation_of", "translated_from"):
+        if getattr(article, key):
+            data[key] = getattr(article, key)
     dumped: str = yaml.dump(
         data, allow_unicode=True, sort_keys=False, width=88, default_flow_style=False
     )

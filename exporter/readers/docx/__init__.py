@@ -14,8 +14,10 @@ from exporter.readers.docx.front import (
     authors_with_bios,
     byline_names,
     core_properties,
+    custom_properties,
     document_language,
     parse_issue_line,
+    source_file,
     text_language,
     toolkit_metadata,
 )
@@ -53,7 +55,8 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     numbering.style_numbering = styles.numbering
     reader = DocumentReader(package, styles, numbering)
     reader.document_lang = lang
-    extra = toolkit_metadata(package)
+    custom = custom_properties(package)
+    extra = toolkit_metadata(custom)
     reader.toolkit_document = bool(extra)
     reader.prepare()
     reader.pictures.keep_names = reader.toolkit_document
@@ -106,6 +109,8 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     if not isinstance(keywords, list):
         keywords = [k.strip() for k in core.get("keywords", "").split(",") if k.strip()]
     affiliations = extra.get("affiliations")
+    # The article file the document was written from: a translation of it is its edition.
+    source_name, source_version = source_file(custom)
     warn(reader)
     article = model.Article(
         title=title,
@@ -120,6 +125,8 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
         summary=summary,
         lang=lang,
         keywords=tuple(str(k) for k in keywords),
+        translation_of=source_name,
+        translated_from=source_version,
         body=body,
         notes=tuple(reader.notes.notes),
     )

@@ -10,7 +10,8 @@ import re
 from typing import Any
 
 from exporter import model
-from exporter.docx_styles import METADATA_PROPERTY
+from exporter.docx_styles import METADATA_PROPERTY, SOURCE_PROPERTY, SOURCE_VERSION_PROPERTY
+from exporter.editions import is_file_name, is_version
 from exporter.layouts import join_list, long_date
 from exporter.readers.docx.package import NS, Package, w
 from exporter.validate import LANGUAGE_TAG
@@ -156,20 +157,48 @@ def core_properties(package: Package) -> dict[str, str]:
     }
 
 
-def toolkit_metadata(package: Package) -> dict[str, Any]:
-    """Return what the writer kept in its custom property (series, keywords, affiliations)."""
+def custom_properties(package: Package) -> dict[str, str]:
+    """Return the document's custom properties as text, by name (the first of a name)."""
     name = package.related("", "/custom-properties")
     if name is None:
         return {}
+    found: dict[str, str] = {}
     for prop in package.xml(name).iterfind("op:property", NS):
-        if prop.get("name") == METADATA_PROPERTY:
-            try:
-                data = json.loads("".join(prop.itertext()))
-            except ValueError:
-                log.warning("the %r property is damaged; ignored", METADATA_PROPERTY)
-                return {}
-            return data if isinstance(data, dict) else {}
-    return {}
+        found.setdefault(prop.get("name", ""), "".join(prop.itertext()))
+    return found
+
+
+def toolkit_metadata(custom: dict[str, str]) -> dict[str, Any]:
+    """Return what the writer kept in its custom property (series, keywords, affiliations)."""
+    if METADATA_PROPERTY not in custom:
+        return {}
+    try:
+        data = json.loads(custom[METADATA_PROPERTY])
+    except ValueError:
+        log.warning("the %r property is damaged; ignored", METADATA_PROPERTY)
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def source_file(custom: dict[str, str]) -> tuple[str, str]:
+    """Return the name and version of the article file the document was written from.
+
+    Empty where the document names none; a name with a folder in it, or a version that
+    is not one, is dropped with a warning (the document may come from anywhere).
+    """
+    name = custom.get(SOURCE_PROPERTY, "").strip()
+    version = custom.get(SOURCE_VERSION_PROPERTY, "").strip()
+    if name and not is_file_name(name):
+        log.warning("the document names its source as %r, not a file name: ignored", name[:80])
+        return "", ""
+    if version and not (name and is_version(version)):
+        log.warning(
+            "the document's source version %r is not a version: left out (the edition "
+            "cannot tell whether it is outdated)",
+            version[:80],
+        )
+        version = ""
+    return name, version
 
 
 def document_language(package: Package, core: dict[str, str]) -> str:

@@ -55,7 +55,7 @@ def write_docx(article: model.Article, context: RenderContext) -> bytes:
     ooxml.set_theme_language(document.settings.element, article.lang)
     ooxml.do_not_stretch_lines_before_breaks(document.settings.element)
     set_header_and_footer(blocks, article)
-    set_properties(document, article)
+    set_properties(document, article, context.source)
     write_front_matter(blocks, article)
     body = blocks.body()
     for block in article.body:

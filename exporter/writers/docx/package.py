@@ -13,7 +13,8 @@ from docx.opc.packuri import CONTENT_TYPES_URI, PACKAGE_URI, PackURI
 from docx.opc.pkgwriter import _ContentTypesItem
 
 from exporter import model
-from exporter.docx_styles import METADATA_PROPERTY
+from exporter.context import SourceFile
+from exporter.docx_styles import METADATA_PROPERTY, SOURCE_PROPERTY, SOURCE_VERSION_PROPERTY
 from exporter.writers import ooxml
 
 FALLBACK_DATE = datetime.date(2000, 1, 1)
@@ -33,8 +34,9 @@ def drop_template_leftovers(document: Any) -> None:
             del rels[relationship_id]
 
 
-def set_properties(document: Any, article: model.Article) -> None:
-    """Fill the core properties from the article, and keep what the page does not print."""
+def set_properties(document: Any, article: model.Article, source: SourceFile | None) -> None:
+    """Fill the core properties from the article, keep what the page does not print, and
+    record the article file the document is written from (`source`), if there is one."""
     properties = document.core_properties
     properties.title = _core_text(article.title)
     # A list for machines (the reader splits it), not the printed byline, which joins the
@@ -59,10 +61,15 @@ def set_properties(document: Any, article: model.Article) -> None:
         "keywords": list(article.keywords),
         "affiliations": [author.affiliation for author in article.authors],
     }
-    ooxml.custom_properties(
-        document.part.package,
-        {METADATA_PROPERTY: json.dumps(metadata, ensure_ascii=False)},
-    )
+    custom = {METADATA_PROPERTY: json.dumps(metadata, ensure_ascii=False)}
+    if source is not None:
+        # Where a translation returned in this document came from, and which version of
+        # it the translator saw: custom properties, which no page prints and which CAT
+        # tools and word processors carry into the translated document as they are
+        # (OmegaT and LibreOffice do: tests/test_editions.py).
+        custom[SOURCE_PROPERTY] = source.name
+        custom[SOURCE_VERSION_PROPERTY] = source.version
+    ooxml.custom_properties(document.part.package, custom)
 
 
 def saved(document: Any, date: datetime.date | None) -> bytes:

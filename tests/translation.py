@@ -1,0 +1,132 @@
+"""Test helpers that stand in for a translator: a DOCX's text translated, its custom
+properties read and forged, and OmegaT run headless on it."""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+from lxml import etree
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+NS = {"w": W}
+CUSTOM = "docProps/custom.xml"
+OP = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+OMEGAT_JAR = Path("/usr/share/omegat/OmegaT.jar")
+OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<omegat>
+  <project version="1.0">
+    <source_dir>__DEFAULT__</source_dir>
+    <source_dir_excludes/>
+    <target_dir>__DEFAULT__</target_dir>
+    <tm_dir>__DEFAULT__</tm_dir>
+    <glossary_dir>__DEFAULT__</glossary_dir>
+    <glossary_file>__DEFAULT__</glossary_file>
+    <dictionary_dir>__DEFAULT__</dictionary_dir>
+    <source_lang>EN</source_lang>
+    <target_lang>JA</target_lang>
+    <source_tok>org.omegat.tokenizer.LuceneEnglishTokenizer</source_tok>
+    <target_tok>org.omegat.tokenizer.LuceneJapaneseTokenizer</target_tok>
+    <sentence_seg>true</sentence_seg>
+    <support_default_translations>true</support_default_translations>
+    <remove_tags>false</remove_tags>
+  </project>
+</omegat>
+"""
+SEGMENT = re.compile(r"(<tuv lang=\"JA\">\s*<seg>)(.*?)(</seg>)", re.S)
+TAG = re.compile(r"&lt;/?[a-z]+\d+/?&gt;")
+
+
+def edit_parts(data: bytes, edits: dict[str, bytes]) -> bytes:
+    """Return a copy of a ZIP package with some parts replaced (or added)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = edits.get(info.filename, source.read(info.filename))
+            target.writestr(info.filename, content)
+    return buffer.getvalue()
+
+
+def translated_docx(data: bytes, mark: str = "訳") -> bytes:
+    """Return the DOCX with every text of its document part marked as translated, as a
+    translator overtyping it in Word would leave it (its other parts as they were)."""
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read("word/document.xml"))
+    for text in root.iter(f"{{{W}}}t"):
+        styles = text.xpath("ancestor::w:p/w:pPr/w:pStyle/@w:val", namespaces=NS)
+        if text.text and text.text.strip() and not any("DoNotTranslate" in s for s in styles):
+            text.text = mark + text.text
+    document = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    return edit_parts(data, {"word/document.xml": document})
+
+
+def custom_properties(data: bytes) -> dict[str, str]:
+    """Return a DOCX's custom properties as text, by name."""
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(CUSTOM))
+    return {p.get("name"): "".join(p.itertext()) for p in root.iterfind(f"{{{OP}}}property")}
+
+
+def with_custom_properties(data: bytes, values: dict[str, str]) -> bytes:
+    """Return the DOCX with some custom properties' texts replaced, as a forger would."""
+    root = etree.fromstring(zipfile.ZipFile(io.BytesIO(data)).read(CUSTOM))
+    for prop in root.iterfind(f"{{{OP}}}property"):
+        if prop.get("name") in values:
+            prop[0].text = values[prop.get("name")]
+    return edit_parts(data, {CUSTOM: etree.tostring(root, xml_declaration=True)})
+
+
+def omegat_available() -> bool:
+    """Return True when OmegaT and a Java runtime are on the machine (Debian's `omegat`)."""
+    return OMEGAT_JAR.is_file() and shutil.which("java") is not None
+
+
+def omegat_translate(docx: Path, work: Path) -> Path:
+    """Translate a DOCX with OmegaT headless and return the translated DOCX.
+
+    OmegaT makes a pseudo-translation memory (each target its source); every target is
+    then "translated" into Japanese (a tagged segment keeps its tags and its text behind
+    a Japanese mark), and OmegaT applies the memory as exact matches to write the target.
+    """
+    project = work / "project"
+    for folder in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
+        (project / folder).mkdir(parents=True, exist_ok=True)
+    (project / "omegat.project").write_text(OMEGAT_PROJECT, encoding="utf-8")
+    shutil.copy(docx, project / "source" / docx.name)
+    config = work / "config"
+    config.mkdir(exist_ok=True)
+    memory = work / "pseudo.tmx"
+    common = [f"--config-dir={config}", "--disable-project-locking", "--no-team"]
+    _omegat(
+        "--mode=console-createpseudotranslatetmx",
+        f"--pseudotranslatetmx={memory}",
+        "--pseudotranslatetype=equal",
+        *common,
+        str(project),
+    )
+    counter = iter(range(1, 100_000))
+
+    def japanese(match: re.Match[str]) -> str:
+        segment = match[2]
+        if TAG.search(segment):
+            text = "これは訳です：" + segment
+        else:
+            text = f"これは第{next(counter)}文の訳です。"
+        return match[1] + text + match[3]
+
+    translated = SEGMENT.sub(japanese, memory.read_text(encoding="utf-8"))
+    (project / "tm" / "auto" / "ja.tmx").write_text(translated, encoding="utf-8")
+    _omegat("--mode=console-translate", *common, str(project))
+    return project / "target" / docx.name
+
+
+def _omegat(*arguments: str) -> None:
+    subprocess.run(
+        ["java", "-Djava.awt.headless=true", "-jar", str(OMEGAT_JAR), *arguments],
+        capture_output=True,
+        check=True,
+        timeout=300,
+    )
