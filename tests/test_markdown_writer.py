@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -188,3 +189,13 @@ articles = st.builds(
 @given(articles)
 def test_any_article_reads_back_unchanged(article: model.Article) -> None:
     assert round_trip(article) == article
+
+
+@pytest.mark.parametrize("code", ["a\\|", "\\|", "a\\\\|", "|\\", "x|y"])
+def test_a_code_span_with_pipes_and_backslashes_in_a_table_cell_reads_back(code: str) -> None:
+    cell = model.TableCell((model.Code(code),))
+    head = (model.TableRow((model.TableCell((model.Text("h"),)),)),)
+    table = model.Table(head=head, body=(model.TableRow((cell,)),), align=())
+    article = model.Article(title="Pipes", body=(table,))
+    read = read_markdown(write_markdown(article, CONTEXT).decode("utf-8"))
+    assert read.body == article.body

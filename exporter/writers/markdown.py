@@ -168,16 +168,14 @@ def _row(row: model.TableRow) -> str:
 
 
 def _cell(cell: model.TableCell) -> str:
-    """Return a cell's Markdown: breaks as <br>, every pipe escaped, code spans' too."""
-    text = _inlines(cell.content).replace("\\\n", "<br>")
-    out: list[str] = []
-    escaped = False
-    for character in text:
-        if character == "|" and not escaped:
-            out.append("\\")
-        out.append(character)
-        escaped = character == "\\" and not escaped
-    return "".join(out)
+    """Return a cell's Markdown: breaks as <br>, every pipe escaped, code spans' too.
+
+    The table's parser takes a pipe after any backslash as escaped and drops that one
+    backslash, before the cell's inlines are read (markdown-it's `escapedSplit`, as
+    GFM says): so every pipe gets one more, whatever stands before it, and a code
+    span's own backslash before a pipe is kept.
+    """
+    return _inlines(cell.content).replace("\\\n", "<br>").replace("|", "\\|")
 
 
 def _footnote(note: model.Footnote) -> str:
