@@ -79,6 +79,12 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
     for fmt in options.formats:
         writer_entry(fmt)
     article = load(source)
+    return article, context_of(article, source.resolve().parent, options)
+
+
+def context_of(article: model.Article, folder: Path, options: BuildOptions) -> RenderContext:
+    """Return the context an article of `folder` is rendered in (the folder its pictures
+    are read from), once its characters are checked against the layout's fonts."""
     # The series texts (issue line, labels, publisher block) in the article's language.
     layout = find_layout(options.layout, article.series).for_language(article.lang)
     if any(writer_entry(fmt).embeds_fonts for fmt in options.formats):
@@ -90,9 +96,9 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
         from exporter.hyphenation import preload
 
         preload(article.lang)
-    context = RenderContext(
+    return RenderContext(
         layout=layout,
-        source_dir=source.resolve().parent,
+        source_dir=folder,
         paper=options.paper,
         pdf_variant=options.pdf_variant,
         print_marks=options.print_marks,
@@ -101,7 +107,6 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
         embed_fonts=options.embed_fonts,
         fit_start=options.fit_start,
     )
-    return article, context
 
 
 def build_file(source: Path, options: BuildOptions) -> list[Path]:

@@ -102,6 +102,14 @@ def _read_bytes(path: Path) -> bytes:
     return data
 
 
+def text_of(data: bytes) -> str:
+    """Return an article file's text as the text readers take it; raise InputError when
+    it is empty, binary or not UTF-8."""
+    if not data.strip():
+        raise InputError("the file is empty")
+    return _decode_text(data)
+
+
 def _decode_text(data: bytes) -> str:
     if b"\0" in data:
         raise InputError("a binary file, not text")
