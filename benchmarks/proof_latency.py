@@ -1,6 +1,7 @@
 """The editor's proof over the HTTP API: from a save to both page pictures served.
 
     python benchmarks/proof_latency.py [--edits 10] [--article NAME] [--jobs 2] [--json FILE]
+                                       [--draft]
 
 Copies the benchmark's set into a folder and starts `exporter serve` on it (JOBS worker
 processes). Once it answers, the proofs of the article (about 700 words) and of JOBS
@@ -13,12 +14,18 @@ is made (its `version` must be the one saved, its `pages` two picture URLs); the
 of each picture. An edit inserts one word into the next paragraph, as an editor's small
 correction does. Prints each edit's time and the server's own time (the proof's
 `seconds`), the median and the worst.
+
+With `--draft`, the proof follows the typing: nothing is saved, and each edit is timed
+from the start of `POST /api/articles/NAME/proof` with the edited text until both page
+pictures of its answer are in (its `version` must be the text's SHA-256). One edit is
+proofed so untimed first.
 """
 
 from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import hashlib
 import json
 import re
 import shutil
@@ -74,6 +81,25 @@ def proof_once(http: httpx.Client, name: str, version: str) -> float:
     return float(data["seconds"])
 
 
+def draft_once(http: httpx.Client, name: str, text: str) -> float:
+    """Ask for the proof of an unsaved text and both its pictures; return the server's seconds."""
+    answer = http.post(
+        f"/api/articles/{name}/proof",
+        content=text.encode("utf-8"),
+        headers={"content-type": "text/markdown; charset=utf-8"},
+    )
+    answer.raise_for_status()
+    data = answer.json()
+    if data["version"] != hashlib.sha256(text.encode("utf-8")).hexdigest():
+        raise SystemExit(f"{name}: the draft's proof is of another text")
+    if data["error"] or len(data["pages"]) != 2:
+        raise SystemExit(f"{name}: no two-page proof: {data['error'] or data['pages']}")
+    for url in data["pages"]:
+        picture = http.get(url)
+        picture.raise_for_status()
+    return float(data["seconds"])
+
+
 def save(http: httpx.Client, name: str, text: str, version: str) -> str:
     """Save a new text of the article over `version`; return the new version."""
     saved = http.put(f"/api/articles/{name}", content=text, headers={"if-match": f'"{version}"'})
@@ -97,7 +123,7 @@ def wait_for(url: str, server: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"exporter serve did not answer within {START_SECONDS} s")
 
 
-def measure(name: str, edits: int, jobs: int) -> list[tuple[float, float]]:
+def measure(name: str, edits: int, jobs: int, draft: bool = False) -> list[tuple[float, float]]:
     """Serve a copy of the set; return (seconds to both pictures, server's seconds) per edit."""
     with tempfile.TemporaryDirectory(prefix="bench-proof-") as tmp:
         folder = Path(tmp)
@@ -126,14 +152,20 @@ def measure(name: str, edits: int, jobs: int) -> list[tuple[float, float]]:
                     for future in first:
                         future.result()
                 text = edited(text, 0)
-                version = save(http, name, text, version)
-                proof_once(http, name, version)  # warm: an edit, as the timed ones
+                if draft:
+                    draft_once(http, name, text)  # warm: an edit, as the timed ones
+                else:
+                    version = save(http, name, text, version)
+                    proof_once(http, name, version)  # warm: an edit, as the timed ones
                 times: list[tuple[float, float]] = []
                 for edit in range(1, edits + 1):
                     started = time.perf_counter()
                     text = edited(text, edit)
-                    version = save(http, name, text, version)
-                    server_seconds = proof_once(http, name, version)
+                    if draft:
+                        server_seconds = draft_once(http, name, text)
+                    else:
+                        version = save(http, name, text, version)
+                        server_seconds = proof_once(http, name, version)
                     times.append((time.perf_counter() - started, server_seconds))
         finally:
             server.terminate()
@@ -148,18 +180,21 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--article", default=PROOF_ARTICLE)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument("--json", type=Path, help="write the times here")
+    parser.add_argument("--draft", action="store_true", help="proof unsaved texts (POST)")
     args = parser.parse_args(argv)
-    times = measure(args.article, args.edits, args.jobs)
+    times = measure(args.article, args.edits, args.jobs, args.draft)
     for edit, (seconds, server) in enumerate(times, start=1):
         print(f"edit {edit}: both pictures in {seconds:.3f} s (the server's proof: {server:.2f} s)")
     wall = [seconds for seconds, _ in times]
+    kind = "draft proof" if args.draft else "proof"
     print(
-        f"proof of {args.article}: median {statistics.median(wall):.3f} s, "
+        f"{kind} of {args.article}: median {statistics.median(wall):.3f} s, "
         f"worst {max(wall):.3f} s over {len(wall)} edits"
     )
     if args.json is not None:
         data = {
             "article": args.article,
+            "draft": args.draft,
             "seconds": wall,
             "server_seconds": [server for _, server in times],
             "median": statistics.median(wall),

@@ -87,6 +87,18 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
     # makes the DOCX's source look older than its text, never newer.
     recorded = _source_file(source) if options.record_source else None
     article = load(source)
+    return article, context_of(article, source.resolve().parent, options, recorded)
+
+
+def context_of(
+    article: model.Article,
+    folder: Path,
+    options: BuildOptions,
+    source: SourceFile | None = None,
+) -> RenderContext:
+    """Return the context an article of `folder` is rendered in (the folder its pictures
+    are read from, the file a DOCX names as its source), its characters checked against
+    the layout's fonts."""
     # The series texts (issue line, labels, publisher block) in the article's language.
     layout = find_layout(options.layout, article.series).for_language(article.lang)
     if any(writer_entry(fmt).embeds_fonts for fmt in options.formats):
@@ -98,9 +110,9 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
         from exporter.hyphenation import preload
 
         preload(article.lang)
-    context = RenderContext(
+    return RenderContext(
         layout=layout,
-        source_dir=source.resolve().parent,
+        source_dir=folder,
         paper=options.paper,
         pdf_variant=options.pdf_variant,
         print_marks=options.print_marks,
@@ -108,9 +120,8 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
         strict=options.strict,
         embed_fonts=options.embed_fonts,
         fit_start=options.fit_start,
-        source=recorded,
+        source=source,
     )
-    return article, context
 
 
 def _source_file(source: Path) -> SourceFile | None:

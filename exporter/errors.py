@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+LINE_PLACE = re.compile(r"\bline (\d+)(?:, column (\d+))?")
+"""How a place names its line, and its column where that helps: "front matter, line 4",
+"line 12, column 3". The message says it; `line` and `column` read it back from there."""
 
 
 @dataclass
@@ -26,6 +31,18 @@ class ExportError(Exception):
     def __str__(self) -> str:
         line = ": ".join(part for part in (self.file, self.where, self.what) if part)
         return " ".join(line.split())  # always one line, whatever the parts hold
+
+    @property
+    def line(self) -> int | None:
+        """Return the line of the file the place names, counted from 1, or None."""
+        match = LINE_PLACE.search(self.where)
+        return int(match[1]) if match else None
+
+    @property
+    def column(self) -> int | None:
+        """Return the column of the line the place names, counted from 1, or None."""
+        match = LINE_PLACE.search(self.where)
+        return int(match[2]) if match and match[2] else None
 
     def in_file(self, file: str) -> ExportError:
         """Return this error naming `file`, unless it already names one."""

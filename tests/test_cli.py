@@ -151,7 +151,7 @@ def test_bad_date_message_names_file_place_and_problem(tmp_path: Path) -> None:
     code, _out, err = run("build", str(source), "--out", str(tmp_path / "o"))
     assert code == 2
     assert err.strip() == (
-        f"exporter: {source}: front matter: date '2022-13-45' is not a date (YYYY-MM-DD)"
+        f"exporter: {source}: front matter, line 3: date '2022-13-45' is not a date (YYYY-MM-DD)"
     )
 
 

@@ -19,9 +19,10 @@ MediaReader = Callable[[bytes, str], "tuple[model.Article, Media]"]
 
 # Readers as "module:function", imported on use: text readers take the decoded text,
 # binary readers the file's bytes.
+# Markdown's reader checks the article too, so that a fault of the model names its line.
 READERS: dict[str, str] = {
-    ".md": "exporter.readers.markdown:read_markdown",
-    ".markdown": "exporter.readers.markdown:read_markdown",
+    ".md": "exporter.readers.markdown:read_checked_markdown",
+    ".markdown": "exporter.readers.markdown:read_checked_markdown",
     ".json": "exporter.readers.json:read_json",
     ".txt": "exporter.readers.webpage:read_saved_page",
 }
@@ -99,6 +100,14 @@ def _read_bytes(path: Path) -> bytes:
     if not data.strip():
         raise InputError("the file is empty")
     return data
+
+
+def text_of(data: bytes) -> str:
+    """Return an article file's text as the text readers take it; raise InputError when
+    it is empty, binary or not UTF-8."""
+    if not data.strip():
+        raise InputError("the file is empty")
+    return _decode_text(data)
 
 
 def _decode_text(data: bytes) -> str:

@@ -26,6 +26,7 @@ from mdit_py_plugins.superscript import superscript_plugin
 from exporter import model
 from exporter.codec import article_from_data
 from exporter.errors import InputError
+from exporter.readers import lines as places
 from exporter.readers import sanitize
 from exporter.readers.quotes import (
     ENGLISH,
@@ -146,6 +147,18 @@ def _parser(preset: str = "commonmark", quotes: Quotes = ENGLISH) -> MarkdownIt:
 TYPESET_KEYS = ("kicker", "title", "subtitle", "summary")
 _QUOTES: contextvars.ContextVar[Quotes] = contextvars.ContextVar("quotes", default=ENGLISH)
 """The quotes of the article being read: its front-matter texts and captions take them."""
+_LINES: contextvars.ContextVar[places.Lines | None] = contextvars.ContextVar("lines", default=None)
+"""While `read_located` reads: the line each block, list item and note starts on."""
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Located:
+    """An article read and checked, with the line of the file each body block starts on."""
+
+    article: model.Article
+    """The article, validated."""
+    body_lines: tuple[int, ...]
+    """The line (counted from 1) of each of `article.body`'s blocks, in order."""
 
 
 def typeset(text: str, quotes: Quotes | None = None) -> str:
@@ -166,6 +179,37 @@ def read_markdown(text: str) -> model.Article:
         return _read(text, _parser("commonmark", quotes))
     finally:
         _QUOTES.reset(token)
+
+
+def read_located(text: str) -> Located:
+    """Return the article in `text`, validated, and the line each body block starts on.
+
+    A fault found by the model's checks names its line as the reader's own faults do
+    (`exporter.readers.lines`), where it can.
+    """
+    from exporter.validate import validate
+
+    lines = places.Lines()
+    token = _LINES.set(lines)
+    try:
+        article = read_markdown(text)
+    finally:
+        _LINES.reset(token)
+    try:
+        validate(article)
+    except InputError as error:
+        raise places.model_place(error, article, lines, text, _FrontMatterLoader) from None
+    return Located(article, tuple(lines.of(block) for block in article.body))
+
+
+def read_checked_markdown(text: str) -> model.Article:
+    """Return the article in `text`, validated; a fault names its line where it can."""
+    return read_located(text).article
+
+
+def front_matter_place(text: str, path: str) -> str:
+    """Return "front matter, line N" for the value at `path` of a text's front matter."""
+    return places.front_matter_place(places.front_source(text), path, 2, _FrontMatterLoader)
 
 
 def _language_and_layout_quotes(text: str) -> tuple[str, dict[str, Quotes]]:
@@ -190,7 +234,8 @@ def _read(text: str, parser: MarkdownIt) -> model.Article:
     notes: list[model.Footnote] = []
     for node in root.children:
         if node.type == "front_matter":
-            front = _front_matter(node.content)
+            # The YAML's first line is the file's line after the opening `---`.
+            front = _front_matter(node.content, node.map[0] + 2 if node.map else 2)
         elif node.type == "footnote_block":
             notes.extend(_footnote(note) for note in node.children)
         else:
@@ -295,13 +340,22 @@ def _is_allowed_link(token: Token | SyntaxTreeNode) -> bool:
     return sanitize.is_allowed_url(str(token.attrs.get("href", "")))
 
 
-def _front_matter(source: str) -> dict[str, Any]:
+def _front_matter(source: str, first_line: int = 2) -> dict[str, Any]:
+    """Return the front matter's data; a fault names its line of the file (`first_line`
+    is the line of the YAML's first)."""
+
+    def place(path: str, key: bool = False) -> str:
+        return places.front_matter_place(source, path, first_line, _FrontMatterLoader, key=key)
+
     try:
         data = yaml.load(source, Loader=_FrontMatterLoader)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "invalid YAML"
-        where = f"front matter, line {mark.line + 2}" if mark is not None else "front matter"
+        where = "front matter"
+        if mark is not None:
+            # The column too: YAML's faults are often a character (a colon, a quote).
+            where = f"front matter, line {first_line + mark.line}, column {mark.column + 1}"
         raise InputError(f"broken YAML: {problem}", where=where) from None
     if data is None:
         data = {}
@@ -310,7 +364,9 @@ def _front_matter(source: str) -> dict[str, Any]:
     for key in data:
         if key not in FRONT_MATTER_KEYS:
             allowed = ", ".join(FRONT_MATTER_KEYS)
-            raise InputError(f"unknown key {key!r} (allowed: {allowed})", where="front matter")
+            raise InputError(
+                f"unknown key {key!r} (allowed: {allowed})", where=place(str(key), key=True)
+            )
     if "title" not in data:
         raise InputError("no title (add 'title: ...')", where="front matter")
     data = dict(data)
@@ -318,13 +374,16 @@ def _front_matter(source: str) -> dict[str, Any]:
         if isinstance(data.get(key), str):
             data[key] = typeset(data[key])
     if isinstance(data.get("authors"), list):
-        data["authors"] = [_author(item, i) for i, item in enumerate(data["authors"])]
+        try:
+            data["authors"] = [_author(item, i) for i, item in enumerate(data["authors"])]
+        except InputError as error:
+            raise places.placed(error, place(error.where)) from None
     if isinstance(data.get("keywords"), str):
         data["keywords"] = [word.strip() for word in data["keywords"].split(",") if word.strip()]
     try:
         article_from_data(data)
     except InputError as error:
-        raise InputError(f"{error.where} {error.what}", where="front matter") from None
+        raise InputError(f"{error.where} {error.what}", where=place(error.where)) from None
     return data
 
 
@@ -337,10 +396,10 @@ def _author(item: Any, index: int) -> Any:
             if key not in AUTHOR_KEYS:
                 raise InputError(
                     f"authors[{index}] has unknown key {key!r} (allowed: name, bio, affiliation)",
-                    where="front matter",
+                    where=f"authors[{index}].{key}",  # placed by the caller, by its line
                 )
         if "name" not in item:
-            raise InputError(f"authors[{index}] has no name", where="front matter")
+            raise InputError(f"authors[{index}] has no name", where=f"authors[{index}]")
         if isinstance(item.get("bio"), str):
             item = {**item, "bio": typeset(item["bio"])}
         return {"type": "author", **item}
@@ -353,13 +412,25 @@ def _where(node: SyntaxTreeNode) -> str:
 
 def _blocks(nodes: list[SyntaxTreeNode]) -> list[model.Block]:
     blocks: list[model.Block] = []
+    lines = _LINES.get()
     for node in nodes:
         last = blocks[-1] if blocks else None
         if isinstance(last, model.Table) and not last.caption and (caption := _caption(node)):
             blocks[-1] = dataclasses.replace(last, caption=caption)
+            _remember(blocks[-1], lines.of(last) if lines is not None else 0)
             continue
-        blocks.extend(_block(node))
+        made = _block(node)
+        for block in made:
+            _remember(block, node.map[0] + 1 if node.map else 0)
+        blocks.extend(made)
     return blocks
+
+
+def _remember(node: object, line: int) -> None:
+    """Keep the line a block (list item, note) starts on, while `read_located` reads."""
+    lines = _LINES.get()
+    if lines is not None:
+        lines.remember(node, line)
 
 
 def _caption(node: SyntaxTreeNode) -> tuple[model.Inline, ...]:
@@ -395,7 +466,7 @@ def _block(node: SyntaxTreeNode) -> list[model.Block]:
         return [model.Heading(level, _inlines(node.children[0].children))]
     if kind in ("bullet_list", "ordered_list"):
         start = int(str(node.attrs.get("start", 1)))
-        items = tuple(model.ListItem(tuple(_blocks(item.children))) for item in node.children)
+        items = tuple(_list_item(item) for item in node.children)
         return [model.ListBlock(kind == "ordered_list", items, start)]
     # A quotation that held only raw HTML the sanitiser dropped goes with it.
     if kind == "blockquote":
@@ -419,6 +490,12 @@ def _block(node: SyntaxTreeNode) -> list[model.Block]:
     if kind == "html_block":
         return sanitize.html_blocks(node.content)
     raise InputError(f"unsupported Markdown element ({kind})", where=_where(node))
+
+
+def _list_item(node: SyntaxTreeNode) -> model.ListItem:
+    item = model.ListItem(tuple(_blocks(node.children)))
+    _remember(item, node.map[0] + 1 if node.map else 0)
+    return item
 
 
 def _table(node: SyntaxTreeNode) -> model.Table:
@@ -645,4 +722,6 @@ def _note_label(meta: dict[str, Any]) -> str:
 
 
 def _footnote(node: SyntaxTreeNode) -> model.Footnote:
-    return model.Footnote(_note_label(node.meta), tuple(_blocks(node.children)))
+    note = model.Footnote(_note_label(node.meta), tuple(_blocks(node.children)))
+    _remember(note, node.map[0] + 1 if node.map else 0)
+    return note

@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from exporter.serve import api, article, editions, history_api, library
+from exporter.serve import api, article, drafts, editions, history_api, library
 from exporter.serve.answers import HANDLERS
 from exporter.serve.connections import connection_room, guarded_protocol
 from exporter.serve.editor import Editor
@@ -49,6 +49,7 @@ def create_app(options: ServeOptions) -> Starlette:
         routes=[
             *library.ROUTES,
             *article.ROUTES,
+            *drafts.ROUTES,
             *api.ROUTES,
             *history_api.ROUTES,
             *editions.ROUTES,

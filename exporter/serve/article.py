@@ -33,13 +33,14 @@ from exporter.serve.form import (
     form_from_text,
 )
 from exporter.serve.merge import merge
-from exporter.serve.proofs import Checked
+from exporter.serve.proofjson import DOWNLOADS, proof_json
 from exporter.serve.security import csrf_refused, csrf_valid
 from exporter.serve.store import Snapshot, VersionConflictError
 from exporter.serve.workers import render_article
 from exporter.writers import writer_entry
 
-DOWNLOADS = ("pdf", "epub", "docx")
+SIZES = ("", "full")
+"""A page picture's sizes: the proof's (100 dpi), and reading size (200 dpi)."""
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "epub": "application/epub+zip",
@@ -171,26 +172,40 @@ def _after_merge(request: Request, outcome: Outcome, problem: str = "") -> Respo
 
 
 async def proof_data(request: Request) -> Response:
-    """Lay out the article as it is now; return the fitting's result and the pictures' URLs."""
+    """Lay out the article as it is now; return the fitting's result and the pictures' URLs.
+
+    The JSON is that of `POST /api/articles/{name}/proof` (exporter.serve.drafts).
+    """
     name = request.path_params["name"]
     _, checked = await editor_of(request).proofs.check(name, request.is_disconnected)
-    return JSONResponse(_proof_json(name, checked.version, checked))
+    return JSONResponse(proof_json(name, checked))
 
 
 async def page_picture(request: Request) -> Response:
-    """Return the picture of one page of the article's bulletin."""
+    """Return the picture of one page of the article's bulletin.
+
+    `?v=VERSION` names the proof (of the file or of a draft) while it is kept, else the
+    file as it is now is proofed; `&size=full` draws the page at reading size.
+    """
     editor = editor_of(request)
     name, number = request.path_params["name"], request.path_params["number"]
     asked = request.query_params.get("v", "")
+    size = request.query_params.get("size", "")
+    if size not in SIZES:
+        return PlainTextResponse(f"size={size!r}: full, or no size for the proof's", 404)
     checked = editor.proofs.kept_proof(name, asked)
     if checked is None:
         _, checked = await editor.proofs.check(name, request.is_disconnected)
     pages = checked.proof.pages if checked.proof is not None else ()
     if not 1 <= number <= len(pages):
         return PlainTextResponse(checked.error or "no such page", status_code=404)
-    return Response(
-        pages[number - 1], media_type="image/png", headers={"cache-control": "no-cache"}
-    )
+    picture = pages[number - 1]
+    if size == "full":
+        large = await editor.proofs.large_page(checked, name, number, request.is_disconnected)
+        if large is None:
+            return PlainTextResponse("no such page", status_code=404)
+        picture = large
+    return Response(picture, media_type="image/png", headers={"cache-control": "no-cache"})
 
 
 async def download(request: Request) -> Response:
@@ -228,26 +243,6 @@ def _conflict(theirs: str, yours: str) -> dict[str, Any]:
     return {"theirs": theirs, "yours": yours, "differences": list(lines)[2:]}
 
 
-def _proof_json(name: str, version: str, checked: Checked) -> dict[str, Any]:
-    proof = checked.proof
-    pages = proof.pages if proof is not None else ()
-    return {
-        "version": version,
-        "fits": proof.fits if proof is not None else None,
-        "fit": proof.fit if proof is not None else "",
-        "state": checked.status.state,
-        "short": proof.short if proof is not None else 0,
-        "over": proof.over if proof is not None else 0,
-        "unit": proof.unit if proof is not None else "",
-        "cut": proof.cut if proof is not None else "",
-        "error": checked.error,
-        "warnings": list(proof.warnings) if proof is not None else [],
-        "pages": [f"/articles/{name}/pages/{n}.png?v={version}" for n in range(1, len(pages) + 1)],
-        "seconds": round(proof.seconds, 2) if proof is not None else None,
-        "step": proof.step if proof is not None else None,
-    }
-
-
 def _article_page(
     request: Request,
     snapshot: Snapshot,
@@ -275,7 +270,7 @@ def _article_page(
             "base": hidden(snapshot.text) if snapshot.text else "",
             "notices": notices or [],
             "unreadable": unreadable,
-            "proof": _proof_json(snapshot.name, snapshot.version, checked) if checked else None,
+            "proof": proof_json(snapshot.name, checked) if checked else None,
             "downloads": DOWNLOADS,
         },
         status,

@@ -33,6 +33,25 @@ class LinePlace:
     """Its bottom, in points from the top of the page."""
 
 
+@dataclass(frozen=True, slots=True)
+class BlockPlace:
+    """Where a block of the body (or part of it, on one page or in one column) stands."""
+
+    block: int
+    """Its index among the `<main>` element's children: the body's blocks, in order,
+    then the notes."""
+    page: int
+    """The page, counted from 1."""
+    left: float
+    """Its left edge, in points from the left of the page."""
+    top: float
+    """Its top, in points from the top of the page."""
+    right: float
+    """Its right edge, in points from the left of the page."""
+    bottom: float
+    """Its bottom, in points from the top of the page."""
+
+
 def measure(document: Any, allowed: int) -> Measure:
     """Return what the fitter needs to know of a laid-out document."""
     pages = [page._page_box for page in document.pages]
@@ -75,7 +94,11 @@ def last_line(document: Any, page: int) -> LinePlace | None:
     if page > len(document.pages):
         return None
     page_box = document.pages[page - 1]._page_box
-    found = [line for line in _body_lines(page_box)]
+    # In reading order: the lowest line of the last column that holds any.
+    columns = [[b for b, _ in _flow(column, True) if _is_line(b)] for column in _columns(page_box)]
+    found = next((lines for lines in reversed(columns) if lines), None)
+    if found is None:
+        found = list(_body_lines(page_box))
     if not found:
         return None
     line = max(found, key=lambda box: (round(box.position_y + box.height, 1), box.position_x))
@@ -85,6 +108,102 @@ def last_line(document: Any, page: int) -> LinePlace | None:
         top=line.position_y / CSS_PX_PER_PT,
         bottom=(line.position_y + line.height) / CSS_PX_PER_PT,
     )
+
+
+def blocks_from(document: Any, page: int) -> tuple[BlockPlace, ...]:
+    """Return where each block of the body stands on `page` (from 1) and every page after.
+
+    A block split between columns or pages has a place in each.
+    """
+    pages = [p._page_box for p in document.pages]
+    main = next((box for box, _ in _flow(pages[0], False) if _is_body(box)), None)
+    if main is None:
+        return ()
+    index = {id(element): i for i, element in enumerate(main.element)}
+    places = []
+    for number, page_box in enumerate(pages[page - 1 :], start=page):
+        for box in _block_boxes(page_box, index):
+            places.append(
+                BlockPlace(
+                    block=index[id(box.element)],
+                    page=number,
+                    left=box.border_box_x() / CSS_PX_PER_PT,
+                    top=box.border_box_y() / CSS_PX_PER_PT,
+                    right=(box.border_box_x() + box.border_width()) / CSS_PX_PER_PT,
+                    bottom=(box.border_box_y() + box.border_height()) / CSS_PX_PER_PT,
+                )
+            )
+    return tuple(places)
+
+
+def overflow_length(document: Any, allowed: int) -> float:
+    """Return the column length (pt) the bulletin takes beyond its last allowed page.
+
+    The body's text there, and what must come back to the last allowed page with it:
+    the closing after the body and the publisher block at the page's foot, which span
+    every column and so count once per column.
+    """
+    pages = [page._page_box for page in document.pages]
+    columns = max((len(list(_columns(page))) for page in pages), default=1) or 1
+    length = 0.0
+    for page_box in pages[allowed:]:
+        top = page_box.content_box_y()
+        lines = list(_lines(page_box))
+        flow_bottom = max((bottom for bottom, _ in lines), default=top)
+        body_bottom = max((bottom for bottom, in_body in lines if in_body), default=top)
+        _, foot_height = _footnote_area(page_box)
+        closing = max(flow_bottom - body_bottom, 0.0)
+        length += _column_used(page_box) + columns * (closing + foot_height)
+    return length / CSS_PX_PER_PT
+
+
+def body_length(document: Any) -> float:
+    """Return the column length (pt) the body's text takes over every page."""
+    return sum(_column_used(page._page_box) for page in document.pages) / CSS_PX_PER_PT
+
+
+def lines_left(document: Any, allowed: int, pitch: float) -> int:
+    """Return the whole lines of `pitch` pt the body could still take on its last page.
+
+    Counted in each column down to the foot of the page's type area (above the closing
+    and the publisher block); a last page the body does not reach counts whole.
+    """
+    pages = [page._page_box for page in document.pages]
+    last = pages[min(allowed, len(pages)) - 1]
+    top = last.content_box_y()
+    foot_top, _ = _footnote_area(last)
+    lines = list(_lines(last))
+    flow_bottom = max((bottom for bottom, _ in lines), default=top)
+    body_bottom = max((bottom for bottom, in_body in lines if in_body), default=None)
+    closing = flow_bottom - (body_bottom if body_bottom is not None else top)
+    limit = foot_top - closing
+    columns = list(_columns(last))
+    if body_bottom is None or not columns:
+        count = max((len(list(_columns(page))) for page in pages), default=1) or 1
+        free = count * max(limit - top, 0.0)
+    else:
+        free = 0.0
+        for column in columns:
+            bottoms = [b.position_y + b.height for b, _ in _flow(column, True) if _is_line(b)]
+            free += max(float(limit - max(bottoms, default=column.position_y)), 0.0)
+    return max(math.floor(float(free) / (pitch * CSS_PX_PER_PT) + 0.01), 0)
+
+
+def _is_body(box: Any) -> bool:
+    return (
+        getattr(box, "element_tag", None) == BODY_TAG and getattr(box, "element", None) is not None
+    )
+
+
+def _block_boxes(box: Any, index: dict[int, int]) -> Iterator[Any]:
+    """Yield the page's boxes of the body's blocks (children of `<main>`), outermost only."""
+    for child in getattr(box, "children", ()):
+        if type(child).__name__ in ("MarginBox", "FootnoteAreaBox", "LineBox"):
+            continue
+        if id(getattr(child, "element", None)) in index:
+            yield child
+        else:
+            yield from _block_boxes(child, index)
 
 
 def _footnote_area(page_box: Any) -> tuple[float, float]:

@@ -97,6 +97,8 @@ class OverflowProof:
     """The fitting's figures: `over` says by about how many words it is too long."""
     last_line: LinePlace | None
     """The last line of the body on the last page allowed (page 2): where it is cut."""
+    result: FitResult | None = None
+    """The fitting, its overflowing layout at the tightest setting the last (where to cut)."""
 
 
 def fit_report(article: model.Article, context: RenderContext) -> FitReport:
@@ -121,7 +123,7 @@ def overflow_proof(article: model.Article, context: RenderContext) -> OverflowPr
     pages = result.attempts[-1].allowed
     plain = dataclasses.replace(context, pdf_variant="", print_marks=False)
     pdf = _write(result.document, article, plain)
-    return OverflowProof(pdf, report, last_line(result.document, pages))
+    return OverflowProof(pdf, report, last_line(result.document, pages), result)
 
 
 def fit_report_of(result: FitResult) -> FitReport:
