@@ -19,7 +19,8 @@ writes the figures, the runs behind them, the machine and the load to a JSON fil
   since neither is a time);
 - cover (cover.py): the EPUB cover, seconds per article in a warm process;
 - proof (proof_latency.py): `exporter serve` on the set, 10 small edits saved through
-  its API, each timed until both page pictures are served.
+  its API, each timed until both page pictures are served; then 10 unsaved texts sent
+  to `POST /api/articles/NAME/proof`, as the editor's page does while typing.
 
 Commands are timed with bytecode written (PYTHONDONTWRITEBYTECODE unset), after one
 untimed warm-up of each kind. --quick runs fewer runs and articles, for development.
@@ -281,33 +282,39 @@ def part_cover(options: Options, raw: dict[str, Any]) -> list[Figure]:
 
 
 def part_proof(options: Options, raw: dict[str, Any]) -> list[Figure]:
-    """Time the proof after each of some edits, over the server's HTTP API."""
-    times = proof_latency.measure(PROOF_ARTICLE, options.edits, 2)
-    wall = [seconds for seconds, _ in times]
-    raw["proof"] = {
-        "article": PROOF_ARTICLE,
-        "seconds": wall,
-        "server_seconds": [server for _, server in times],
-    }
+    """Time the proof after each of some edits, saved and unsaved, over the HTTP API."""
     words = body_words(HERE / "articles" / PROOF_ARTICLE)
-    how = f"{PROOF_ARTICLE}, {words} words, {len(wall)} edits, --jobs 2"
-    return [
-        Figure(
-            "proof_median_seconds",
-            f"proof: save to both page pictures served, median ({how})",
-            statistics.median(wall),
-            0.5,
-            "s",
-            spread=spread_of(wall),
-        ),
-        Figure(
-            "proof_worst_seconds",
-            f"proof: save to both page pictures served, worst ({how})",
-            max(wall),
-            1.0,
-            "s",
-        ),
-    ]
+    figures: list[Figure] = []
+    for key, draft, what in (
+        ("proof", False, "save to both page pictures served"),
+        ("draft_proof", True, "unsaved text sent to both page pictures served"),
+    ):
+        times = proof_latency.measure(PROOF_ARTICLE, options.edits, 2, draft=draft)
+        wall = [seconds for seconds, _ in times]
+        raw[key] = {
+            "article": PROOF_ARTICLE,
+            "seconds": wall,
+            "server_seconds": [server for _, server in times],
+        }
+        how = f"{PROOF_ARTICLE}, {words} words, {len(wall)} edits, --jobs 2"
+        figures += [
+            Figure(
+                f"{key}_median_seconds",
+                f"{key.replace('_', ' ')}: {what}, median ({how})",
+                statistics.median(wall),
+                0.5,
+                "s",
+                spread=spread_of(wall),
+            ),
+            Figure(
+                f"{key}_worst_seconds",
+                f"{key.replace('_', ' ')}: {what}, worst ({how})",
+                max(wall),
+                1.0,
+                "s",
+            ),
+        ]
+    return figures
 
 
 def table(figures: list[Figure]) -> str:
