@@ -56,13 +56,18 @@ def memory_from_environment(default: int | None = DEFAULT_MEMORY) -> int | None:
     return megabytes * 1024**2 if megabytes > 0 else None
 
 
+REPEAT_SECONDS = 0.05
+"""How often an overdue task is told again that its time is up."""
+
+
 @contextlib.contextmanager
 def limited(limits: Limits) -> Iterator[None]:
     """Hold the task run inside to `limits` in this process (the main thread only).
 
-    The time limit is an interval timer whose signal raises TaskTimeoutError; the
-    memory limit lowers this process's RLIMIT_AS for the while, so that MemoryError
-    becomes TaskMemoryError. Both are restored on the way out.
+    The time limit is an interval timer whose signal raises TaskTimeoutError, again
+    every REPEAT_SECONDS until the task has ended: a library's broad `except` may take
+    one for its own failure and go on. The memory limit lowers this process's RLIMIT_AS
+    for the while, so that MemoryError becomes TaskMemoryError. Both are restored on the way out.
     """
     if threading.current_thread() is not threading.main_thread():
         yield
@@ -82,7 +87,7 @@ def limited(limits: Limits) -> Iterator[None]:
     timed = bool(limits.seconds)
     if timed:
         saved_handler = signal.signal(signal.SIGALRM, overdue)
-        signal.setitimer(signal.ITIMER_REAL, limits.seconds or 0)
+        signal.setitimer(signal.ITIMER_REAL, limits.seconds or 0, REPEAT_SECONDS)
     try:
         yield
     except MemoryError:
