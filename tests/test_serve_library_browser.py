@@ -176,6 +176,18 @@ def add_line(page: Page, name: str, line: str) -> None:
     assert answer.status == 200, answer.text()
 
 
+def contrast(first: str, second: str) -> float:
+    """Return the WCAG contrast ratio of two CSS rgb() colours."""
+
+    def luminance(colour: str) -> float:
+        channels = [float(v) / 255 for v in re.findall(r"[\d.]+", colour)[:3]]
+        linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+        return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+    dark, light = sorted((luminance(first), luminance(second)))
+    return (light + 0.05) / (dark + 0.05)
+
+
 def low_contrast(found: list[dict[str, Any]], least: float = 4.5) -> list[dict[str, Any]]:
     return [item for item in found if item["ratio"] < least]
 
@@ -439,7 +451,12 @@ def test_every_text_has_a_contrast_of_4_5_to_1(page: Page) -> None:
     found = page.evaluate(CONTRAST, page.locator("#probe").element_handle())
     assert [item["text"] for item in low_contrast(found)] == ["too light"]
 
-    for address in ("/", "/?deleted=trip.md", "/articles/rich-article.ja.md/changes"):
+    for address in (
+        "/",
+        "/?deleted=trip.md",
+        "/articles/rich-article.ja.md/changes",
+        f"/articles/{JAPAN}",
+    ):
         page.goto(address)
         if address == "/":
             page.locator(".rename summary").first.click()
@@ -447,6 +464,14 @@ def test_every_text_has_a_contrast_of_4_5_to_1(page: Page) -> None:
         assert len(found) > 20, found
         assert low_contrast(found) == [], (address, low_contrast(found))
     page.goto("/")
+    # A field's edge stands out at 3:1 from the page, so that it is seen as a field.
+    edges = page.eval_on_selector_all(
+        "input:not([type=hidden])",
+        "fields => fields.map(f => [f.id, getComputedStyle(f).borderTopColor])",
+    )
+    for field, colour in edges:
+        assert contrast(colour, "rgb(255, 255, 255)") >= 3, (field, colour)
+        assert contrast(colour, "rgb(244, 246, 248)") >= 3, (field, colour)
     page.locator(".delete-form button").first.click()
     found = page.evaluate(CONTRAST, page.locator("#confirm-delete").element_handle())
     assert len(found) >= 3 and low_contrast(found) == [], found
@@ -478,3 +503,15 @@ def test_at_phone_width_nothing_scrolls_sideways(phone: Page, address: str) -> N
             assert button_box["height"] >= 24, button_box  # a finger can hit it
     name = "library-phone" + re.sub(r"\W+", "-", address).rstrip("-") + ".png"
     phone.screenshot(path=ARTIFACTS / name, full_page=True)
+
+
+def test_the_first_tab_offers_to_skip_to_the_content(page: Page) -> None:
+    page.goto("/articles/" + JAPAN + "/changes")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Skip to the content")
+    expect(skip).to_be_focused()
+    box = skip.bounding_box()
+    assert box is not None and box["y"] >= 0, "the skip link is focused out of sight"
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.closest('main') !== null")
