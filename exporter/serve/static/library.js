@@ -80,7 +80,8 @@ function confirmDeletes(dialog) {
     dialog.addEventListener("close", () => {
       if (dialog.returnValue === "delete") {
         form.dataset.confirmed = "true";
-        form.requestSubmit();
+        form.requestSubmit();  // its submit event is dispatched before this returns
+        delete form.dataset.confirmed;  // a page kept by Back asks again
       } else if (trigger) {
         trigger.focus();
       }
