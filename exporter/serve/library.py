@@ -39,6 +39,7 @@ from exporter.serve.listing import Listed, folded
 from exporter.serve.security import csrf_refused, csrf_valid
 from exporter.serve.status import Status
 from exporter.serve.store import ARTICLE_NAME, LinkedArticleError, VersionConflictError, slug
+from exporter.serve.translation_changes import changes_page
 from exporter.serve.versions import bring_back, deleted_data, duplicate
 from exporter.serve.workers import Imported, import_upload, known_layout
 
@@ -47,11 +48,12 @@ SORTS = {
     "title": "title",
     "number": "number",
     "date": "date",
+    "lang": "language",
     "changed": "last change",
     "words": "length",
 }
 """The library's orders, by the name `?sort=` gives them, with their labels."""
-ASCENDING = ("title",)
+ASCENDING = ("title", "lang")
 """The orders that go upwards unless told (`?order=`): the others list the most first."""
 MAX_QUERY = 200
 
@@ -168,6 +170,8 @@ def _sort_key(sort: str, name: str, entry: Listed, length: tuple[int | None, str
     if sort == "date":
         date = str(front.get("date") or "")
         return (date, name) if date else None
+    if sort == "lang":
+        return (folded(str(front.get("lang") or "en")), name)
     if sort == "changed":
         return (entry.changed, name)
     return (length[0], name) if length and length[0] is not None else None
@@ -279,27 +283,33 @@ async def build_all_progress(request: Request) -> Response:
 
 
 async def rename_article(request: Request) -> Response:
-    """Rename an article from its row (fields `to` and the row's `version`); open it."""
+    """Rename an article from its row (fields `to` and the row's `version`); open it.
+
+    A name refused is shown beside the row's field, the name typed kept in it.
+    """
     editor = editor_of(request)
     name = request.path_params["name"]
     fields = await _posted(request)
     if fields is None:
         return csrf_refused()
     new_name = str(fields.get("to") or "").strip()
+
+    async def refused(message: str, status: int) -> Response:
+        problem = RenameProblem(name, new_name, message)
+        return await _library_page(request, {"rename_problem": problem}, status)
+
     if not ARTICLE_NAME.match(new_name):
-        message = f"{new_name!r} is not an article file name: letters, digits, - and _, then .md"
-        return await _library_page(request, {"shelf_error": message}, 422)
+        return await refused(name_problem(new_name), 422)
     try:
         renamed = await editor.off_loop(
             editor.store.rename, name, new_name, str(fields.get("version") or "")
         )
     except VersionConflictError:
-        return await _library_page(request, {"shelf_error": _changed(name)}, 409)
+        return await refused(_changed(name), 409)
     except FileExistsError:
-        message = f"{new_name} exists already: choose another name"
-        return await _library_page(request, {"shelf_error": message}, 409)
+        return await refused(f"{new_name} exists already: choose another name", 409)
     except (ValueError, LinkedArticleError) as error:
-        return await _library_page(request, {"shelf_error": str(error)}, 422)
+        return await refused(str(error), 422)
     return RedirectResponse(f"/articles/{renamed.name}", 303)
 
 
@@ -328,15 +338,19 @@ async def delete_article(request: Request) -> Response:
     except HistoryError as error:
         message = f"{name} is not deleted: the folder's history cannot keep it ({error})"
         return await _library_page(request, {"shelf_error": message}, 503)
-    return RedirectResponse("/", 303)
+    return RedirectResponse("/?" + urlencode({"deleted": name}), 303)
 
 
 async def undelete_article(request: Request) -> Response:
-    """Bring a deleted article back, under its name or a free one; open it."""
+    """Bring a deleted article back, under its name or a free one; open it, or, from the
+    library's own forms (`then=library`), go back to the library and say so there."""
     editor = editor_of(request)
-    if await _posted(request) is None:
+    fields = await _posted(request)
+    if fields is None:
         return csrf_refused()
     back = await editor.off_loop(bring_back, editor, request.path_params["name"])
+    if fields.get("then") == "library":
+        return RedirectResponse("/?" + urlencode({"restored": back.name}), 303)
     return RedirectResponse(f"/articles/{back.name}", 303)
 
 
@@ -350,34 +364,118 @@ def _changed(name: str) -> str:
     return f"{name} changed since the library was shown: nothing was done; look again below"
 
 
-async def _library_page(
-    request: Request, context: dict[str, object], status: int = 200
-) -> Response:
-    editor = editor_of(request)
+def name_problem(name: str) -> str:
+    """Return, in one line, why a name typed for an article file is not one."""
+    if not name:
+        return "type the new file name, like new-name.md"
+    why = "letters, digits, ., - and _, then .md"
+    if "/" in name or "\\" in name:
+        why = "it holds a slash, and an article stays in this folder"
+    elif not name.endswith((".md", ".markdown")):
+        why = "it must end in .md"
+    return f"{name} is not an article file name: {why}"
+
+
+@dataclass(frozen=True, slots=True)
+class RenameProblem:
+    """A rename refused, shown beside the row's field."""
+
+    name: str
+    """The article that was to be renamed."""
+    typed: str
+    """The name typed, kept in the field."""
+    message: str
+    """Why it was refused, in one line."""
+
+
+def _shelf(request: Request) -> tuple[Shelf, dict[str, object]]:
+    """Return the search and order a request asks for, and the error of a wrong one."""
     params = request.query_params
     try:
         shelf = Shelf(params.get("q", "").strip(), params.get("sort", ""), params.get("order", ""))
     except ValueError as error:
-        shelf, context = Shelf(), {"shelf_error": str(error), **context}
+        return Shelf(), {"shelf_error": str(error)}
+    return shelf, {}
+
+
+def _shelf_context(shelf: Shelf, listed: list[Row]) -> dict[str, object]:
+    """Return what the list of articles shows: its rows, its orders, its count."""
+    return {
+        "rows": listed,
+        "shelf": shelf,
+        "sorts": SORTS,
+        "sort_links": {key: shelf.link(key) for key in SORTS},
+        "count": counted(len(listed), shelf.query),
+    }
+
+
+def counted(found: int, query: str) -> str:
+    """Return how many articles the library lists, as the page says it."""
+    if found == 1:
+        return f"1 article holds “{query}”" if query else "1 article in this folder"
+    return f"{found} articles hold “{query}”" if query else f"{found} articles in this folder"
+
+
+async def shelf_part(request: Request) -> Response:
+    """Return the list of articles alone, as the search typed into the library shows it."""
+    editor = editor_of(request)
+    shelf, problems = _shelf(request)
+    listed = await editor.off_loop(rows, editor, shelf)
+    context = {**_shelf_context(shelf, listed), **problems}
+    return editor.page(request, "library_shelf.html", context)
+
+
+async def _library_page(
+    request: Request, context: dict[str, object], status: int = 200
+) -> Response:
+    editor = editor_of(request)
+    shelf, problems = _shelf(request)
     try:
         deleted = await editor.off_loop(deleted_data, editor)
     except HistoryError:
         deleted = []  # said in the server's log; the library is shown all the same
+    listed = await editor.off_loop(rows, editor, shelf)
     return editor.page(
         request,
         "library.html",
         {
-            "rows": await editor.off_loop(rows, editor, shelf),
-            "shelf": shelf,
-            "sorts": SORTS,
-            "sort_links": {key: shelf.link(key) for key in SORTS},
+            **_shelf_context(shelf, listed),
+            **problems,
             "deleted": deleted,
+            "done": _done(request, deleted, listed),
             "progress": editor.build_all.as_data(),
             "suffixes": ",".join(IMPORT_SUFFIXES),
             **context,
         },
         status,
     )
+
+
+@dataclass(frozen=True, slots=True)
+class Done:
+    """What the library's last form did, said at the top of the page with its undo."""
+
+    action: str
+    """"deleted" or "restored"."""
+    name: str
+    """The article's file name."""
+    title: str
+    """Its title."""
+
+
+def _done(request: Request, deleted: list[dict[str, Any]], listed: list[Row]) -> Done | None:
+    """Return what `?deleted=` or `?restored=` says was done, if it names an article."""
+    gone = request.query_params.get("deleted", "")
+    if ARTICLE_NAME.match(gone):
+        found = next((item for item in deleted if item["name"] == gone), None)
+        if found is not None:
+            return Done("deleted", gone, str(found["title"]))
+    back = request.query_params.get("restored", "")
+    if ARTICLE_NAME.match(back):
+        row = next((row for row in listed if row.name == back), None)
+        if row is not None:
+            return Done("restored", back, row.title or back)
+    return None
 
 
 def _create_imported(editor: Editor, imported: Imported, source: str) -> tuple[str, list[str]]:
@@ -434,6 +532,7 @@ def _moment(stamp: float) -> str:
 
 ROUTES = [
     Route("/", library),
+    Route("/shelf", shelf_part),
     Route("/new", new_article, methods=["POST"]),
     Route("/import", import_article, methods=["POST"]),
     Route("/build-all", start_build_all, methods=["POST"]),
@@ -442,4 +541,5 @@ ROUTES = [
     Route("/articles/{name}/duplicate", duplicate_article, methods=["POST"]),
     Route("/articles/{name}/delete", delete_article, methods=["POST"]),
     Route("/deleted/{name}/restore", undelete_article, methods=["POST"]),
+    Route("/articles/{name}/changes", changes_page),
 ]
