@@ -33,6 +33,7 @@ from exporter.writers.copyfit import (
     over_message,
     read_bounds,
 )
+from exporter.writers.enginefault import engine_faults_refused
 from exporter.writers.fetcher import PolicyFetcher
 from exporter.writers.html import HtmlOptions, body_html, notes_html
 from exporter.writers.pagefill import LinePlace, last_line, measure
@@ -307,7 +308,8 @@ def _page_layout(
             )
             html = page_template.render(css=css, **parts)
             page = HTML(string=html, base_url=base_url, url_fetcher=fetcher)
-            return page.render(font_config=font_config, cache=image_cache)
+            with engine_faults_refused(setting.body_size):
+                return page.render(font_config=font_config, cache=image_cache)
 
         return whole
 
@@ -321,9 +323,10 @@ def _page_layout(
     def at(setting: FitSetting, bio_on_new_page: bool) -> Any:
         css = sheets.fit_css(env, setting, bio_on_new_page)
         fit_sheet = sheets.parsed_sheet(css, font_config, fetcher, layout_url)
-        return page.render(
-            stylesheets=[design_sheet, fit_sheet], font_config=font_config, cache=image_cache
-        )
+        with engine_faults_refused(setting.body_size):
+            return page.render(
+                stylesheets=[design_sheet, fit_sheet], font_config=font_config, cache=image_cache
+            )
 
     return at
 
