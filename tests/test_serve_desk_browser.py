@@ -26,6 +26,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
+from exporter.serve.form import split_front_matter
 from tests.test_serve_api import EXAMPLE, article_folder, running_server
 from tests.test_serve_browser import ARTIFACTS, CHROMIUM, FILLS, SAVED, wait_for_proof
 from tests.test_serve_drafts import example_parts
@@ -97,6 +98,21 @@ def page(context: BrowserContext) -> Iterator[Page]:
         opened.close()
 
 
+COUNT_PROOFS = """(() => {
+  const original = window.fetch;
+  window.proofsAtOnce = { now: 0, most: 0, sent: 0 };
+  window.fetch = (url, options) => {
+    if (!String(url).endsWith("/proof")) return original(url, options);
+    const count = window.proofsAtOnce;
+    count.now += 1; count.sent += 1; count.most = Math.max(count.most, count.now);
+    // Each answer held a second, as from a busy server: the typing outruns the proofs.
+    return original(url, options)
+      .then((answer) => new Promise((resolve) => setTimeout(() => resolve(answer), 1000)))
+      .finally(() => { count.now -= 1; });
+  };
+})();"""
+
+
 def open_article(page: Page, name: str) -> None:
     page.goto(f"/articles/{name}")
     wait_for_proof(page)
@@ -140,6 +156,41 @@ def test_typing_changes_the_proof_in_place(page: Page) -> None:
     assert page.evaluate("window.scrollY") == scrolled
     assert "truly " in page.input_value("#body")
     page.screenshot(path=ARTIFACTS / "desk-1-typed.png")
+
+
+def test_one_proof_at_a_time_and_the_newest_shown(page: Page) -> None:
+    page.add_init_script(COUNT_PROOFS)
+    open_article(page, "typing.md")
+    answers: list[str] = []
+    page.on(
+        "response",
+        lambda response: (
+            answers.append(response.json()["version"])
+            if response.url.endswith("/proof") and response.status == 200
+            else None
+        ),
+    )
+    page.click("#kicker")
+    page.keyboard.type(" and more", delay=340)  # each key past the proof's delay
+    page.wait_for_function("() => window.proofsAtOnce.now === 0 && window.proofsAtOnce.sent > 0")
+    wait_for_proof(page)
+    page.wait_for_timeout(400)
+    counted = page.evaluate("window.proofsAtOnce")
+    assert counted["sent"] >= 3 and counted["most"] == 1, counted
+    assert answers, "no proof was asked for"
+    assert (page.get_attribute("#page-1", "src") or "").endswith("v=" + answers[-1])
+
+
+def test_an_author_row_is_added_and_saved(page: Page, folder: Path) -> None:
+    open_article(page, "saving.md")
+    page.fill("#author-1-name", "Second Author")
+    page.get_by_role("button", name="Add an author").click()
+    expect(page.locator("#author-2-name")).to_be_focused()
+    page.keyboard.type("Third Author")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#save-status")).to_have_text(SAVED)
+    front, _ = split_front_matter((folder / "saving.md").read_text(encoding="utf-8"))
+    assert [a["name"] for a in front["authors"]][1:] == ["Second Author", "Third Author"]
 
 
 def test_an_error_shows_beside_its_field_over_the_last_proof_greyed(page: Page) -> None:

@@ -80,6 +80,7 @@ class Desk {
     this.setUpHistory();
     if (this.paused) return;
     this.setStatus("All changes saved");
+    this.setUpAuthorRows();
     this.form.addEventListener("input", () => this.changed());
     this.form.addEventListener("submit", (event) => {
       event.preventDefault();
@@ -127,6 +128,26 @@ class Desk {
     }, PROOF_DELAY);
     clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => this.save(), SAVE_DELAY);
+  }
+
+  setUpAuthorRows() {
+    const add = byId("add-author");
+    add.hidden = false;
+    add.addEventListener("click", () => {
+      const index = this.form.querySelectorAll(".author").length;
+      const prefix = "author-" + index + "-";
+      const field = (tag, part, label) => [
+        element("label", { for: prefix + part, text: label }),
+        element(tag, tag === "textarea"
+          ? { id: prefix + part, name: prefix + part, rows: "2" }
+          : { id: prefix + part, name: prefix + part }),
+      ];
+      const row = element("div", { className: "author", role: "group", "aria-label": "Author " + (index + 1) },
+        ...field("input", "name", "Name"), ...field("input", "affiliation", "Affiliation"),
+        ...field("textarea", "bio", "Bio"));
+      add.before(row);
+      byId(prefix + "name").focus();
+    });
   }
 
   setStatus(text, kind = "") {
