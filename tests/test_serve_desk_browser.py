@@ -35,7 +35,15 @@ from tests.test_serve_history import commits
 pytestmark = pytest.mark.skipif(
     not CHROMIUM.exists(), reason="Debian's Chromium is not installed (make setup installs it)"
 )
-COPIES = ("typing.md", "errors.md", "saving.md", "history.md", "leaving.md", "cutting.md")
+COPIES = (
+    "typing.md",
+    "errors.md",
+    "saving.md",
+    "merging.md",
+    "history.md",
+    "leaving.md",
+    "cutting.md",
+)
 CONTRAST = """selectors => selectors.map(selector => {
   const element = document.querySelector(selector);
   if (!element || !element.offsetParent) return [selector, null];
@@ -143,7 +151,7 @@ def test_typing_changes_the_proof_in_place(page: Page) -> None:
     before = page.get_attribute("#page-1", "src")
     page.evaluate(
         "() => { const b = document.getElementById('body'); b.focus();"
-        " b.setSelectionRange(40, 40); }"
+        " b.setSelectionRange(38, 38); }"
     )
     scrolled = page.evaluate("window.scrollY")
     page.keyboard.type("truly ")
@@ -152,7 +160,7 @@ def test_typing_changes_the_proof_in_place(page: Page) -> None:
     expect(page.locator("#fit")).to_have_text(FILLS)
     assert page.evaluate("window.openedOnce") == "still this page"  # no reload
     assert page.evaluate("document.activeElement.id") == "body"
-    assert page.evaluate("document.getElementById('body').selectionStart") == 46
+    assert page.evaluate("document.getElementById('body').selectionStart") == 44
     assert page.evaluate("window.scrollY") == scrolled
     assert "truly " in page.input_value("#body")
     page.screenshot(path=ARTIFACTS / "desk-1-typed.png")
@@ -274,6 +282,34 @@ def test_the_text_saves_itself_and_on_ctrl_s(page: Page, folder: Path) -> None:
     expect(page.locator("#kept-draft")).to_be_hidden()
 
 
+def test_a_save_made_meanwhile_is_merged_in_place(page: Page, folder: Path) -> None:
+    open_article(page, "merging.md")
+    page.evaluate("window.openedOnce = 'still this page'")
+    other = page.context.new_page()
+    try:
+        open_article(other, "merging.md")
+        other.locator("#kicker").fill("Their Kicker")
+        other.keyboard.press("Control+s")
+        expect(other.locator("#save-status")).to_have_text(SAVED)
+    finally:
+        other.close()
+    page.locator("#summary").fill("My summary, saved second.")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#save-status")).to_have_text(
+        re.compile(r"^Saved .* with the changes saved meanwhile to the kicker kept$")
+    )
+    expect(page.locator("#kicker")).to_have_value("Their Kicker")
+    assert page.evaluate("window.openedOnce") == "still this page"
+    front, _ = split_front_matter((folder / "merging.md").read_text(encoding="utf-8"))
+    assert (front["kicker"], front["summary"]) == ("Their Kicker", "My summary, saved second.")
+    # Saved again from the merged version: no conflict, nothing asked.
+    page.locator("#summary").fill("My summary, saved third.")
+    page.keyboard.press("Control+s")
+    expect(page.locator("#save-status")).to_have_text(SAVED)
+    expect(page.locator("#save-status")).not_to_contain_text("meanwhile")
+    assert "My summary, saved third." in (folder / "merging.md").read_text(encoding="utf-8")
+
+
 def test_the_history_compares_and_restores(page: Page, folder: Path) -> None:
     path = folder / "history.md"
     open_article(page, "history.md")
@@ -363,7 +399,7 @@ def test_a_page_opens_at_reading_size_and_zooms(page: Page) -> None:
     page.wait_for_function(
         "() => document.getElementById('zoom-image').naturalWidth >= 1600", timeout=30_000
     )
-    expect(page.locator("#zoom-level")).to_have_text("Fit width")
+    expect(page.locator("#zoom-level")).to_have_text(re.compile(r"^Fit, \d+%$"))
     page.keyboard.press("+")
     expect(page.locator("#zoom-level")).to_have_text(re.compile(r"^\d+%$"))
     wide = page.evaluate("document.getElementById('zoom-image').getBoundingClientRect().width")
@@ -372,7 +408,7 @@ def test_a_page_opens_at_reading_size_and_zooms(page: Page) -> None:
     assert wider > wide
     page.screenshot(path=ARTIFACTS / "desk-5-zoom.png")
     page.keyboard.press("0")
-    expect(page.locator("#zoom-level")).to_have_text("Fit width")
+    expect(page.locator("#zoom-level")).to_have_text(re.compile(r"^Fit, \d+%$"))
     page.keyboard.press("PageDown")
     expect(page.locator("#zoom-title")).to_have_text("Page 2 of 2")
     page.keyboard.press("Escape")
@@ -459,5 +495,10 @@ def test_at_phone_width_the_form_is_above_the_pages(browser: tuple[str, Browser]
         assert first["width"] >= 300  # the page across the width, not a thumbnail
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         page.screenshot(path=ARTIFACTS / "desk-7-phone.png", full_page=True)
+        page.locator("#pages a.page-link").first.click()
+        expect(page.locator("#zoom-close")).to_be_in_viewport()
+        page.screenshot(path=ARTIFACTS / "desk-8-phone-zoom.png")
+        page.keyboard.press("Escape")
+        expect(page.locator("#zoom")).to_be_hidden()
     finally:
         phone.close()

@@ -133,21 +133,23 @@ class Desk {
   setUpAuthorRows() {
     const add = byId("add-author");
     add.hidden = false;
-    add.addEventListener("click", () => {
-      const index = this.form.querySelectorAll(".author").length;
-      const prefix = "author-" + index + "-";
-      const field = (tag, part, label) => [
-        element("label", { for: prefix + part, text: label }),
-        element(tag, tag === "textarea"
-          ? { id: prefix + part, name: prefix + part, rows: "2" }
-          : { id: prefix + part, name: prefix + part }),
-      ];
-      const row = element("div", { className: "author", role: "group", "aria-label": "Author " + (index + 1) },
-        ...field("input", "name", "Name"), ...field("input", "affiliation", "Affiliation"),
-        ...field("textarea", "bio", "Bio"));
-      add.before(row);
-      byId(prefix + "name").focus();
-    });
+    add.addEventListener("click", () => byId(this.addAuthorRow() + "name").focus());
+  }
+
+  addAuthorRow() {
+    const index = this.form.querySelectorAll(".author").length;
+    const prefix = "author-" + index + "-";
+    const field = (tag, part, label) => [
+      element("label", { for: prefix + part, text: label }),
+      element(tag, tag === "textarea"
+        ? { id: prefix + part, name: prefix + part, rows: "2" }
+        : { id: prefix + part, name: prefix + part }),
+    ];
+    byId("add-author").before(element("div",
+      { className: "author", role: "group", "aria-label": "Author " + (index + 1) },
+      ...field("input", "name", "Name"), ...field("input", "affiliation", "Affiliation"),
+      ...field("textarea", "bio", "Bio")));
+    return prefix;
   }
 
   setStatus(text, kind = "") {
@@ -466,8 +468,14 @@ class Desk {
   takeMerged(fields) {
     // Only the fields the other save changed are written; the others keep their undo.
     for (const [name, value] of Object.entries(fields)) {
+      if (/^author-\d+-/.test(name)) {
+        while (!this.control(name)) this.addAuthorRow();  // an author the other save added
+      }
       const control = this.control(name);
       if (control && control.value.trim() !== value.trim()) control.value = value;
+    }
+    for (const control of this.form.querySelectorAll("[name^=author-]")) {
+      if (!(control.name in fields) && control.value) control.value = "";  // removed by them
     }
     this.requestProof();
   }
@@ -719,7 +727,8 @@ class Desk {
     this.zoom.scale = scale;
     const image = byId("zoom-image");
     image.style.width = scale ? Math.round(image.naturalWidth * scale) + "px" : "100%";
-    byId("zoom-level").textContent = scale ? Math.round(scale * 100) + "%" : "Fit width";
+    const shown = Math.round((scale || this.fittedScale()) * 100) + "%";
+    byId("zoom-level").textContent = scale ? shown : "Fit, " + shown;
   }
 }
 
