@@ -217,3 +217,33 @@ def test_a_json_save_names_its_fields_at_fault_and_its_csrf(
     forged = http.post(f"/articles/{NAME}", data=fields | {"csrf": "x" * 40}, headers=JSON)
     assert forged.status_code == 403 and "CSRF" in forged.json()["error"]
     assert path.read_bytes() == on_disk
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"%zz=%%%&title=T",
+        b"\xff\xfe\x00binary=\x00\x01",
+        b"title=T&" + b"&".join(b"author-%d-name=x" % i for i in range(150)),
+        b"&".join(b"k%d=v" % i for i in range(5000)),
+        b"title=T&body=%00%01%02&date=9999-99-99",
+        b"body=---%0Atitle: x%0A---",
+    ],
+    ids=["bad-escapes", "binary", "many-authors", "many-fields", "control-characters", "yaml"],
+)
+def test_hostile_form_drafts_are_answered_in_json(
+    http: httpx.Client, folder: Path, body: bytes
+) -> None:
+    before = folder_state(folder)
+    answer = http.post(
+        f"/api/articles/{NAME}/proof",
+        content=body,
+        headers={"content-type": "application/x-www-form-urlencoded"},
+    )
+    assert answer.status_code in (200, 400, 422), answer.text
+    data = answer.json()
+    if answer.status_code == 200:
+        assert set(data) == PROOF_KEYS | {"fields"}
+    else:
+        assert data["error"]
+    assert folder_state(folder) == before

@@ -337,7 +337,8 @@ def test_the_history_compares_and_restores(page: Page, folder: Path) -> None:
     expect(diff.locator(".del")).to_contain_text("The first summary kept.")
     page.screenshot(path=ARTIFACTS / "desk-3-history.png", full_page=True)
 
-    rows.nth(1).get_by_role("button", name=re.compile("^Restore the version of")).click()
+    rows.nth(1).get_by_role("button", name=re.compile("^Restore the version of")).focus()
+    page.keyboard.press("Enter")
     page.wait_for_url("**/articles/history.md?restored=1")
     expect(page.locator("#summary")).to_have_value("The first summary kept.")
     assert "The first summary kept." in path.read_text(encoding="utf-8")
