@@ -65,6 +65,7 @@ class Desk {
     this.proofTimer = 0;
     this.proofBusy = false;
     this.proofQueued = false;
+    this.failed = false;
     this.proofCount = 0;
     this.shownProof = 0;
     this.fullPages = [];
@@ -164,10 +165,20 @@ class Desk {
     this.section.dataset.state = "laying-out";
     const count = ++this.proofCount;
     fetch(this.section.dataset.url, { credentials: "same-origin" })
-      .then((response) => response.json())
-      .then((proof) => this.showAnswer(proof, count, this.bodyOffset))
+      .then((response) => response.json().then((proof) => ({ response, proof })))
+      .then(({ response, proof }) => {
+        if (response.status === 503) {  // the builds' queue is full: asked again shortly
+          const seconds = Number(response.headers.get("retry-after")) || 2;
+          setTimeout(() => this.fetchFileProof(), seconds * 1000);
+          return "again";
+        }
+        if (!response.ok) throw new Error(proof.error || response.statusText);
+        return this.showAnswer(proof, count, this.bodyOffset);
+      })
       .catch((error) => this.proofFailed(error))
-      .finally(() => this.proofDone());
+      .then((outcome) => {
+        if (outcome !== "again") this.proofDone();
+      });
   }
 
   requestProof() {
@@ -205,13 +216,15 @@ class Desk {
       this.proofQueued = false;
       this.requestProof();
     } else if (!this.proofBusy) {
-      this.section.dataset.state = "ready";
+      this.section.dataset.state = this.failed ? "failed" : "ready";
     }
+    this.failed = false;
   }
 
   proofFailed(error) {
     byId("fit").textContent = "The proof could not be made: " + error.message;
     byId("fit").className = "fit error";
+    this.failed = true;
   }
 
   async showAnswer(proof, count, offset) {
