@@ -364,6 +364,8 @@ def test_leaving_warns_and_a_reload_offers_the_text_not_saved(page: Page, folder
     page.route("**/articles/leaving.md", refuse_saves)
     page.click("#kicker")
     page.keyboard.type("Typed Offline")
+    page.get_by_role("button", name="Add an author").click()
+    page.keyboard.type("Offline Author")
     expect(page.locator("#save-status")).to_contain_text("Not saved", timeout=15_000)
     with page.expect_event("dialog", timeout=10_000) as asked:
         page.close(run_before_unload=True)
@@ -384,8 +386,10 @@ def test_leaving_warns_and_a_reload_offers_the_text_not_saved(page: Page, folder
     page.unroute("**/articles/leaving.md", refuse_saves)
     page.get_by_role("button", name="Restore unsaved text").click()
     expect(page.locator("#kicker")).to_have_value("Typed Offline")
+    expect(page.locator("#author-2-name")).to_have_value("Offline Author")
     expect(page.locator("#save-status")).to_have_text(SAVED, timeout=15_000)
     assert "kicker: Typed Offline" in path.read_text(encoding="utf-8")
+    assert "name: Offline Author" in path.read_text(encoding="utf-8")
     page.reload()
     expect(page.locator("#kept-draft")).to_be_hidden()
 
@@ -467,7 +471,7 @@ def test_every_control_is_reached_by_keyboard_with_a_visible_focus(page: Page) -
         reached.append(focused[0])
         outlines[focused[0]] = focused[1]
     wanted = ["title", "date", "author-0-name", "summary", "body", "save", "download-pdf",
-              "download-print", "page-link"]  # fmt: skip
+              "download-print", "page-link", "SUMMARY"]  # fmt: skip
     for control in wanted:
         assert control in reached, (control, reached)
     for control in ("title", "save", "download-pdf", "page-link"):

@@ -526,6 +526,9 @@ class Desk {
     notice.hidden = false;
     byId("restore-draft").addEventListener("click", () => {
       for (const [name, value] of Object.entries(kept.fields)) {
+        if (/^author-\d+-/.test(name)) {
+          while (!this.control(name)) this.addAuthorRow();  // a row added before the reload
+        }
         const control = this.control(name);
         if (control && control.value !== value) control.value = value;
       }
