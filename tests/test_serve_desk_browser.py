@@ -500,6 +500,8 @@ def test_at_phone_width_the_form_is_above_the_pages(browser: tuple[str, Browser]
         assert first["width"] >= 300  # the page across the width, not a thumbnail
         assert page.evaluate("document.documentElement.scrollWidth") <= 375
         page.screenshot(path=ARTIFACTS / "desk-7-phone.png", full_page=True)
+        page.get_by_role("link", name="See the proof").click()
+        expect(page.locator("#page-1")).to_be_in_viewport()
         page.locator("#pages a.page-link").first.click()
         expect(page.locator("#zoom-close")).to_be_in_viewport()
         page.screenshot(path=ARTIFACTS / "desk-8-phone-zoom.png")
