@@ -27,8 +27,10 @@ from exporter.serve.conflict import (
 from exporter.serve.editor import editor_of
 from exporter.serve.form import (
     ArticleForm,
+    body_offset,
     compose,
     field_errors,
+    form_fields,
     form_from_post,
     form_from_text,
 )
@@ -41,6 +43,7 @@ from exporter.writers import writer_entry
 
 SIZES = ("", "full")
 """A page picture's sizes: the proof's (100 dpi), and reading size (200 dpi)."""
+STALE_FORM = "the page is out of date or came from another site (CSRF check); reload it"
 MEDIA_TYPES = {
     "pdf": "application/pdf",
     "epub": "application/epub+zip",
@@ -64,6 +67,8 @@ async def article_page(request: Request) -> Response:
         notices.insert(0, f"saved, with the changes saved meanwhile to {combined} kept too")
     elif saved:
         notices.insert(0, "saved")
+    if request.query_params.get("restored"):
+        notices.insert(0, "restored: the version chosen is now the newest, the one before it kept")
     return _article_page(request, snapshot, form, notices=notices, unreadable=unreadable)
 
 
@@ -74,17 +79,24 @@ async def _posted(request: Request) -> FormData | None:
 
 
 async def save_article(request: Request) -> Response:
-    """Save the form: invalid input leaves the file as it was; a save made meanwhile is merged."""
+    """Save the form: invalid input leaves the file as it was; a save made meanwhile is merged.
+
+    A page that asks for JSON (`Accept: application/json`, its autosave) is answered so;
+    see `saved_json`.
+    """
     editor = editor_of(request)
     name = request.path_params["name"]
+    as_json = wants_json(request)
     fields = await _posted(request)
     if fields is None:
-        return csrf_refused()
+        return _json_error(STALE_FORM, 403) if as_json else csrf_refused()
     current = await editor.off_loop(editor.store.read, name)
     try:
         kept = (await editor.off_loop(form_from_text, current.text)).kept
     except ExportError as error:
         message = f"{error.in_file(name)}; fix it in a text editor, then reload"
+        if as_json:
+            return _json_error(message, 422)
         return _article_page(
             request, current, ArticleForm(body=current.text), unreadable=message, status=422
         )
@@ -93,14 +105,18 @@ async def save_article(request: Request) -> Response:
     base = unhidden(fields.get("base"), edited)
     errors = await editor.off_loop(field_errors, form)
     if errors:
+        if as_json:
+            return _json_error("correct the fields marked", 422, fields=errors)
         # Shown with the version the editor started from, so a later save still checks it.
         started = Snapshot(name, base or "", edited)
         return _article_page(request, started, form, errors=errors, status=422)
     yours = compose(form)
     try:
-        await editor.off_loop(editor.store.save, name, yours, edited)
+        saved = await editor.off_loop(editor.store.save, name, yours, edited)
     except VersionConflictError as conflict:
         if base is None:  # the page did not say what it started from: show both whole
+            if as_json:
+                return _json_error("someone else saved this article meanwhile", 409, conflict=True)
             return _article_page(
                 request,
                 conflict.current,
@@ -111,8 +127,47 @@ async def save_article(request: Request) -> Response:
         merged: Outcome = await editor.off_loop(
             save_merged, editor.store, name, base, yours, conflict.current
         )
+        if as_json:
+            return saved_json(merged)
         return _after_merge(request, merged)
+    if as_json:
+        return saved_json(Saved(saved, ()))
     return RedirectResponse(f"/articles/{name}?saved=1", 303)
+
+
+def wants_json(request: Request) -> bool:
+    """Return True when the page asks to be answered in JSON rather than with a page."""
+    return "application/json" in request.headers.get("accept", "")
+
+
+def saved_json(outcome: Outcome) -> Response:
+    """Answer a save asked for in JSON.
+
+    200 {"saved": "saved" | "merged", "version": the new SHA-256, "base": the text saved
+    as the form's hidden field holds it, "id": the commit or null, "combined": the
+    parts where a save made meanwhile was kept, "fields": the form's fields as saved
+    (after a merge they hold the other save's changes)}; 422 {"error", "fields": {field:
+    message}}; 409 {"error", "conflict": true} when both saves changed one place, or
+    the merge does not read: the form posted as a page shows the choice.
+    """
+    if isinstance(outcome, Saved):
+        snapshot = outcome.snapshot
+        return JSONResponse(
+            {
+                "saved": "merged" if outcome.combined else "saved",
+                "version": snapshot.version,
+                "base": hidden(snapshot.text),
+                "id": snapshot.commit or None,
+                "combined": list(outcome.combined),
+                "fields": form_fields(form_from_text(snapshot.text)),
+            }
+        )
+    message = "someone else saved this article meanwhile, and changed the same places"
+    return _json_error(message, 409, conflict=True)
+
+
+def _json_error(message: str, status: int, **extra: Any) -> Response:
+    return JSONResponse({"error": message, **extra}, status_code=status)
 
 
 async def resolve_overlaps(request: Request) -> Response:
@@ -271,6 +326,7 @@ def _article_page(
             "notices": notices or [],
             "unreadable": unreadable,
             "proof": proof_json(snapshot.name, checked) if checked else None,
+            "body_offset": body_offset(snapshot.text),
             "downloads": DOWNLOADS,
         },
         status,

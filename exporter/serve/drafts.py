@@ -1,9 +1,11 @@
 """The proof of an unsaved text, for the editor as it types: `POST /api/articles/{name}/proof`.
 
 The body is the whole article file as edited (front matter and body, UTF-8), sent as
-`text/markdown` or `text/plain`; the article `name` must be in the folder, whose
-pictures the text's figures name. Nothing is written: the text is laid out from memory
-in a worker, its fitting started from the article's last proof.
+`text/markdown` or `text/plain`; or the article page's form fields, sent as
+`application/x-www-form-urlencoded`, made into the file as a save of the form makes it
+(the front matter the form does not edit is the file's). The article `name` must be in
+the folder, whose pictures the text's figures name. Nothing is written: the text is laid
+out from memory in a worker, its fitting started from the article's last proof.
 
 Answers, all JSON:
 
@@ -42,6 +44,13 @@ Answers, all JSON:
                  can be built from this text, and if not why (too long: the PDF; an
                  error: all three); the downloads build the saved file
 
+    The answer to form fields has one more key, and counts lines within the Body field
+    (`line` of an error in the body, `beyond[].line`):
+    fields       {field: message}: the form fields at fault, by their names (title,
+                 date, author-0-name, body...; "form" for the front matter the form
+                 does not show), each with its message; {} when the text reads. A
+                 field's own fault (a date that is no date) is answered without a layout.
+
 409, superseded: a newer text of the article came while this one waited to be laid
     out, and took its place; only the newest is laid out after the one running.
     {"error": "...", "superseded": true, "version": this text's, "newer": the newer's}.
@@ -63,15 +72,24 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
-from exporter.errors import InputError
+from exporter.errors import ExportError, InputError
 from exporter.readers import text_of
 from exporter.serve.answers import error_answer, too_large
 from exporter.serve.editor import editor_of
+from exporter.serve.form import (
+    body_offset,
+    compose,
+    field_faults,
+    field_of_error,
+    form_from_post,
+    form_from_text,
+)
 from exporter.serve.proofjson import proof_json
-from exporter.serve.proofs import SupersededError
+from exporter.serve.proofs import Checked, SupersededError
 from exporter.serve.store import version_of
 
 TEXT_TYPES = ("text/markdown", "text/plain", "text/x-markdown")
+FORM_TYPE = "application/x-www-form-urlencoded"
 SUPERSEDED = 409
 
 
@@ -81,7 +99,9 @@ async def proof_draft(request: Request) -> Response:
     name = request.path_params["name"]
     path = request.url.path
     await editor.off_loop(editor.store.path, name)  # no such article: 404
-    refused = _refused_type(request.headers.get("content-type", ""))
+    header = request.headers.get("content-type", "")
+    posted_form = header.partition(";")[0].strip().lower() == FORM_TYPE
+    refused = "" if posted_form else _refused_type(header)
     if refused:
         return error_answer(path, refused, 415)
     limit = editor.options.max_upload_bytes
@@ -93,25 +113,82 @@ async def proof_draft(request: Request) -> Response:
         return too_large(path, limit)
     if not body.strip():
         return error_answer(path, "the request has no article in its body (Markdown)", 422)
+    if posted_form:
+        return await _proof_form(request, name)
     try:
         text = text_of(body)
     except InputError as error:
         message = str(error.in_file(name))
         return JSONResponse({"error": message, "line": error.line}, status_code=422)
-    version = version_of(body)
     try:
-        checked = await editor.proofs.draft(name, text, version, request.is_disconnected)
+        checked = await _draft(request, name, text, version_of(body))
     except SupersededError as superseded:
-        return JSONResponse(
-            {
-                "error": f"{name}: {superseded}; its answer is the one to show",
-                "superseded": True,
-                "version": superseded.version,
-                "newer": superseded.newer,
-            },
-            status_code=SUPERSEDED,
-        )
+        return _superseded(name, superseded)
     return JSONResponse(proof_json(name, checked))
+
+
+async def _proof_form(request: Request, name: str) -> Response:
+    """Lay out the article the posted form fields make; answer as for a text, with `fields`."""
+    editor = editor_of(request)
+    try:
+        fields = await request.form()  # the body is read already, within the limit
+    except (ValueError, UnicodeDecodeError):
+        return error_answer(request.url.path, "the form fields do not read (UTF-8)", 422)
+    current = await editor.off_loop(editor.store.read, name)
+    try:
+        kept = (await editor.off_loop(form_from_text, current.text)).kept
+    except ExportError as error:
+        message = f"{error.in_file(name)}; fix it in a text editor, then reload"
+        return _fault(name, "", {"form": message})
+    form = form_from_post(fields, kept)
+    text = compose(form)
+    version = version_of(text.encode("utf-8"))
+    faults = field_faults(form)
+    if faults:
+        return _fault(name, version, faults)
+    try:
+        checked = await _draft(request, name, text, version)
+    except SupersededError as superseded:
+        return _superseded(name, superseded)
+    answer = proof_json(name, checked)
+    offset = body_offset(text)
+    answer["fields"] = {}
+    if checked.error:
+        field, message, line = field_of_error(checked.error, checked.line, offset)
+        answer["fields"] = {field: message}
+        if field == "body":
+            answer["line"] = line
+        else:
+            answer["line"] = answer["column"] = None
+    for past in answer["beyond"]:
+        if past["line"] is not None:
+            past["line"] = past["line"] - offset if past["line"] > offset else None
+    return JSONResponse(answer)
+
+
+async def _draft(request: Request, name: str, text: str, version: str) -> Checked:
+    """Return the proof of a text of the article; SupersededError if a newer one came."""
+    proofs = editor_of(request).proofs
+    return await proofs.draft(name, text, version, request.is_disconnected)
+
+
+def _fault(name: str, version: str, faults: dict[str, str]) -> Response:
+    """Answer form fields at fault: the proof's keys for an error, and `fields`."""
+    field, message = next(iter(faults.items()))
+    answer = proof_json(name, Checked(version, None, f"{name}: {field}: {message}"))
+    return JSONResponse(answer | {"fields": faults})
+
+
+def _superseded(name: str, superseded: SupersededError) -> Response:
+    return JSONResponse(
+        {
+            "error": f"{name}: {superseded}; its answer is the one to show",
+            "superseded": True,
+            "version": superseded.version,
+            "newer": superseded.newer,
+        },
+        status_code=SUPERSEDED,
+    )
 
 
 def _refused_type(header: str) -> str:

@@ -19,6 +19,9 @@ FORM_KEYS = ("number", "date", "kicker", "title", "authors", "summary", "lang")
 """The front-matter keys the form edits; the others (series, subtitle, keywords) are kept."""
 FIELD_OF_WHERE = re.compile(r"^(?:front matter: )?(\w+)(?:\[(\d+)\])?")
 EXTRA_AUTHOR_ROWS = 1
+PROOF_ERROR_PREFIX = re.compile(r"^[^:\s]+\.md: ")
+"""The article's file name before a proof's error."""
+FRONT_MATTER_PLACE = re.compile(r"^front matter(?:, line \d+(?:, column \d+)?)?: ")
 
 
 class _TextDates(yaml.SafeLoader):
@@ -142,6 +145,20 @@ def form_from_post(fields: Mapping[str, Any], kept: Mapping[str, Any]) -> Articl
 
 def field_errors(form: ArticleForm) -> dict[str, str]:
     """Return what is wrong with the form, by field name; empty when all is well."""
+    errors = field_faults(form)
+    if errors:
+        return errors
+    text = compose(form)
+    try:
+        validate(read_markdown(text))
+    except InputError as error:
+        name, message = _place(error, body_offset(text))
+        errors[name] = message
+    return errors
+
+
+def field_faults(form: ArticleForm) -> dict[str, str]:
+    """Return what is wrong with the form's fields themselves, before the article is read."""
     errors: dict[str, str] = {}
     if not form.title:
         errors["title"] = "the title is empty"
@@ -159,15 +176,46 @@ def field_errors(form: ArticleForm) -> dict[str, str]:
     for index, author in enumerate(form.authors):
         if not author.name:
             errors[f"author-{index}-name"] = "the author has no name"
-    if errors:
-        return errors
-    text = compose(form)
-    try:
-        validate(read_markdown(text))
-    except InputError as error:
-        name, message = _place(error, body_offset(text))
-        errors[name] = message
     return errors
+
+
+def form_fields(form: ArticleForm) -> dict[str, str]:
+    """Return the form's fields by name, as the page's inputs hold them (no spare row)."""
+    fields = {
+        "title": form.title,
+        "number": form.number,
+        "date": form.date,
+        "kicker": form.kicker,
+        "summary": form.summary,
+        "lang": form.lang,
+        "body": form.body,
+    }
+    for index, author in enumerate(form.authors):
+        fields[f"author-{index}-name"] = author.name
+        fields[f"author-{index}-affiliation"] = author.affiliation
+        fields[f"author-{index}-bio"] = author.bio
+    return fields
+
+
+def field_of_error(message: str, line: int | None, offset: int) -> tuple[str, str, int | None]:
+    """Return the field an error of a composed file lies in, its message, and its line there.
+
+    `message` is the error as the proof gives it, `line` the line of the file it names,
+    `offset` the lines before the body; a line of the body is counted within the body.
+    """
+    shown = PROOF_ERROR_PREFIX.sub("", message, count=1)
+    if line is not None and line > offset:
+        within = line - offset
+        return "body", shown.replace(f"line {line}", f"line {within}", 1), within
+    what = FRONT_MATTER_PLACE.sub("", shown, count=1)
+    match = FIELD_OF_WHERE.match(what)
+    if match is not None:
+        key, index = match[1], match[2]
+        if key == "authors" and index is not None:
+            return f"author-{index}-name", what, None
+        if key in FORM_KEYS and key != "authors":
+            return key, what, None
+    return "form", shown, None
 
 
 def compose(form: ArticleForm) -> str:
@@ -199,11 +247,12 @@ def dump_article(front: Mapping[str, Any], body: str) -> str:
 
 
 def body_offset(text: str) -> int:
-    """Return the number of lines before the body of a composed file."""
+    """Return the number of lines of an article file before its body (as the form shows it)."""
     match = FRONT_MATTER.match(text)
     if match is None:
         return 0
-    return text[: match.end()].count("\n") + 1
+    rest = text[match.end() :]
+    return text[: match.end()].count("\n") + len(rest) - len(rest.lstrip("\n"))
 
 
 def _place(error: InputError, offset: int) -> tuple[str, str]:
