@@ -166,7 +166,8 @@ async def articles(request: Request) -> Response:
     `?q=` keeps the articles whose title, authors, number, language or file name hold
     every word of it (case, width and accents folded); `?sort=` is title, number, date,
     lang, changed or words (the file name's order without it), `?order=` asc or desc
-    (title and lang ascending by default, the others descending); articles without the value go last.
+    (title and lang ascending by default, the others descending); articles without the
+    value go last.
     """
     editor = editor_of(request)
     query = request.query_params.get("q", "")
