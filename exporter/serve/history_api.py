@@ -45,9 +45,22 @@ MAX_JSON_BYTES = 64 * 1024
 """The largest body of a request here: a few names and ids."""
 
 
+READ_FAILURES = (VersionNotFoundError, TooLargeError, HistoryError)
+"""What reading a version may fail with; `failed` gives each its status."""
+
+
 def error(request: Request, message: str, status: int) -> Response:
     """Return an error as JSON: {"error": "..."}."""
     return error_answer(request.url.path, message, status)
+
+
+def failed(request: Request, failure: Exception) -> Response:
+    """Return the answer to a failure of reading a version: 404, 413 or 500."""
+    if isinstance(failure, VersionNotFoundError):
+        return error(request, str(failure), 404)
+    if isinstance(failure, TooLargeError):
+        return error(request, str(failure), 413)
+    return error(request, str(failure), 500)
 
 
 async def history(request: Request) -> Response:
@@ -92,12 +105,8 @@ async def version(request: Request) -> Response:
     name, commit = request.path_params["name"], request.path_params["id"]
     try:
         kept = await editor.off_loop(kept_version, editor, name, commit)
-    except VersionNotFoundError as failure:
-        return error(request, str(failure), 404)
-    except TooLargeError as failure:
-        return error(request, str(failure), 413)
-    except HistoryError as failure:
-        return error(request, str(failure), 500)
+    except READ_FAILURES as failure:
+        return failed(request, failure)
     return JSONResponse(version_data(kept))
 
 
@@ -116,12 +125,8 @@ async def diff(request: Request) -> Response:
         return error(request, "say which version to compare from: ?from=ID", 422)
     try:
         data = await editor.off_loop(diff_data, editor, name, old, new)
-    except VersionNotFoundError as failure:
-        return error(request, str(failure), 404)
-    except TooLargeError as failure:
-        return error(request, str(failure), 413)
-    except HistoryError as failure:
-        return error(request, str(failure), 500)
+    except READ_FAILURES as failure:
+        return failed(request, failure)
     return JSONResponse(data)
 
 
@@ -147,12 +152,8 @@ async def restore_version(request: Request) -> Response:
         saved = await editor.off_loop(restore, editor, name, commit, base)
     except VersionConflictError as conflict:
         return _conflict(name, conflict)
-    except VersionNotFoundError as failure:
-        return error(request, str(failure), 404)
-    except TooLargeError as failure:
-        return error(request, str(failure), 413)
-    except HistoryError as failure:
-        return error(request, str(failure), 500)
+    except READ_FAILURES as failure:
+        return failed(request, failure)
     return _saved(saved)
 
 
