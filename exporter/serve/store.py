@@ -147,6 +147,17 @@ class ArticleStore:
             raise InputError("not UTF-8 text", file=name) from None
         return Snapshot(name, text, version_of(data))
 
+    def _unchanged_since(
+        self, name: str, path: Path, edited_version: str
+    ) -> tuple[bytes, Snapshot]:
+        """Return the file's bytes and snapshot if it is still at `edited_version`, else
+        raise VersionConflictError with its version now."""
+        before = path.read_bytes()
+        current = self._snapshot(name, before)
+        if current.version != edited_version:
+            raise VersionConflictError(current)
+        return before, current
+
     def _own_file(self, name: str) -> Path:
         """Return the path of an article that is a file of its own, not a link to another."""
         path = self.path(name)
@@ -171,10 +182,7 @@ class ArticleStore:
         data = text.encode("utf-8")
         with self._lock:
             path = self.path(name)
-            before = path.read_bytes()
-            current = self._snapshot(name, before)
-            if current.version != edited_version:
-                raise VersionConflictError(current)
+            before, _ = self._unchanged_since(name, path, edited_version)
             # Through a link, the target is written (path() has checked that it lies
             # in the folder) and the link stays a link; the target is what is committed.
             target = path.resolve()
@@ -230,10 +238,7 @@ class ArticleStore:
         """
         with self._lock:
             path = self._own_file(name)
-            before = path.read_bytes()
-            current = self._snapshot(name, before)
-            if current.version != edited_version:
-                raise VersionConflictError(current)
+            before, current = self._unchanged_since(name, path, edited_version)
             if self.history is None:
                 raise HistoryError("the folder keeps no history")
             change = Change("delete", name, f"Delete {name}", {name: None}, found={name: before})
@@ -253,10 +258,7 @@ class ArticleStore:
             raise ValueError(f"{name} has that name already")
         with self._lock:
             path = self._own_file(name)
-            before = path.read_bytes()
-            current = self._snapshot(name, before)
-            if current.version != edited_version:
-                raise VersionConflictError(current)
+            before, current = self._unchanged_since(name, path, edited_version)
             # A second name for the file, then the first one removed: a file of the
             # new name is never overwritten (os.rename would).
             os.link(path, self.folder / new_name)
