@@ -731,3 +731,15 @@ def test_tables_and_scripts_come_back_from_our_docx(context: RenderContext) -> N
     article = dataclasses.replace(rich_article(), body=(scripts, table), notes=())
     back = read_docx(write_docx(article, context))
     assert back.body == (scripts, table)
+
+
+def test_a_figures_caption_before_an_uncaptioned_table_stays_the_figures(
+    context: RenderContext,
+) -> None:
+    table = model.Table(head=(), body=(model.TableRow((model.TableCell((model.Text("1"),)),)),))
+    captioned_figure = model.Figure("basin.png", "The basin", (model.Text("The basin"),))
+    figure = model.Figure("basin.png", "The basin")
+    captioned_table = dataclasses.replace(table, caption=(model.Text("Flows"),))
+    for body in ((captioned_figure, table), (figure, captioned_table)):
+        article = model.Article(title="Captions", body=body)
+        assert read_docx(write_docx(article, context)).body == body

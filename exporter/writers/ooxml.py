@@ -168,6 +168,11 @@ def set_borders(ppr: Element, sides: tuple[str, ...], colour: str) -> None:
     _set_child(ppr, borders, PPR_ORDER)
 
 
+def set_keep_with_next(ppr: Element) -> None:
+    """Keep the paragraph on the page of the one that follows it (a table's caption)."""
+    _set_child(ppr, _element("w:keepNext"), PPR_ORDER)
+
+
 def set_outline_level(ppr: Element, level: int) -> None:
     """Set the outline level (0 for Heading 1) that Word's navigation pane shows."""
     _set_child(ppr, _element("w:outlineLvl", val=str(level)), PPR_ORDER)

@@ -46,13 +46,19 @@ class BlockBuilder:
         else:
             self.blocks.append(block)
 
+    def figure_takes(self, caption: tuple[model.Inline, ...]) -> bool:
+        """Return True when the block just before is a figure this caption can be of."""
+        previous = self.blocks[-1] if self.blocks and not self.open_lists else None
+        return isinstance(previous, model.Figure) and not previous.caption and _one_line(caption)
+
     def add_caption(self, caption: tuple[model.Inline, ...]) -> bool:
         """Give the figure just before its caption; return False when there is none."""
-        previous = self.blocks[-1] if self.blocks and not self.open_lists else None
-        if isinstance(previous, model.Figure) and not previous.caption and _one_line(caption):
-            self.blocks[-1] = model.Figure(previous.src, previous.alt, caption)
-            return True
-        return False
+        if not self.figure_takes(caption):
+            return False
+        previous = self.blocks[-1]
+        assert isinstance(previous, model.Figure)
+        self.blocks[-1] = model.Figure(previous.src, previous.alt, caption)
+        return True
 
     def hold_table_caption(self, caption: tuple[model.Inline, ...]) -> None:
         """Keep a caption for the table that follows it."""

@@ -305,10 +305,15 @@ class DocumentReader:
             builder.add(model.Heading(HEADING_ROLES[role], self._one_line(inlines)))
             return
         if role == "caption":
-            # The toolkit writes a table's caption right above its table, whatever it says.
+            # The toolkit writes a table's caption right above its table, kept with it,
+            # and a figure's below its figure, which a table may follow.
             ahead = paragraph.getnext()
             before_table = ahead is not None and ahead.tag == w("tbl")
-            if self.toolkit_document and before_table:
+            if (
+                self.toolkit_document
+                and before_table
+                and (keeps_with_next(paragraph) or not builder.figure_takes(inlines))
+            ):
                 builder.hold_table_caption(inlines)
                 return
             if builder.add_caption(inlines):
@@ -368,6 +373,12 @@ class DocumentReader:
                 figure = self.pictures.figure(node, element, part_name)
                 if figure is not None:
                     builder.add(figure)
+
+
+def keeps_with_next(paragraph: Element) -> bool:
+    """Return True when the paragraph itself says to keep it with the next (w:keepNext)."""
+    keep = paragraph.find(f"{w('pPr')}/{w('keepNext')}")
+    return keep is not None and keep.get(w("val"), "true") not in ("0", "false", "off")
 
 
 def _without_breaks(inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:

@@ -87,6 +87,9 @@ class BlockWriter:
         """Write a Word table: its caption above it, header rows repeated on each page."""
         if table.caption:
             caption = self.paragraph(story, part if story.in_note else "caption")
+            # Kept with its table, as a caption above one should be; a reader tells it
+            # so from a figure's caption just before a table.
+            ooxml.set_keep_with_next(caption.get_or_add_pPr())
             self.inlines.inlines(caption, table.caption, RunFormat(), story)
         if story.in_note:
             # A footnote holds paragraphs only here: a row each, its cells apart by tabs.
