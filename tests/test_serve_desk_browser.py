@@ -42,6 +42,7 @@ COPIES = (
     "merging.md",
     "history.md",
     "leaving.md",
+    "returning.md",
     "cutting.md",
 )
 CONTRAST = """selectors => selectors.map(selector => {
@@ -392,6 +393,38 @@ def test_leaving_warns_and_a_reload_offers_the_text_not_saved(page: Page, folder
     assert "name: Offline Author" in path.read_text(encoding="utf-8")
     page.reload()
     expect(page.locator("#kept-draft")).to_be_hidden()
+
+
+def test_text_kept_over_a_version_saved_since_is_merged_with_it(page: Page, folder: Path) -> None:
+    open_article(page, "returning.md")
+    page.route("**/articles/returning.md", refuse_saves)
+    page.click("#kicker")
+    page.keyboard.type("Typed Before Leaving")
+    expect(page.locator("#save-status")).to_contain_text("Not saved", timeout=15_000)
+    other = page.context.new_page()
+    try:
+        open_article(other, "returning.md")
+        other.locator("#summary").fill("Their summary, saved while mine waited.")
+        other.keyboard.press("Control+s")
+        expect(other.locator("#save-status")).to_have_text(SAVED)
+    finally:
+        other.close()
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.reload()
+    wait_for_proof(page)
+    expect(page.locator("#summary")).to_have_value("Their summary, saved while mine waited.")
+    page.unroute("**/articles/returning.md", refuse_saves)
+    page.get_by_role("button", name="Restore unsaved text").click()
+    expect(page.locator("#save-status")).to_have_text(
+        re.compile(r"^Saved .* with the changes saved meanwhile to the summary kept$"),
+        timeout=15_000,
+    )
+    expect(page.locator("#summary")).to_have_value("Their summary, saved while mine waited.")
+    front, _ = split_front_matter((folder / "returning.md").read_text(encoding="utf-8"))
+    assert (front["kicker"], front["summary"]) == (
+        "Typed Before Leaving",
+        "Their summary, saved while mine waited.",
+    )
 
 
 def test_a_page_opens_at_reading_size_and_zooms(page: Page) -> None:

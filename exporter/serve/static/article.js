@@ -20,6 +20,20 @@ const ACTION_NAMES = {
 
 const byId = (id) => document.getElementById(id);
 
+// This tab's name, kept over its reloads: which kept text is its own.
+function tabName() {
+  try {
+    let name = sessionStorage.getItem("exporter-tab");
+    if (!name) {
+      name = Date.now().toString(36) + Math.random().toString(36).slice(2);
+      sessionStorage.setItem("exporter-tab", name);
+    }
+    return name;
+  } catch (error) {
+    return "";
+  }
+}
+
 function clock(date) {
   return date.toLocaleTimeString("en-GB", { hour12: false });
 }
@@ -55,6 +69,7 @@ class Desk {
     this.bodyOffset = Number(root.dataset.bodyOffset || 0);
     this.paused = root.dataset.paused === "true";
     this.storageKey = "exporter-unsaved:" + this.name;
+    this.tab = tabName();
     this.savedFields = this.fieldsText();
     this.dirty = false;
     this.saving = false;
@@ -469,7 +484,7 @@ class Desk {
     this.savedFields = answer.saved === "merged" ? this.fieldsText() : sent;
     this.savedAt = new Date();
     this.dirty = this.fieldsText() !== this.savedFields;
-    if (!this.dirty) localStorage.removeItem(this.storageKey);
+    if (!this.dirty) this.forgetKept();
     const merged = answer.combined.length
       ? " with the changes saved meanwhile to " + answer.combined.join(", ") + " kept"
       : "";
@@ -497,10 +512,16 @@ class Desk {
 
   keepLocally() {
     if (!this.dirty) {
-      localStorage.removeItem(this.storageKey);
+      this.forgetKept();
       return;
     }
-    const kept = { time: Date.now(), version: this.control("version").value, fields: this.fields() };
+    const kept = {
+      time: Date.now(),
+      version: this.control("version").value,
+      base: this.control("base").value,
+      tab: this.tab,
+      fields: this.fields(),
+    };
     try {
       localStorage.setItem(this.storageKey, JSON.stringify(kept));
     } catch (error) {
@@ -508,13 +529,23 @@ class Desk {
     }
   }
 
-  offerKeptText() {
-    let kept = null;
+  readKept() {
     try {
-      kept = JSON.parse(localStorage.getItem(this.storageKey) || "null");
+      return JSON.parse(localStorage.getItem(this.storageKey) || "null");
     } catch (error) {
-      kept = null;
+      return null;
     }
+  }
+
+  // Another tab's kept text is its own: a save here does not drop it.
+  forgetKept() {
+    const kept = this.readKept();
+    if (kept && kept.tab && kept.tab !== this.tab) return;
+    localStorage.removeItem(this.storageKey);
+  }
+
+  offerKeptText() {
+    const kept = this.readKept();
     if (!kept || !kept.fields) return;
     if (this.fieldsText(kept.fields) === this.savedFields) {
       localStorage.removeItem(this.storageKey);
@@ -525,6 +556,11 @@ class Desk {
       " after the last save was kept in this browser.";
     notice.hidden = false;
     byId("restore-draft").addEventListener("click", () => {
+      if (kept.version && kept.base && kept.version !== this.control("version").value) {
+        // Typed over a version saved over since: the save merges it with the newer one.
+        this.control("version").value = kept.version;
+        this.control("base").value = kept.base;
+      }
       for (const [name, value] of Object.entries(kept.fields)) {
         if (/^author-\d+-/.test(name)) {
           while (!this.control(name)) this.addAuthorRow();  // a row added before the reload
@@ -667,7 +703,7 @@ class Desk {
       if (response.status === 412) throw new Error("the article changed since; reload the page first");
       if (!response.ok) throw new Error(data.error || response.statusText);
       this.leaving = true;
-      localStorage.removeItem(this.storageKey);
+      this.forgetKept();
       window.location.assign("/articles/" + encodeURIComponent(this.name) + "?restored=1");
     } catch (error) {
       status.textContent = "Not restored: " + error.message;
