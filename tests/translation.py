@@ -3,6 +3,7 @@ properties read and forged, and OmegaT run headless on it."""
 
 from __future__ import annotations
 
+import html
 import io
 import re
 import shutil
@@ -84,18 +85,27 @@ def omegat_available() -> bool:
     return OMEGAT_JAR.is_file() and shutil.which("java") is not None
 
 
-def omegat_translate(docx: Path, work: Path) -> Path:
-    """Translate a DOCX with OmegaT headless and return the translated DOCX.
+def omegat_segments(docx: Path, work: Path) -> list[str]:
+    """Return the source segments OmegaT cuts a DOCX into, inline tags as `<f0>`, `<a0/>`."""
+    project = _project(docx, work)
+    memory, _ = _pseudo_memory(project, work)
+    found = re.findall(r'<tuv lang="EN[^"]*">\s*<seg>(.*?)</seg>', memory.read_text("utf-8"), re.S)
+    return [html.unescape(segment) for segment in found]
 
-    OmegaT makes a pseudo-translation memory (each target its source); every target is
-    then "translated" into Japanese (a tagged segment keeps its tags and its text behind
-    a Japanese mark), and OmegaT applies the memory as exact matches to write the target.
-    """
+
+def _project(docx: Path, work: Path) -> Path:
+    """Return a new OmegaT project in `work` whose one source file is `docx`."""
     project = work / "project"
     for folder in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
         (project / folder).mkdir(parents=True, exist_ok=True)
     (project / "omegat.project").write_text(OMEGAT_PROJECT, encoding="utf-8")
     shutil.copy(docx, project / "source" / docx.name)
+    return project
+
+
+def _pseudo_memory(project: Path, work: Path) -> tuple[Path, list[str]]:
+    """Have OmegaT write a memory whose targets are the sources; return it and the options
+    every OmegaT run of the project takes."""
     config = work / "config"
     config.mkdir(exist_ok=True)
     memory = work / "pseudo.tmx"
@@ -107,6 +117,18 @@ def omegat_translate(docx: Path, work: Path) -> Path:
         *common,
         str(project),
     )
+    return memory, common
+
+
+def omegat_translate(docx: Path, work: Path) -> Path:
+    """Translate a DOCX with OmegaT headless and return the translated DOCX.
+
+    OmegaT makes a pseudo-translation memory (each target its source); every target is
+    then "translated" into Japanese (a tagged segment keeps its tags and its text behind
+    a Japanese mark), and OmegaT applies the memory as exact matches to write the target.
+    """
+    project = _project(docx, work)
+    memory, common = _pseudo_memory(project, work)
     counter = iter(range(1, 100_000))
 
     def japanese(match: re.Match[str]) -> str:
