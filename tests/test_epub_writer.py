@@ -217,6 +217,15 @@ def test_zip_layout_is_fixed(built: dict[str, Built]) -> None:
     assert {info.date_time for info in infos} == {(2023, 3, 9, 0, 0, 0)}
 
 
+def test_apple_books_is_told_to_use_the_embedded_fonts(built: dict[str, Built]) -> None:
+    names = built["rich"].names()
+    assert names[1:3] == ["META-INF/container.xml", "META-INF/com.apple.ibooks.display-options.xml"]
+    options = built["rich"].xml("META-INF/com.apple.ibooks.display-options.xml")
+    (platform,) = options.xpath("/display_options/platform")
+    assert platform.get("name") == "*"
+    assert platform.xpath("option[@name='specified-fonts']/text()") == ["true"]
+
+
 def test_source_date_epoch_fixes_the_time_of_an_undated_article(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -20,6 +20,19 @@ XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 ZIP_EPOCH = datetime.datetime(1980, 1, 1, tzinfo=datetime.UTC)
 """The earliest time a zip entry can record."""
 ZIP_END = datetime.datetime(2107, 12, 31, 23, 59, 58, tzinfo=datetime.UTC)
+CONTAINER_FILE = "META-INF/container.xml"
+DISPLAY_OPTIONS_FILE = "META-INF/com.apple.ibooks.display-options.xml"
+DISPLAY_OPTIONS = b"""<?xml version="1.0" encoding="UTF-8"?>
+<display_options>
+  <platform name="*">
+    <option name="specified-fonts">true</option>
+  </platform>
+</display_options>
+"""
+"""Apple Books' display options: use the book's embedded fonts on every platform.
+
+Without it Apple Books sets the text in its own default font, whatever the stylesheet says.
+"""
 
 
 def build_moment(article: model.Article, today: datetime.date | None = None) -> datetime.datetime:
@@ -76,7 +89,8 @@ def reproducible_zip(
     """Rewrite ebooklib's zip with fixed dates and modes; mimetype first and stored.
 
     ebooklib stamps every entry with the current time, so two builds would differ;
-    `rewrites` change the named entries on the way.
+    `rewrites` change the named entries on the way. Apple Books' display options go in
+    after the container file, which ebooklib has no way to add.
     """
     stamp = min(max(moment, ZIP_EPOCH), ZIP_END)
     date_time = (stamp.year, stamp.month, stamp.day, stamp.hour, stamp.minute, stamp.second)
@@ -92,6 +106,10 @@ def reproducible_zip(
             if name in rewrites:
                 data = rewrites[name](data)
             _write_entry(target, name, data, date_time, zipfile.ZIP_DEFLATED)
+            if name == CONTAINER_FILE:
+                _write_entry(
+                    target, DISPLAY_OPTIONS_FILE, DISPLAY_OPTIONS, date_time, zipfile.ZIP_DEFLATED
+                )
     return output.getvalue()
 
 

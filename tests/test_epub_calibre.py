@@ -1,0 +1,241 @@
+"""The EPUB through calibre, the Kindle route: EPUB to AZW3 and back, and what survives.
+
+Each book is converted with calibre's `ebook-convert` to AZW3 and back to EPUB; the
+round-tripped EPUB must keep the cover, every note linked from its reference, the
+tables and the figures. What calibre keeps of the page list is written to
+test-artifacts/epub-calibre/<book>.json (calibre 6 drops it: AZW3 has no page list).
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import posixpath
+import re
+import shutil
+import subprocess
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from lxml import etree
+from PIL import Image
+
+from exporter.context import RenderContext
+from exporter.layouts import find_layout
+from exporter.readers import load
+from exporter.writers.epub import write_epub
+from tests.articles import french_article
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "test-artifacts" / "epub-calibre"
+SOURCES = {
+    "example": ROOT / "examples" / "japan-rok-relations.md",
+    "rich": ROOT / "tests" / "fixtures" / "rich-article.md",
+}
+CALIBRE_ENVIRONMENT = {
+    # calibre's Qt WebEngine refuses to start as root without this, and there is no display.
+    "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
+    "QT_QPA_PLATFORM": "offscreen",
+}
+ERROR_LINE = re.compile(r"^.*\bERROR\b.*$", re.MULTILINE)
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        shutil.which("ebook-convert") is None or shutil.which("ebook-meta") is None,
+        reason="calibre is not installed (Debian: apt-get install calibre)",
+    ),
+]
+
+
+@dataclass
+class Book:
+    """One book's EPUB, its round trip through AZW3, and calibre's output on the way."""
+
+    name: str
+    original: Path
+    azw3: Path
+    back: Path
+    log: str
+
+
+def calibre(*arguments: str | Path) -> str:
+    """Run a calibre command; return its output (stdout and stderr), failing on exit."""
+    run = subprocess.run(
+        [str(a) for a in arguments],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        env={**os.environ, **CALIBRE_ENVIRONMENT},
+    )
+    output = run.stdout + run.stderr
+    assert run.returncode == 0, f"{arguments[0]} failed:\n{output}"
+    return output
+
+
+def documents(epub: Path) -> dict[str, etree._Element]:
+    """Return the (X)HTML documents of an EPUB by their path in the zip."""
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, recover=True)
+    with zipfile.ZipFile(epub) as archive:
+        return {
+            name: etree.fromstring(archive.read(name), parser)
+            for name in archive.namelist()
+            if name.endswith((".xhtml", ".html", ".htm"))
+        }
+
+
+def text_of(element: etree._Element) -> str:
+    """Return an element's text, whitespace collapsed."""
+    return " ".join("".join(element.itertext()).split())
+
+
+def elements(root: etree._Element, name: str) -> list[etree._Element]:
+    """Return the elements of a local name under an element, whatever their namespace."""
+    return list(root.xpath(f".//*[local-name()='{name}']"))
+
+
+def notes(epub: Path) -> dict[str, tuple[str, str]]:
+    """Return each footnote of an EPUB by id: the file it is in and its text."""
+    found = {}
+    for name, root in documents(epub).items():
+        for note in root.xpath("//*[@role='doc-footnote'][@id]"):
+            found[note.get("id")] = (name, text_of(note))
+    return found
+
+
+def note_links(epub: Path) -> dict[str, str]:
+    """Return each note reference's target, a path in the zip with its fragment."""
+    links = {}
+    for name, root in documents(epub).items():
+        for ref in root.xpath("//*[@role='doc-noteref'][@href]"):
+            href = ref.get("href")
+            path, _, fragment = href.partition("#")
+            target = (
+                posixpath.normpath(posixpath.join(posixpath.dirname(name), path)) if path else name
+            )
+            links[fragment] = f"{target}#{fragment}"
+    return links
+
+
+def tables(epub: Path) -> list[list[list[str]]]:
+    """Return the tables of an EPUB's documents as rows of cell texts, in reading order."""
+    found = []
+    for root in documents(epub).values():
+        for table in elements(root, "table"):
+            rows = [
+                [text_of(cell) for cell in row.xpath("*[local-name()='th' or local-name()='td']")]
+                for row in table.xpath(".//*[local-name()='tr']")
+            ]
+            found.append(rows)
+    return found
+
+
+def page_targets(epub: Path) -> list[str]:
+    """Return the page numbers of an EPUB's page list: the nav's, else the NCX's."""
+    with zipfile.ZipFile(epub) as archive:
+        names = archive.namelist()
+        for name in names:
+            if name.endswith(".xhtml"):
+                root = etree.fromstring(archive.read(name))
+                for nav in elements(root, "nav"):
+                    kinds = [v for k, v in nav.attrib.items() if str(k).endswith("type")]
+                    if "page-list" in " ".join(kinds).split():
+                        return [text_of(a) for a in elements(nav, "a")]
+        for name in names:
+            if name.endswith(".ncx"):
+                root = etree.fromstring(archive.read(name))
+                return [text_of(t) for t in elements(root, "pageTarget")]
+    return []
+
+
+@pytest.fixture(scope="module", params=["example", "rich", "french"])
+def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Book:
+    """A book converted to AZW3 and back to EPUB."""
+    name: str = request.param
+    folder = tmp_path_factory.mktemp(f"calibre-{name}")
+    if name in SOURCES:
+        article = load(SOURCES[name])
+        context = RenderContext(find_layout(None, article.series), SOURCES[name].parent)
+    else:  # a French edition: the only fixture with a table
+        article = french_article()
+        context = RenderContext(find_layout(None), folder)
+    original = folder / f"{name}.epub"
+    original.write_bytes(write_epub(article, context))
+    azw3 = folder / f"{name}.azw3"
+    back = folder / f"{name}-back.epub"
+    log = calibre("ebook-convert", original, azw3) + calibre("ebook-convert", azw3, back)
+    return Book(name, original, azw3, back, log)
+
+
+def test_conversion_reports_no_errors(book: Book) -> None:
+    assert ERROR_LINE.findall(book.log) == []
+
+
+def test_cover_survives(book: Book) -> None:
+    for converted in (book.azw3, book.back):
+        cover = converted.parent / f"{converted.stem}-{converted.suffix[1:]}-cover.png"
+        calibre("ebook-meta", converted, f"--get-cover={cover}")
+        assert cover.exists(), f"no cover in {converted.name}"
+        with Image.open(cover) as image, zipfile.ZipFile(book.original) as archive:
+            original = Image.open(io.BytesIO(archive.read("EPUB/images/cover.png")))
+            assert abs(image.width / image.height - original.width / original.height) < 0.01
+
+
+def test_every_note_keeps_its_text_and_its_link(book: Book) -> None:
+    before, after = notes(book.original), notes(book.back)
+    if not before:
+        pytest.skip(f"the {book.name} book has no notes")
+    links = note_links(book.back)
+    for ident, (_, text) in before.items():
+        assert ident in after, f"note {ident} is lost"
+        file, kept = after[ident]
+        # The backlink's number may change its form ("1" to "1."): compare the note's words.
+        assert text.lstrip("0123456789.↩ ") in kept, f"note {ident}: {kept!r}"
+        assert links.get(ident) == f"{file}#{ident}", f"no reference links to note {ident}"
+
+
+def test_tables_stay_tables_with_their_cells(book: Book) -> None:
+    before = tables(book.original)
+    assert before or book.name != "french", "the French edition's table is missing"
+    assert tables(book.back) == before
+
+
+def test_figures_keep_their_images_and_text_alternatives(book: Book) -> None:
+    def alternatives(epub: Path) -> list[str]:
+        return [
+            str(img.get("alt"))
+            for root in documents(epub).values()
+            for img in elements(root, "img")
+            if img.get("role") != "doc-cover"
+        ]
+
+    kept = alternatives(book.back)
+    for alt in alternatives(book.original):
+        if "cover" not in alt.lower():
+            assert alt in kept
+
+
+def test_what_becomes_of_the_page_list(book: Book) -> None:
+    """The page list is reported, not required: AZW3 has none, so calibre drops it, but the
+    page break markers in the text must survive, so that a page list can be rebuilt."""
+    before, after = page_targets(book.original), page_targets(book.back)
+    markers_before = sum(
+        len(r.xpath("//*[@role='doc-pagebreak']")) for r in documents(book.original).values()
+    )
+    markers_after = sum(
+        len(r.xpath("//*[@role='doc-pagebreak']")) for r in documents(book.back).values()
+    )
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    report = {
+        "page list before": before,
+        "page list after": after,
+        "page break markers before": markers_before,
+        "page break markers after": markers_after,
+    }
+    (ARTIFACTS / f"{book.name}.json").write_text(json.dumps(report, indent=2) + "\n")
+    assert markers_after == markers_before
+    assert after in ([], before)

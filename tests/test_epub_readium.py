@@ -1,0 +1,128 @@
+"""The EPUB under Readium CSS, the reading system stylesheets of Thorium and others.
+
+The chapter's XHTML is rendered in Debian's Chromium at phone width with Readium CSS
+linked as a reading system links it (ReadiumCSS-before.css ahead of our stylesheet,
+ReadiumCSS-after.css behind it; our book has styles, so no -default.css), in scroll
+view, with the user's theme (day, night, sepia) and type size (100%, 200%) set as
+custom properties on the root element. Screenshots go to test-artifacts/epub-readium/.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from exporter.context import RenderContext
+from exporter.layouts import find_layout
+from exporter.readers import load
+from exporter.writers.epub import write_epub
+from tests.articles import french_article
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+READIUM_CSS = ROOT / ".readium" / "node_modules" / "@readium" / "css" / "css" / "dist"
+ARTIFACTS = ROOT / "test-artifacts" / "epub-readium"
+PROBE = (Path(__file__).parent / "readium.js").read_text(encoding="utf-8")
+PHONE = {"width": 375, "height": 812}
+THEMES: dict[str, dict[str, str]] = {
+    "day": {},
+    # Readium's night and sepia themes; a theme sets at least these two, links optional.
+    "night": {"--USER__backgroundColor": "#000000", "--USER__textColor": "#FEFEFE"},
+    "sepia": {"--USER__backgroundColor": "#faf4e8", "--USER__textColor": "#121212"},
+}
+SIZES = ["100%", "200%"]
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="Debian's Chromium is not installed (make setup installs it)"
+    ),
+    pytest.mark.skipif(
+        not (READIUM_CSS / "ReadiumCSS-before.css").exists(),
+        reason="Readium CSS is not installed (scripts/install-readium-css.sh)",
+    ),
+]
+
+
+def with_readium_css(xhtml: str, folder: Path) -> str:
+    """Return a chapter with Readium CSS linked around its own stylesheets."""
+    before = (READIUM_CSS / "ReadiumCSS-before.css").as_uri()
+    after = (READIUM_CSS / "ReadiumCSS-after.css").as_uri()
+    head = re.search(r"<head[^>]*>", xhtml)
+    assert head, "the chapter has no head"
+    xhtml = (
+        xhtml[: head.end()]
+        + f'<link rel="stylesheet" type="text/css" href="{before}"/>'
+        + xhtml[head.end() :]
+    )
+    return xhtml.replace(
+        "</head>", f'<link rel="stylesheet" type="text/css" href="{after}"/></head>', 1
+    )
+
+
+@pytest.fixture(scope="module", params=["french", "rich"])
+def chapter(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A book's chapter, unpacked beside its stylesheet and fonts, with Readium CSS linked."""
+    name: str = request.param
+    folder = tmp_path_factory.mktemp(f"readium-{name}")
+    if name == "rich":
+        source = ROOT / "tests" / "fixtures" / "rich-article.md"
+        article = load(source)
+        context = RenderContext(find_layout(None, article.series), source.parent)
+    else:  # notes and a table
+        article = french_article()
+        context = RenderContext(find_layout(None), folder)
+    with zipfile.ZipFile(io.BytesIO(write_epub(article, context))) as archive:
+        archive.extractall(folder)
+    own = folder / "EPUB" / "content.xhtml"
+    linked = own.with_name(f"{name}-readium.xhtml")
+    linked.write_text(with_readium_css(own.read_text(encoding="utf-8"), folder), encoding="utf-8")
+    return linked
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("theme", list(THEMES))
+def test_the_chapter_reads_under_readium_css(
+    chapter: Path, browser: Browser, theme: str, size: str
+) -> None:
+    context = browser.new_context(viewport=PHONE)  # type: ignore[arg-type]
+    try:
+        page = context.new_page()
+        page.goto(chapter.as_uri())
+        settings = {"--USER__view": "readium-scroll-on", "--USER__fontSize": size}
+        settings.update(THEMES[theme])
+        page.evaluate(
+            "s => { for (const [k, v] of Object.entries(s))"
+            " document.documentElement.style.setProperty(k, v); }",
+            settings,
+        )
+        page.evaluate("document.fonts.ready")
+        book = chapter.stem.removesuffix("-readium")
+        page.screenshot(path=ARTIFACTS / f"{book}-{theme}-{size.rstrip('%')}.png", full_page=True)
+        found: dict[str, Any] = page.evaluate(PROBE)
+        assert found["lowContrast"] == [], (
+            f"text below 4.5:1 ({theme}, {size}): {found['lowContrast']}"
+        )
+        assert found["clipped"] == [], f"clipped ({theme}, {size}): {found['clipped']}"
+        assert found["overflow"] == [], f"overflows the page ({theme}, {size}): {found['overflow']}"
+        assert found["notes"] == [], f"notes out of reach ({theme}, {size}): {found['notes']}"
+    finally:
+        context.close()
