@@ -519,3 +519,75 @@ def test_symbol_fonts_fallbacks_and_strict_files(tmp_path: Path) -> None:
             target.writestr(item, data)
     again, _ = load_with_media(strict)
     assert texts(again) == texts(article)
+
+
+COURIER = '<w:rFonts w:ascii="Courier New" w:hAnsi="Courier New"/>'
+
+
+def test_a_fixed_width_font_is_code_only_over_whole_words(tmp_path: Path) -> None:
+    from scripts.make_docx_fixtures import paragraph, run
+
+    path = made(
+        tmp_path,
+        "fonts.docx",
+        paragraph(run("Thes") + run("e words", COURIER) + run(" end.")),
+        paragraph(run("The ") + run("user", COURIER) + run("s key.")),
+        paragraph(run("Call ") + run("print", COURIER) + run("() or ") + run("ls -l", COURIER)),
+        paragraph(run("Set ") + run("a", COURIER) + run(" ") + run("b", COURIER) + run(".")),
+        paragraph(run("In ") + run("Corsiva", '<w:rFonts w:ascii="Monotype Corsiva"/>')),
+    )
+    article, _ = load_with_media(path)
+    assert [block.content for block in article.body if isinstance(block, model.Paragraph)] == [
+        (model.Text("These words end."),),
+        (model.Text("The users key."),),
+        (model.Text("Call "), model.Code("print"), model.Text("() or "), model.Code("ls -l")),
+        (model.Text("Set "), model.Code("a b"), model.Text(".")),
+        (model.Text("In Corsiva"),),
+    ]
+
+
+def deletion(text: str) -> str:
+    """Return a tracked deletion of a run holding `text`."""
+    return (
+        '<w:del w:id="1" w:author="Editor" w:date="2024-01-01T00:00:00Z"><w:r>'
+        f'<w:delText xml:space="preserve">{text}</w:delText></w:r></w:del>'
+    )
+
+
+def insertion(text: str) -> str:
+    """Return a tracked insertion of a run holding `text`."""
+    from scripts.make_docx_fixtures import run
+
+    return f'<w:ins w:id="2" w:author="Editor" w:date="2024-01-01T00:00:00Z">{run(text)}</w:ins>'
+
+
+def test_tracked_deletions_leave_the_spaces_word_shows_once_accepted(tmp_path: Path) -> None:
+    """Word and LibreOffice ("Accept All") keep the spaces outside a deletion, no others."""
+    from scripts.make_docx_fixtures import paragraph, run
+
+    deleted_mark = (
+        '<w:rPr><w:del w:id="3" w:author="Editor" w:date="2024-01-01T00:00:00Z"/></w:rPr>'
+    )
+    path = made(
+        tmp_path,
+        "deletions.docx",
+        paragraph(run("split ") + deletion("old ") + run("Paragraph")),
+        paragraph(run("split") + deletion(" old") + run(" Paragraph")),
+        paragraph(run("split") + deletion(" old ") + insertion(" ") + run("Paragraph")),
+        paragraph(run("split") + deletion(" old ") + insertion(" new ") + run("Paragraph")),
+        paragraph(run("split") + deletion(" old ") + run("Paragraph")),
+        paragraph(run("joined "), properties=deleted_mark),
+        paragraph(run("Paragraph")),
+        paragraph(run("split"), properties=deleted_mark),
+        paragraph(run("Paragraph")),
+    )
+    article, _ = load_with_media(path)
+    assert texts(article) == [
+        "split Paragraph",
+        "split Paragraph",
+        "split Paragraph",
+        "split new Paragraph",
+        "splitParagraph",  # the only spaces were deleted: LibreOffice shows no space either
+        "joined Paragraph",
+        "splitParagraph",  # a deleted paragraph mark joins the paragraphs, adding no space
+    ]

@@ -67,6 +67,8 @@ class Atom:
     """The run's language where it differs from the document's, else empty."""
     script: str = ""
     """"super" or "sub" for raised or lowered text, else empty."""
+    fixed_width: bool = False
+    """Text set in a fixed-width font: code if it stands apart as whole words."""
 
 
 NoteCaller = Callable[[str, str], "str | None"]
@@ -103,7 +105,7 @@ class InlineReader:
         """Return the flat atoms of a paragraph, in order."""
         found = [*self.pending, *self._children(paragraph, None)]
         self.pending = []
-        return _anchors_formatted(_without_gaps(found))
+        return _anchors_formatted(_fixed_width_as_code(_without_gaps(found)))
 
     def take_objects(self) -> list[Element]:
         """Return the objects met since the last call, and forget them."""
@@ -179,9 +181,8 @@ class InlineReader:
         bold = self.styles.character_toggle(style_id, "b") if bold is None else bold
         italic = self.styles.character_toggle(style_id, "i") if italic is None else italic
         fonts = properties.find("w:rFonts", NS) if properties is not None else None
-        code = self.styles.is_code(style_id) or (
-            fonts is not None and is_monospace(fonts.get(w("ascii"), ""))
-        )
+        code = self.styles.is_code(style_id)
+        fixed_width = fonts is not None and is_monospace(fonts.get(w("ascii"), ""))
         is_call_style = self.styles.is_note_reference(style_id)
         script = SCRIPTS.get(self._vertical_alignment(properties, style_id), "")
         script = script or _raised_or_lowered(properties, self.paragraph_size)
@@ -193,6 +194,7 @@ class InlineReader:
             link,
             self._lang(properties),
             script,
+            fixed_width and not code,
         )
         has_text = False
         for child in run:
@@ -317,6 +319,59 @@ def _without_gaps(atoms: list[Atom]) -> list[Atom]:
                 continue
         result.append(atom)
     return result
+
+
+def _fixed_width_as_code(atoms: list[Atom]) -> list[Atom]:
+    """Make code of each stretch of fixed-width text that stands apart as whole words.
+
+    A font change inside a word ("Thes" in the body font, then "e" in Courier) marks
+    no code: a stretch glued to a letter or digit on either side stays text.
+    """
+    result = list(atoms)
+    start = 0
+    while start < len(result):
+        end = start
+        while end < len(result) and _is_fixed_width_text(result[end]):
+            end += 1
+        if end == start:
+            start += 1
+            continue
+        stretch = "".join(atom.value for atom in result[start:end])
+        if stretch.strip() and not (
+            _glued(_text_before(result, start), stretch)
+            or _glued(stretch, _text_after(result, end))
+        ):
+            for index in range(start, end):
+                if result[index].value.strip():
+                    result[index] = replace(result[index], kind="code", italic=False)
+        start = end
+    return result
+
+
+def _is_fixed_width_text(atom: Atom) -> bool:
+    """Return whether an atom is text in a fixed-width font, not yet code."""
+    return atom.kind == "text" and atom.fixed_width
+
+
+def _glued(left: str, right: str) -> bool:
+    """Return whether two neighbouring texts meet inside a word: letters or digits on both sides."""
+    return bool(left) and bool(right) and left[-1].isalnum() and right[0].isalnum()
+
+
+def _text_before(atoms: list[Atom], index: int) -> str:
+    """Return the text of the atom printed before `index`, past anchors; "" if none."""
+    for atom in reversed(atoms[:index]):
+        if atom.kind != "anchor":
+            return atom.value if atom.kind in ("text", "code") else ""
+    return ""
+
+
+def _text_after(atoms: list[Atom], index: int) -> str:
+    """Return the text of the atom printed from `index` on, past anchors; "" if none."""
+    for atom in atoms[index:]:
+        if atom.kind != "anchor":
+            return atom.value if atom.kind in ("text", "code") else ""
+    return ""
 
 
 def _anchors_formatted(atoms: list[Atom]) -> list[Atom]:

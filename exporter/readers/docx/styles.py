@@ -78,7 +78,12 @@ HYPERLINK_STYLES = frozenset({"hyperlink", "internetlink", "followedhyperlink", 
 NOTE_REFERENCE_STYLES = frozenset(
     {"footnotereference", "footnotecharacters", "footnoteanchor", "footnotesymbol"}
 )
-MONOSPACE_FONTS = ("courier", "consolas", "mono", "menlo", "monaco", "lucida console")
+MONOSPACE_FONT = re.compile(
+    r"courier|consolas|menlo|monaco|lucida console|lucida sans typewriter|inconsolata"
+    r"|\bmono(?!type|ton)|\bcode\b"
+)
+"""Marks of a fixed-width family: Courier New, Consolas, DejaVu Sans Mono, Fira Code;
+not Monotype Corsiva nor Monoton."""
 FALSE_VALUES = ("0", "false", "off", "none")
 
 
@@ -286,7 +291,7 @@ def _sets_first_row_apart(style: Element) -> bool:
 
 def is_monospace(font: str) -> bool:
     """Return whether a font family name looks like a fixed-width face."""
-    return any(mark in font.lower() for mark in MONOSPACE_FONTS)
+    return MONOSPACE_FONT.search(font.lower()) is not None
 
 
 def paragraph_style(paragraph: Element) -> str:
