@@ -12,16 +12,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from exporter.colours import contrast, parse
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.writers.epub import write_epub
 from tests.articles import french_article
+from tests.chromium import CHROMIUM, MISSING, launched_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 ARTIFACTS = ROOT / "test-artifacts" / "epub"
 PHONE = {"width": 390, "height": 844}
 GROUNDS = {"light": (255, 255, 255), "dark": (18, 18, 18)}
@@ -34,9 +34,7 @@ COLOURED = {
     "backlink": "a[role=doc-backlink]",
 }
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(), reason="Debian's Chromium is not installed (make setup installs it)"
-)
+pytestmark = pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING)
 
 
 @pytest.fixture(scope="module")
@@ -52,12 +50,8 @@ def book(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 def rgb(css: str) -> tuple[int, int, int]:

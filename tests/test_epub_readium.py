@@ -17,16 +17,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from playwright.sync_api import Browser, sync_playwright
+from playwright.sync_api import Browser
 
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.readers import load
 from exporter.writers.epub import write_epub
 from tests.articles import french_article
+from tests.chromium import CHROMIUM, MISSING, launched_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
 READIUM_CSS = ROOT / ".readium" / "node_modules" / "@readium" / "css" / "css" / "dist"
 ARTIFACTS = ROOT / "test-artifacts" / "epub-readium"
 PROBE = (Path(__file__).parent / "readium.js").read_text(encoding="utf-8")
@@ -41,9 +41,7 @@ SIZES = ["100%", "200%"]
 
 pytestmark = [
     pytest.mark.slow,
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="Debian's Chromium is not installed (make setup installs it)"
-    ),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING),
     pytest.mark.skipif(
         not (READIUM_CSS / "ReadiumCSS-before.css").exists(),
         reason="Readium CSS is not installed (scripts/install-readium-css.sh)",
@@ -90,12 +88,8 @@ def chapter(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM))
-        try:
-            yield chromium
-        finally:
-            chromium.close()
+    with launched_chromium() as chromium:
+        yield chromium
 
 
 @pytest.mark.parametrize("size", SIZES)
