@@ -11,11 +11,11 @@ cd "$(dirname "$0")/.."
 # for the Chinese, Japanese and Korean editions (layouts/apb/fonts.yaml names them);
 # Ghostscript's ICC profiles for the printer's PDF/X output intent (layouts/apb/print.yaml).
 # Playwright (the web app's browser test) drives this Chromium; it downloads no browser.
-# The outputs' real readers: OmegaT, the translators' CAT tool (its console modes), and
-# calibre, the Kindle route (AZW3 and back).
+# The outputs' real readers: OmegaT, the translators' CAT tool (its console modes);
+# calibre, the Kindle route (AZW3 and back); MuPDF and Ghostscript, other PDF readers.
 packages=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fontconfig
           libreoffice-writer-nogui poppler-utils chromium python3-venv fonts-noto-cjk
-          libgs-common omegat calibre)
+          libgs-common omegat calibre mupdf-tools ghostscript)
 command -v java >/dev/null 2>&1 || packages+=(default-jre-headless)
 command -v npm >/dev/null 2>&1 || packages+=(nodejs npm)
 
@@ -47,5 +47,7 @@ fi
 bash scripts/ace.sh install
 # Readium CSS, the stylesheets reading systems lay over an EPUB's, in .readium/.
 bash scripts/install-readium-css.sh
+# pdf.js, the PDF reader of browsers and many web viewers, in .pdfjs/.
+bash scripts/install-pdfjs.sh
 
 echo "setup: ready (.venv)"

@@ -23,7 +23,7 @@ from exporter.layouts import issue_line
 from exporter.recent import Recent
 from exporter.resources import allowed_roots
 from exporter.walk import reading_length
-from exporter.writers import linebreaks, pdftags, sheets
+from exporter.writers import linebreaks, linkareas, pdftags, sheets
 from exporter.writers.copyfit import (
     FitReport,
     FitResult,
@@ -264,6 +264,7 @@ def _page_layout(
     from weasyprint import HTML
 
     linebreaks.install()  # each line broken once per layout, however often it is tried
+    linkareas.install()  # note calls' links clickable, though of no line height
     env = context.layout.environment()
     fonts = font_faces(context.layout.fonts)
     font_config = _font_configuration(context.layout.fonts)
