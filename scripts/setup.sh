@@ -46,8 +46,9 @@ fi
 # Ace by DAISY, the EPUB accessibility checker the tests run (scripts/ace.sh), in .ace/.
 bash scripts/ace.sh install
 # Readium CSS, the stylesheets reading systems lay over an EPUB's, in .readium/.
-bash scripts/install-readium-css.sh
-# pdf.js, the PDF reader of browsers and many web viewers, in .pdfjs/.
-bash scripts/install-pdfjs.sh
+bash scripts/install-npm-package.sh .readium @readium/css 2.0.0-beta.24
+# pdf.js, the PDF reader of browsers and many web viewers, in .pdfjs/; its optional
+# canvas package (drawing pages in node, native code) is not needed to read text and links.
+bash scripts/install-npm-package.sh .pdfjs pdfjs-dist 4.10.38 --omit=optional
 
 echo "setup: ready (.venv)"

@@ -34,7 +34,7 @@ def require_pdfjs() -> Path:
     if not node:
         pytest.skip("node is not installed (Debian: nodejs)")
     if not (PDFJS_DIR / "node_modules" / "pdfjs-dist" / "legacy" / "build" / "pdf.mjs").is_file():
-        pytest.skip("pdf.js is not installed: run scripts/install-pdfjs.sh")
+        pytest.skip("pdf.js is not installed: make setup installs it")
     return PDFJS_DIR
 
 

@@ -3,7 +3,7 @@
 //
 //   node tests/pdfjs_text.mjs PDFJS_DIR FILE.pdf
 //
-// PDFJS_DIR is the folder scripts/install-pdfjs.sh installs pdfjs-dist into (.pdfjs).
+// PDFJS_DIR is the folder scripts/setup.sh installs pdfjs-dist into (.pdfjs).
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { pathToFileURL } from "node:url";

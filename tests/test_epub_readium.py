@@ -44,7 +44,7 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING),
     pytest.mark.skipif(
         not (READIUM_CSS / "ReadiumCSS-before.css").exists(),
-        reason="Readium CSS is not installed (scripts/install-readium-css.sh)",
+        reason="Readium CSS is not installed (make setup installs it)",
     ),
 ]
 
