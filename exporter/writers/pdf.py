@@ -23,7 +23,7 @@ from exporter.layouts import issue_line
 from exporter.recent import Recent
 from exporter.resources import allowed_roots
 from exporter.walk import reading_length
-from exporter.writers import linebreaks, linkareas, pdftags, sheets
+from exporter.writers import linebreaks, linkareas, pdftags, sheets, subsetarrays
 from exporter.writers.copyfit import (
     FitReport,
     FitResult,
@@ -175,6 +175,7 @@ def _write(document: Any, article: model.Article, context: RenderContext) -> byt
     finished by `press`.
     """
     pdftags.install()  # passages in another language keep theirs in the tagged PDF
+    subsetarrays.install()  # the fonts subset without parsing new C types
     pdf: bytes = document.write_pdf(
         pdf_variant=context.variant or None,
         pdf_identifier=_identifier(article),

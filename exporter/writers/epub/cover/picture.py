@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from exporter.recent import Recent
+from exporter.writers import subsetarrays
 from exporter.writers.epub.cover.boxes import elements, extent, outside
 from exporter.writers.epub.cover.palette import palette_image
 from exporter.writers.epub.cover.png import Run, deflate, palette_png
@@ -141,6 +142,7 @@ class _Rasteriser:
     def __init__(self, document: Any) -> None:
         import pypdfium2
 
+        subsetarrays.install()  # its fonts subset without parsing new C types
         # The PDF is only a way to pdfium: uncompressed, it is written and read sooner.
         self._pdf = pypdfium2.PdfDocument(document.write_pdf(uncompressed_pdf=True))
         self._page = self._pdf[0]
