@@ -279,6 +279,33 @@ def test_a_unit_without_target_keeps_its_source_with_a_warning(
     assert "1 unit(s) have no translation, their source kept: title" in caplog.text
 
 
+def test_codes_as_other_tools_write_them_come_back() -> None:
+    """A pc as an sc/ec pair, a code copied by its id alone, annotations and comments."""
+    article = fuller_article()
+    root = etree.fromstring(translated(model_xliff(article), str.swapcase))
+    for target in root.iterfind(".//x:target", NS):
+        for code in list(target.iter(f"{{{XLF}}}pc")):
+            start = etree.Element(f"{{{XLF}}}sc", id=code.get("id"))
+            end = etree.Element(f"{{{XLF}}}ec", startRef=code.get("id"))
+            start.tail, end.tail = code.text, code.tail
+            parent, place = code.getparent(), code.getparent().index(code)
+            parent.remove(code)
+            for offset, node in enumerate([start, *code, end]):
+                parent.insert(place + offset, node)
+        for placeholder in target.iter(f"{{{XLF}}}ph"):
+            del placeholder.attrib["dataRef"]
+    title = root.find(".//x:unit[@id='title']/x:segment/x:target", NS)
+    words = title.text.split(" ", 1)
+    marked = etree.SubElement(title, f"{{{XLF}}}mrk", id="m1", type="term")
+    marked.text, marked.tail, title.text = words[0], " " + words[1], ""
+    title.insert(0, etree.Comment("checked"))
+    title[0].tail = ""
+    assert len(root.findall(".//x:target//x:sc", NS)) > 5
+    assert not root.findall(".//x:target//x:pc", NS)
+    edition = read_xliff(etree.tostring(root))
+    assert edition == dataclasses.replace(changed_article(article, str.swapcase), lang="fr")
+
+
 def refused(data: bytes, tmp_path: Path, name: str = "hostile.xlf") -> str:
     """Return the one-line error `exporter import` gives a file (exit code 2)."""
     path = tmp_path / name
@@ -317,7 +344,8 @@ def test_bad_files_get_a_one_line_error_naming_the_place(tmp_path: Path) -> None
     assert re.search(r"line \d+", refused(good[:-40], tmp_path))
     foreign = re.sub(rb"<mda:metadata>.*?</mda:metadata>", b"", good, count=1, flags=re.S)
     assert "not an XLIFF file written by exporter" in refused(foreign, tmp_path)
-    assert "not an XLIFF 2 document" in refused(b"<xliff version='1.2'/>", tmp_path)
+    err = refused(b"<xliff version='1.2'/>", tmp_path)
+    assert "line 1" in err and "not an XLIFF 2 document" in err
     root = etree.fromstring(good)
     data = root.find(".//x:unit[@id='b1']/x:originalData/x:data", NS)
     data.text = "<script>"

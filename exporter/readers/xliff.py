@@ -44,7 +44,11 @@ def read_xliff(data: bytes) -> model.Article:
     """Return the article a translated XLIFF holds; warnings say what was left untranslated."""
     root = parse_xml(data, "the file", "XLIFF")
     if root.tag != qualified(XLIFF, "xliff") or not root.get("version", "").startswith("2."):
-        raise InputError(f"not an XLIFF 2 document (its root is <{etree.QName(root).localname}>)")
+        raise InputError(
+            f"not an XLIFF 2 document (its root is <{etree.QName(root).localname}> version "
+            f"{root.get('version', 'none')!r})",
+            where=_at(root),
+        )
     files = root.findall(qualified(XLIFF, "file"))
     if len(files) != 1:
         raise InputError(
@@ -122,8 +126,7 @@ class _Reader:
         """Return a unit's inlines: each segment's target (else its source) in order."""
         if unit.tag != qualified(XLIFF, "unit"):
             raise InputError("a text is a group, not a unit", where=_at(unit))
-        original = unit.find(qualified(XLIFF, "originalData"))
-        data = {} if original is None else {d.get("id", ""): d.text or "" for d in original}
+        codes = _Codes(unit)
         inlines: list[model.Inline] = []
         missing = False
         for piece in unit:
@@ -137,42 +140,10 @@ class _Reader:
                 )
             if target is None and piece.tag == qualified(XLIFF, "segment"):
                 missing = missing or bool(str(source.xpath("string()")).strip()) or len(source) > 0
-            inlines.extend(self.inlines(source if target is None else target, data, unit))
+            inlines.extend(codes.inlines(source if target is None else target))
         if missing and unit.get("translate") != "no":
             self.untranslated.append(unit.get("id", "?"))
         return _merged(inlines)
-
-    def inlines(self, element: Element, data: dict[str, str], unit: Element) -> list[model.Inline]:
-        """Return the inlines of a source or target, or of a code inside one."""
-        found: list[model.Inline] = [model.Text(element.text)] if element.text else []
-        for child in element:
-            kind = etree.QName(child).localname if isinstance(child.tag, str) else ""
-            if kind == "pc":
-                parsed = parse_code(data.get(child.get("dataRefStart", ""), ""))
-                content = _merged(self.inlines(child, data, unit))
-                inline = container(parsed, content) if parsed else None
-            elif kind == "ph":
-                parsed = parse_code(data.get(child.get("dataRef", ""), ""))
-                inline = placeholder(parsed) if parsed else None
-            elif kind == "mrk":  # an annotation a tool added: its text is the text
-                found.extend(self.inlines(child, data, unit))
-                inline = model.Text("")
-            elif kind == "cp":
-                inline = model.Text(chr(int(child.get("hex", "FFFD"), 16)))
-            elif kind in ("sm", "em"):  # the ends of an annotation: no text
-                inline = model.Text("")
-            else:
-                inline = None
-            if inline is None:
-                raise InputError(
-                    f"<{kind or 'comment'}> in unit {unit.get('id', '?')} is no code the toolkit "
-                    "wrote (keep the tags as the file has them)",
-                    where=_at(child),
-                )
-            found.append(inline)
-            if child.tail:
-                found.append(model.Text(child.tail))
-        return found
 
     def blocks(self, group: Element | None) -> tuple[model.Block, ...]:
         """Return the blocks of a group's units and groups, in order."""
@@ -221,6 +192,86 @@ class _Reader:
             tuple(rows["row"]),
             tuple(align.split(",")) if align else (),
             caption,
+        )
+
+
+class _Codes:
+    """Reads the inline codes of one unit back into the model's inlines."""
+
+    def __init__(self, unit: Element) -> None:
+        self.unit = unit
+        original = unit.find(qualified(XLIFF, "originalData"))
+        self.data = {} if original is None else {d.get("id", ""): d.text or "" for d in original}
+        # A tool may copy a code into the target by its id alone: the source's says more.
+        self.sources = {
+            code.get("id", ""): code
+            for code in unit.iterfind(
+                f"{qualified(XLIFF, 'segment')}/{qualified(XLIFF, 'source')}//*"
+            )
+        }
+
+    def inlines(self, element: Element) -> list[model.Inline]:
+        """Return the inlines of a source or target, or of a code inside one; a pair of
+        `<sc>` and `<ec>` in one segment is read as the `<pc>` it stands for."""
+        frames: list[tuple[Element | None, list[model.Inline]]] = [(None, [])]
+        if element.text:
+            frames[-1][1].append(model.Text(element.text))
+        for child in element:
+            kind = etree.QName(child).localname if isinstance(child.tag, str) else ""
+            inline: model.Inline | None = model.Text("")
+            if kind in ("pc", "ph"):
+                inline = self.code(child, kind, self.inlines(child) if kind == "pc" else [])
+            elif kind == "sc":
+                frames.append((child, []))
+            elif kind == "ec":
+                start, content = frames.pop() if len(frames) > 1 else (None, [])
+                if start is None or start.get("id") != child.get("startRef"):
+                    raise self.refused(child, "an <ec> whose <sc> is not before it in the segment")
+                inline = self.code(start, "sc", content)
+            elif kind == "mrk":  # an annotation a tool added: its text is the text
+                frames[-1][1].extend(self.inlines(child))
+            elif kind == "cp":
+                hex_code = child.get("hex", "")
+                valid = len(hex_code) <= 6 and all(c in "0123456789abcdefABCDEF" for c in hex_code)
+                if not hex_code or not valid or int(hex_code, 16) > 0x10FFFF:
+                    raise self.refused(child, f"<cp hex={hex_code[:12]!r}> names no character")
+                inline = model.Text(chr(int(hex_code, 16)))
+            elif kind not in ("sm", "em", ""):  # the ends of an annotation; comments
+                inline = None
+            if inline is None:
+                raise self.refused(child, f"<{kind}> is no code the toolkit wrote")
+            frames[-1][1].append(inline)
+            if child.tail:
+                frames[-1][1].append(model.Text(child.tail))
+        if len(frames) > 1:
+            raise self.refused(element, "an <sc> without its <ec> in the same segment")
+        return frames[0][1]
+
+    def code(self, element: Element, kind: str, content: list[model.Inline]) -> model.Inline:
+        """Return the inline a `<pc>`, `<sc>` or `<ph>` stands for, from its original data."""
+        attribute = "dataRefStart" if kind == "pc" else "dataRef"
+        source = self.sources.get(element.get("id", ""))
+        if source is not None:  # a pc of the source may come back as an sc and ec pair
+            reference = (
+                element.get(attribute) or source.get(attribute) or source.get("dataRefStart")
+            )
+        else:
+            reference = element.get(attribute)
+        parsed = parse_code(self.data.get(reference or "", ""))
+        inline = None
+        if parsed is not None:
+            inline = placeholder(parsed) if kind == "ph" else container(parsed, _merged(content))
+        if inline is None:
+            raise self.refused(
+                element, f"<{kind} id={element.get('id', '')!r}> is no code the toolkit wrote"
+            )
+        return inline
+
+    def refused(self, element: Element, what: str) -> InputError:
+        """Return the error for a code the reader cannot take, naming its unit."""
+        return InputError(
+            f"{what} (unit {self.unit.get('id', '?')}: keep the codes as the file has them)",
+            where=_at(element),
         )
 
 
