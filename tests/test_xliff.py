@@ -376,3 +376,38 @@ def test_omegat_opens_the_xliff(folder: Path, tmp_path: Path) -> None:
         # OmegaT 3.6 (Debian's) reads XLIFF 1.x `<trans-unit>`s only; later versions read 2.x.
         pytest.skip("this OmegaT cuts no segment from an XLIFF 2 file")
     assert len(segments) >= len([s for s in ours if "".join(s.itertext()).strip()])
+
+
+@pytest.mark.parametrize("name", [EXAMPLE.name, RICH.name])
+def test_a_file_translated_with_translate_toolkit_imports(
+    folder: Path, tmp_path: Path, name: str
+) -> None:
+    """Translate Toolkit's XLIFF 2 store (a CAT tool's library) cuts our segments and writes
+    targets whose codes it copied; the result imports as the edition."""
+    xliff2 = pytest.importorskip("translate.storage.xliff2", reason="pip install translate-toolkit")
+    written = render_file(folder / name, XLIFF)["xliff"]
+    store = xliff2.Xliff2File.parsestring(written)
+    ours = etree.fromstring(written).findall(".//x:segment", NS)
+    assert [unit.getid() for unit in store.units] == [
+        f"{s.getparent().get('id')}::{s.get('id')}" for s in ours
+    ]
+
+    def changed(element: Any) -> Any:
+        element.sub = [s.swapcase() if isinstance(s, str) else changed(s) for s in element.sub]
+        return element
+
+    for unit in store.units:
+        unit.rich_target = [changed(copy.deepcopy(part)) for part in unit.rich_source]
+    store.settargetlanguage("fr")
+    returned = tmp_path / Path(name).with_suffix(".xlf").name
+    returned.write_bytes(bytes(store))
+    code, _out, err = run("import", str(returned), "-o", str(folder))
+    assert code == 0, err
+    edition = load(folder / Path(name).with_suffix(".fr.md").name)
+    source = load(folder / name)
+    assert edition == dataclasses.replace(
+        changed_article(source, str.swapcase),
+        lang="fr",
+        translation_of=name,
+        translated_from=version_of((folder / name).read_bytes()),
+    )

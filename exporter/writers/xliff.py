@@ -12,7 +12,7 @@ block) are left out: the layout prints them in each language.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeAlias
 
 from lxml import etree
 
@@ -155,11 +155,13 @@ class _Units:
             return
         original = _sub(unit, "originalData")
         codes = _Codes(original, self.note_numbers)
-        for n, (kind_of_piece, piece) in enumerate(_sentences(inlines), 1):
+        sentences = 0
+        for piece in _sentences(inlines):
             if isinstance(piece, str):
                 _sub(_sub(unit, "ignorable"), "source").text = piece
             else:
-                codes.fill(_sub(_sub(unit, kind_of_piece, id=f"s{n}"), "source"), piece)
+                sentences += 1
+                codes.fill(_sub(_sub(unit, "segment", id=f"s{sentences}"), "source"), piece)
         if not len(original):
             unit.remove(original)
 
@@ -202,12 +204,13 @@ class _Codes:
         return self.data[data]
 
 
-Piece = tuple[str, "tuple[model.Inline, ...] | str"]
+Piece: TypeAlias = "tuple[model.Inline, ...] | str"
+"""A sentence's inlines, or the white space between two sentences."""
 
 
 def _sentences(inlines: tuple[model.Inline, ...]) -> list[Piece]:
-    """Return a unit's inlines cut into sentences ("segment") and the space between them
-    ("ignorable"), cut only in text outside any markup, a note call kept with its sentence."""
+    """Return a unit's inlines cut into sentences and the space between them, cut only in
+    text outside any markup, a note call kept with the sentence it ends."""
     spans: list[tuple[int, int]] = []
     texts: list[str] = []
     for inline in inlines:
@@ -233,15 +236,15 @@ def _sentences(inlines: tuple[model.Inline, ...]) -> list[Piece]:
             if end > last:
                 current.append(model.Text(inline.text[last:end]))
             if current:
-                pieces.append(("segment", tuple(current)))
+                pieces.append(tuple(current))
             current = []
             if begin > end:
-                pieces.append(("ignorable", inline.text[end:begin]))
+                pieces.append(inline.text[end:begin])
             last = begin
         if inline.text[last:]:
             current.append(model.Text(inline.text[last:]))
     if current:
-        pieces.append(("segment", tuple(current)))
+        pieces.append(tuple(current))
     return pieces
 
 
