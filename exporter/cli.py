@@ -206,12 +206,13 @@ def _parser() -> argparse.ArgumentParser:
     importer = commands.add_parser(
         "import",
         parents=[common],
-        help="turn a file (a returned DOCX, JSON, Markdown) into an article file",
+        help="turn a file (a returned DOCX or XLIFF, JSON, Markdown) into an article file",
         description=(
             "Read FILE into the article model and write it as Markdown with front matter "
             "(or JSON), ready for `exporter build`. Warnings say what had to be guessed. "
-            "A DOCX the toolkit wrote names its article file: translated, it is imported as "
-            "that article's edition when the article is in the output's folder or beside FILE."
+            "A DOCX or XLIFF the toolkit wrote names its article file: translated, it is "
+            "imported as that article's edition when the article is in the output's folder or "
+            "beside FILE."
         ),
     )
     importer.add_argument("source", type=Path, metavar="FILE", help="the file to import")

@@ -31,6 +31,9 @@ BINARY_READERS: dict[str, str] = {
     ".docx": "exporter.readers.docx:read_docx",
     ".html": "exporter.readers.webpage.html_page:read_html_page",
     ".htm": "exporter.readers.webpage.html_page:read_html_page",
+    # A translated XLIFF the toolkit wrote (`--to xliff`); its XML says its encoding.
+    ".xlf": "exporter.readers.xliff:read_xliff",
+    ".xliff": "exporter.readers.xliff:read_xliff",
 }
 # Readers of files that hold pictures: they take the file's name (a manuscript with no
 # title is titled from it) and return the pictures beside the article.

@@ -37,6 +37,7 @@ WRITERS: dict[str, WriterEntry] = {
     "docx": WriterEntry("exporter.writers.docx", "write_docx", ".docx"),
     "json": WriterEntry("exporter.writers.json", "write_json", ".json"),
     "md": WriterEntry("exporter.writers.markdown", "write_markdown", ".md"),
+    "xliff": WriterEntry("exporter.writers.xliff", "write_xliff", ".xlf"),
 }
 DEFAULT_FORMATS = ("pdf", "epub", "docx")
 
