@@ -7,7 +7,7 @@ import math
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urljoin
+from urllib.parse import quote, urljoin
 
 from lxml import etree
 
@@ -197,13 +197,14 @@ class FeedWriter:
             _sub(entry, "content", place, type="text")
         files = self.covers.get(issue.name)
         if files is not None and files.cover is not None:
-            _sub(entry, "link", rel=IMAGE, href=files.cover[0], type=files.cover[1])
+            _sub(entry, "link", rel=IMAGE, href=quote(files.cover[0]), type=files.cover[1])
         if files is not None and files.thumbnail is not None:
-            _sub(entry, "link", rel=THUMBNAIL, href=files.thumbnail[0], type=files.thumbnail[1])
+            small, kind = quote(files.thumbnail[0]), files.thumbnail[1]
+            _sub(entry, "link", rel=THUMBNAIL, href=small, type=kind)
         for suffix, media_type in FORMATS:
             if suffix == "pdf" and not issue.has_pdf:
                 continue
-            link = _sub(entry, "link", rel=ACQUISITION, href=f"{issue.name}.{suffix}")
+            link = _sub(entry, "link", rel=ACQUISITION, href=quote(f"{issue.name}.{suffix}"))
             link.set("type", media_type)
             link.set("title", suffix.upper())
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import posixpath
+import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,8 @@ NAMESPACES = {
     "opf": "http://www.idpf.org/2007/opf",
     "dc": "http://purl.org/dc/elements/1.1/",
 }
+IRI = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*:[^\s<>{}|^`\"\\]+\Z")
+"""An absolute IRI without the characters atom:id must not hold unescaped."""
 MAX_COVER_BYTES = 10_000_000
 """The largest cover image taken from an EPUB."""
 
@@ -88,7 +92,7 @@ def read_issue(epub: Path) -> Issue:
     series, number = _collection(metadata)
     return Issue(
         name=epub.stem,
-        identifier=_text(metadata, "dc:identifier") or f"urn:exporter:{epub.stem}",
+        identifier=_iri(_text(metadata, "dc:identifier"), epub.stem),
         title=title,
         authors=tuple(_texts(metadata, "dc:creator")),
         language=_text(metadata, "dc:language") or "und",
@@ -101,6 +105,13 @@ def read_issue(epub: Path) -> Issue:
         cover=cover,
         has_pdf=epub.with_suffix(".pdf").is_file(),
     )
+
+
+def _iri(identifier: str, name: str) -> str:
+    """Return the identifier if it is an IRI an atom:id can be, else a urn:uuid made from it."""
+    if IRI.match(identifier):
+        return identifier
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, identifier or name)}"
 
 
 def _collection(metadata: Element) -> tuple[str, str]:
