@@ -14,11 +14,14 @@ import datetime
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 import textwrap
+import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import quote, unquote
 
 import httpx
 import pytest
@@ -301,6 +304,60 @@ def test_a_catalogue_is_written_whole_or_not_at_all(
     assert not list(tmp_path.glob("covers/*"))
 
 
+def test_an_unreadable_epub_is_left_out_with_a_warning(
+    built: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    shutil.copy(built / "rich-article.epub", tmp_path / "rich-article.epub")
+    (tmp_path / "broken.epub").write_bytes(b"not a zip at all")
+    with (
+        zipfile.ZipFile(built / "fleuves.epub") as source,
+        zipfile.ZipFile(tmp_path / "entity.epub", "w") as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith(".opf"):
+                # An entity that would read a file of the machine, were entities resolved.
+                data = data.replace(
+                    b"<package",
+                    b'<!DOCTYPE package [<!ENTITY leak SYSTEM "file:///etc/passwd">]><package',
+                    1,
+                ).replace(b"<dc:title>", b"<dc:title>&leak;", 1)
+            target.writestr(info, data)
+    assert main(["catalog", str(tmp_path)]) == 0
+    warnings = [line for line in capsys.readouterr().err.splitlines() if "warning" in line]
+    assert len(warnings) == 2
+    assert any("broken.epub" in line and "not a EPUB file" in line for line in warnings)
+    assert any("entity.epub" in line and "declares a DTD" in line for line in warnings)
+    listed = entries(tmp_path, "catalog-all.xml")
+    assert [href(entry, ACQUISITION) for entry in listed] == ["rich-article.epub"]
+    assert b"root:" not in b"".join(path.read_bytes() for path in tmp_path.glob("*.xml"))
+
+
+def test_file_names_and_identifiers_of_any_kind_make_valid_links(
+    built: Path, tmp_path: Path, schema: etree.RelaxNG
+) -> None:
+    odd = "Issue 7 (été) #2"
+    shutil.copy(built / "rich-article.epub", tmp_path / f"{odd}.epub")
+    shutil.copy(built / "rich-article.pdf", tmp_path / f"{odd}.pdf")
+    with (
+        zipfile.ZipFile(built / "fleuves.epub") as source,
+        zipfile.ZipFile(tmp_path / "isbn.epub", "w") as target,
+    ):
+        for info in source.infolist():
+            data = source.read(info)
+            if info.filename.endswith(".opf"):
+                data = re.sub(rb">urn:uuid:[^<]*<", b">ISBN 978-0 {draft}<", data, count=1)
+            target.writestr(info, data)
+    assert main(["catalog", str(tmp_path), "-q"]) == 0
+    page = etree.parse(str(tmp_path / "catalog-all.xml"))
+    assert schema.validate(page), schema.error_log
+    targets = page.xpath("//a:entry/a:link/@href", namespaces=NS)
+    assert len(targets) == 4 + 3  # cover, thumbnail, EPUB and PDF; no PDF for the other
+    for target in targets:
+        assert (tmp_path / unquote(target)).is_file(), target
+    assert f"{quote(odd)}.epub" in targets
+
+
 def test_a_smaller_catalogue_leaves_no_page_of_a_larger_one(built: Path, tmp_path: Path) -> None:
     for path in sorted(built.glob("issue-*.epub"))[: PAGE_SIZE + 1]:
         shutil.copy(path, tmp_path / path.name)
@@ -419,6 +476,7 @@ print(json.dumps({
 """
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(
     subprocess.run(["/usr/bin/python3", "-c", "import feedparser"], check=False).returncode != 0,
     reason="feedparser is not installed (Debian: apt-get install python3-feedparser)",
