@@ -1,4 +1,4 @@
-"""The command line: `exporter build`, `exporter schema`; error kinds map to exit codes."""
+"""The command line: `exporter build`, `catalog`, `schema`...; error kinds map to exit codes."""
 
 from __future__ import annotations
 
@@ -239,6 +239,29 @@ def _parser() -> argparse.ArgumentParser:
         description="Print the JSON Schema (draft 2020-12) of the JSON form of an article.",
     )
     schema.set_defaults(run=_schema)
+
+    catalog = commands.add_parser(
+        "catalog",
+        parents=[common],
+        help="write an OPDS catalogue of the built articles in a folder",
+        description=(
+            "Write an OPDS 1.2 catalogue of the EPUBs and PDFs that `exporter build` wrote "
+            "into OUT_DIR: OUT_DIR/catalog.xml and the feeds it links, with each issue's "
+            "cover and thumbnail in OUT_DIR/covers/. Links are relative: any web server "
+            "that serves the folder serves the catalogue. Nothing is rebuilt."
+        ),
+    )
+    catalog.add_argument(
+        "out_dir", type=Path, metavar="OUT_DIR", help="the output folder of `exporter build`"
+    )
+    catalog.add_argument(
+        "--search",
+        metavar="URL",
+        default="",
+        help="a search URL with {searchTerms} (an `exporter serve` app's /opds/search?q="
+        "{searchTerms}), described in OUT_DIR/search.xml and linked by the feeds",
+    )
+    catalog.set_defaults(run=_catalog)
 
     serve = commands.add_parser(
         "serve",
@@ -518,6 +541,26 @@ def _import(args: argparse.Namespace) -> int:
     for name in pictures:
         log.info("wrote %s", folder / name)
     log.info("wrote %s", output)
+    return EXIT_OK
+
+
+def _catalog(args: argparse.Namespace) -> int:
+    from exporter.catalog import make_catalogue, write_catalogue
+
+    if args.search and "{searchTerms}" not in args.search:
+        raise UsageError(f"--search {args.search!r} has no {{searchTerms}} for the query")
+    catalogue = make_catalogue(args.out_dir, args.search)
+    for warning in catalogue.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    paths = write_catalogue(args.out_dir, catalogue)
+    for path in paths:
+        log.info("wrote %s", path)
+    if not args.quiet:
+        print(
+            f"exporter: catalogued {len(catalogue.issues)} issues in "
+            f"{args.out_dir / 'catalog.xml'}",
+            file=sys.stderr,
+        )
     return EXIT_OK
 
 

@@ -14,7 +14,7 @@ from starlette.middleware import Middleware
 from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
-from exporter.serve import api, article, drafts, editions, history_api, library
+from exporter.serve import api, article, drafts, editions, history_api, library, opds
 from exporter.serve.answers import HANDLERS
 from exporter.serve.connections import connection_room, guarded_protocol
 from exporter.serve.editor import Editor
@@ -53,6 +53,7 @@ def create_app(options: ServeOptions) -> Starlette:
             *api.ROUTES,
             *history_api.ROUTES,
             *editions.ROUTES,
+            *opds.ROUTES,
             Mount("/static", StaticFiles(directory=STATIC), name="static"),
         ],
         middleware=[Middleware(Guard, options=options)],
