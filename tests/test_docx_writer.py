@@ -520,6 +520,29 @@ def test_every_bulletin_part_has_a_named_style(rich_docx: bytes) -> None:
     assert [name for name in wanted if name not in names] == []
 
 
+def test_the_styles_part_defines_what_the_document_uses_and_no_more(rich_docx: bytes) -> None:
+    styles = part(rich_docx, "word/styles.xml")
+    defined = {s.get(f"{{{W}}}styleId"): s for s in styles.iterfind("w:style", NS)}
+    named: set[str] = set()
+    with zipfile.ZipFile(io.BytesIO(rich_docx)) as package:
+        for name in package.namelist():
+            if name.startswith("word/") and name.endswith(".xml") and name != "word/styles.xml":
+                root = etree.fromstring(package.read(name))
+                named |= set(root.xpath("//w:pStyle/@w:val | //w:rStyle/@w:val", namespaces=NS))
+                named |= set(root.xpath("//w:tblStyle/@w:val", namespaces=NS))
+    assert named - defined.keys() == set()
+    needed = set(named) | {i for i, s in defined.items() if s.get(f"{{{W}}}default") == "1"}
+    needed |= {i for i, s in defined.items() if s.get(f"{{{W}}}customStyle") == "1"}
+    links = "w:basedOn/@w:val | w:link/@w:val | w:next/@w:val"
+    for style in list(defined.values()):
+        needed |= set(style.xpath(links, namespaces=NS))
+    # python-docx's template brings about 160 of Word's styles; none is left unused.
+    assert set(defined) - needed == set()
+    assert "MacroText" not in defined and "LightShading-Accent1" not in defined
+    # Word's own styles still come with their latent definitions.
+    assert styles.find("w:latentStyles", NS) is not None
+
+
 def test_reference_docx_styles_replace_ours_by_name(
     layout_context: RenderContext, rich_docx: bytes, tmp_path: Path
 ) -> None:
@@ -531,6 +554,9 @@ def test_reference_docx_styles_replace_ours_by_name(
     body.find("w:rPr/w:sz", NS).set(f"{{{W}}}val", "30")
     for bio in styles.xpath("w:style[w:basedOn/@w:val='BodyText']/w:basedOn", namespaces=NS):
         bio.set(f"{{{W}}}val", "TextBody")
+    unused = etree.SubElement(styles, f"{{{W}}}style", {f"{{{W}}}type": "paragraph"})
+    unused.set(f"{{{W}}}styleId", "HouseMemo")
+    etree.SubElement(unused, f"{{{W}}}name").set(f"{{{W}}}val", "House Memo")
     reference = tmp_path / "reference.docx"
     with zipfile.ZipFile(io.BytesIO(rich_docx)) as source, zipfile.ZipFile(reference, "w") as out:
         for name in source.namelist():
@@ -544,6 +570,8 @@ def test_reference_docx_styles_replace_ours_by_name(
     assert body.xpath("string(w:rPr/w:sz/@w:val)", namespaces=NS) == "30"
     (bio,) = merged.xpath("w:style[@w:styleId='Bio']", namespaces=NS)
     assert bio.xpath("string(w:basedOn/@w:val)", namespaces=NS) == "BodyText"
+    # The reference's styles are the user's: those the article does not use stay too.
+    assert merged.xpath("w:style[@w:styleId='HouseMemo']", namespaces=NS) != []
     lang = merged.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
     assert lang is not None and lang.get(f"{{{W}}}val") == "vi"
     assert [p.text for p in open_docx(data).paragraphs] == [

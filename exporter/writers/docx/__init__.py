@@ -27,6 +27,7 @@ from exporter.writers.docx.inlines import EXTERNAL_LINK_SCHEMES, InlineWriter
 from exporter.writers.docx.notes import NoteWriter
 from exporter.writers.docx.package import saved, set_properties
 from exporter.writers.docx.styles import adopt_reference_styles, styled_document
+from exporter.writers.docx.unused_styles import drop_unused_styles
 
 __all__ = ["EXTERNAL_LINK_SCHEMES", "write_docx"]
 
@@ -68,6 +69,8 @@ def write_docx(article: model.Article, context: RenderContext) -> bytes:
     write_publisher_block(blocks)
     if context.reference_docx is not None:
         adopt_reference_styles(document, context.reference_docx, article.lang)
+    else:  # a reference document's styles are the user's: all kept
+        drop_unused_styles(document, styled.style_ids.values())
     # Last, once every style is final: the font table describes the families they name.
     write_font_table(document, context, sheet, article.lang, embed=context.embed_fonts)
     return saved(document, article.date)
