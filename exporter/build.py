@@ -109,7 +109,7 @@ def context_of(
         # The bulletin's columns are hyphenated: their patterns come parsed from the cache.
         from exporter.hyphenation import preload
 
-        preload(article.lang)
+        preload(layout.series.hyphenation_language(article.lang))
     return RenderContext(
         layout=layout,
         source_dir=folder,

@@ -7,6 +7,7 @@ import datetime
 import functools
 import logging
 import os
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,6 +27,8 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 LAYOUT_PATH_VARIABLE = "EXPORTER_LAYOUT_PATH"
 SERIES_FILE = "series.yaml"
 LANGUAGE_FONTS_FILE = "fonts.yaml"
+# A BCP 47 language tag as series.yaml gives one: a language, then subtags.
+LANGUAGE_TAG = re.compile(r"[A-Za-z]{2,3}(-[A-Za-z0-9]{1,8})*")
 REQUIRED_TEXTS = ("name", "publisher", "mission", "statement", "disclaimer", "web")
 TRANSLATED_TEXTS = (
     "number_label",
@@ -137,6 +140,13 @@ class Series:
     english: frozenset[str] = frozenset()
     """The texts (see ENGLISH_TEXTS) that print in English although the edition is not:
     its translation lacks them. Writers mark them as English for assistive technology."""
+    hyphenation: dict[str, str] = field(default_factory=dict)
+    """The language tag whose patterns a language named without a region hyphenates by:
+    the series' spelling (`en: en-US`)."""
+
+    def hyphenation_language(self, lang: str) -> str:
+        """Return the language tag `lang`'s text is hyphenated by in this series."""
+        return self.hyphenation.get(lang.lower(), lang)
 
     def join_names(self, names: list[str]) -> str:
         """Return the authors' names as every format prints them ("A, B, and C").
@@ -402,6 +412,12 @@ def _read_series(folder: Path, changed: int) -> Series:
     column_characters = data.get("column_characters", 0)
     if not isinstance(column_characters, int) or column_characters < 0:
         raise LayoutError("'column_characters' must be a whole number", file=where)
+    hyphenation = data.get("hyphenation") or {}
+    if not isinstance(hyphenation, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and LANGUAGE_TAG.fullmatch(v)
+        for k, v in hyphenation.items()
+    ):
+        raise LayoutError("'hyphenation' must map languages to language tags", file=where)
     return Series(
         id=str(data.get("id", folder.name)),
         name=data["name"],
@@ -419,6 +435,7 @@ def _read_series(folder: Path, changed: int) -> Series:
         colours={str(k): str(v) for k, v in colours.items()},
         paper=paper,
         column_characters=column_characters,
+        hyphenation={k.lower(): v for k, v in hyphenation.items()},
         translations=translations,
         navigation={**NAVIGATION_LABELS, **_labels("navigation", data.get("navigation"), where)},
     )
