@@ -7,6 +7,7 @@ import dataclasses
 import io
 import re
 from pathlib import Path
+from typing import Any
 
 import pypdf
 import pyphen
@@ -16,7 +17,8 @@ from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.readers import load
-from exporter.writers.pdf import write_pdf
+from exporter.writers.pdf import layout_bulletin, write_pdf
+from tests.articles import full_article
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "japan-rok-relations.md"
@@ -66,3 +68,45 @@ def test_british_english_keeps_british_patterns(example: model.Article) -> None:
     assert breaks != []
     for before, after in breaks:
         assert len(before) in allowed_breaks(before + after, "en_GB"), f"{before}-{after}"
+
+
+def column_line_ends(document: Any) -> list[list[str]]:
+    """Return, column by column of every page, the last text of each line."""
+    columns: list[list[str]] = []
+
+    def lines_of(box: Any, found: list[str]) -> None:
+        if type(box).__name__ == "LineBox":
+            texts = [t.text for t in box.descendants() if type(t).__name__ == "TextBox"]
+            found.append(texts[-1] if texts else "")
+            return
+        for child in getattr(box, "children", ()):
+            lines_of(child, found)
+
+    def walk(box: Any) -> None:
+        if getattr(box, "is_column", False):
+            found: list[str] = []
+            lines_of(box, found)
+            columns.append(found)
+            return
+        for child in getattr(box, "children", ()):
+            walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return columns
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_at_most_two_hyphenated_lines_in_a_row(example: model.Article, seed: int) -> None:
+    article = example if seed == 0 else full_article(700 + 150 * seed, seed=seed)
+    result = layout_bulletin(article, RenderContext(find_layout(None), EXAMPLE.parent))
+    columns = column_line_ends(result.document)
+    assert len(columns) >= 4
+    hyphenated = 0
+    for ends in columns:
+        run = 0
+        for end in ends:
+            run = run + 1 if end.endswith(LAYOUT_HYPHEN) else 0
+            hyphenated += end.endswith(LAYOUT_HYPHEN)
+            assert run <= 2, f"three hyphenated lines in a row, the third ending {end!r}"
+    assert hyphenated >= 5  # the columns are hyphenated at all

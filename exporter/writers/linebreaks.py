@@ -66,7 +66,16 @@ def install() -> None:
         if kept is None:
             kept = {}
             setattr(context, KEPT, kept)
-        key = (text, id(style), max_width, justification_spacing, is_line_start, minimum)
+        # `hyphens` too: `hyphenruns` turns it off for a line that would make a ladder.
+        key = (
+            text,
+            id(style),
+            style["hyphens"],
+            max_width,
+            justification_spacing,
+            is_line_start,
+            minimum,
+        )
         found = kept.get(key)
         if found is not None and found[0] is style:
             return found[1]

@@ -23,7 +23,14 @@ from exporter.layouts import issue_line
 from exporter.recent import Recent
 from exporter.resources import allowed_roots
 from exporter.walk import reading_length
-from exporter.writers import linebreaks, linkareas, pdftags, sheets, subsetarrays
+from exporter.writers import (
+    hyphenruns,
+    linebreaks,
+    linkareas,
+    pdftags,
+    sheets,
+    subsetarrays,
+)
 from exporter.writers.copyfit import (
     FitReport,
     FitResult,
@@ -265,6 +272,7 @@ def _page_layout(
     from weasyprint import HTML
 
     linebreaks.install()  # each line broken once per layout, however often it is tried
+    hyphenruns.install()  # at most two hyphenated lines in a row
     linkareas.install()  # note calls' links clickable, though of no line height
     env = context.layout.environment()
     fonts = font_faces(context.layout.fonts)

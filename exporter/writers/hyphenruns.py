@@ -1,0 +1,89 @@
+"""At most two hyphenated lines in a row: the third line of a run breaks between words.
+
+A justified column hyphenates wherever a word fits better broken, and three or four
+lines in a row can end in hyphens (a "ladder"), which typographers avoid and CSS's
+`hyphenate-limit-lines` would prevent; WeasyPrint does not support that property.
+Here WeasyPrint's line breaker (`split_first_line`, as `weasyprint.layout.inline`
+calls it, once per line with the text left of the paragraph) learns, for each line,
+how many lines before it in the same text ended in an inserted hyphen: after
+MOST_IN_A_ROW, the line is broken with that text's hyphenation off, at a space. The
+count is kept per layout on WeasyPrint's layout context, keyed by the style and the
+text the line starts with, so that a line tried again (column balancing) is broken the
+same way. A line that starts another inline box (a link, an emphasis) starts its count
+afresh. Installed once, over `linebreaks`, where the function has the shape it expects.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from exporter.writers.hooks import expected
+from exporter.writers.linebreaks import EXPECTED
+
+MOST_IN_A_ROW = 2
+"""Hyphenated lines allowed in a row."""
+RUNS = "_exporter_hyphen_runs"
+"""The attribute of WeasyPrint's layout context that holds the counts."""
+_installed = False
+
+
+def install() -> None:
+    """Make WeasyPrint's line breaking end at most MOST_IN_A_ROW lines in a row in hyphens."""
+    global _installed
+    if _installed:
+        return
+    _installed = True
+    from weasyprint.layout import inline
+
+    breaker: Callable[..., Any] | None = expected(
+        inline,
+        "split_first_line",
+        EXPECTED,
+        "WeasyPrint's line breaking is not as expected: hyphens may run in ladders",
+    )
+    if breaker is None:
+        return
+
+    def split_first_line(
+        text: str,
+        style: Any,
+        context: Any,
+        max_width: float | None,
+        justification_spacing: float,
+        is_line_start: bool = True,
+        minimum: bool = False,
+    ) -> Any:
+        if minimum or max_width is None or style["hyphens"] != "auto":
+            return breaker(
+                text, style, context, max_width, justification_spacing, is_line_start, minimum
+            )
+        runs: dict[tuple[int, str], int] | None = getattr(context, RUNS, None)
+        if runs is None:
+            runs = {}
+            setattr(context, RUNS, runs)
+        before = runs.get((id(style), text.lstrip(" ")), 0)
+        if before >= MOST_IN_A_ROW:
+            style["hyphens"] = "manual"
+            try:
+                answer = breaker(
+                    text, style, context, max_width, justification_spacing, is_line_start, False
+                )
+            finally:
+                style["hyphens"] = "auto"
+        else:
+            answer = breaker(
+                text, style, context, max_width, justification_spacing, is_line_start, False
+            )
+        layout, length, resume_index = answer[0], answer[1], answer[2]
+        if resume_index is not None:
+            encoded = text.encode()
+            rest = encoded[resume_index:].decode(errors="ignore").lstrip(" ")
+            hyphen = style["hyphenate_character"]
+            line = encoded[:length].decode(errors="ignore")
+            inserted = str(getattr(layout, "text", "")).endswith(hyphen)
+            hyphenated = bool(hyphen) and inserted and not line.endswith(hyphen)
+            runs[(id(style), rest)] = before + 1 if hyphenated else 0
+        return answer
+
+    inline.split_first_line = split_first_line
