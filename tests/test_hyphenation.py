@@ -110,3 +110,17 @@ def test_at_most_two_hyphenated_lines_in_a_row(example: model.Article, seed: int
             hyphenated += end.endswith(LAYOUT_HYPHEN)
             assert run <= 2, f"three hyphenated lines in a row, the third ending {end!r}"
     assert hyphenated >= 5  # the columns are hyphenated at all
+
+
+def test_the_fitting_says_how_often_it_hyphenates(
+    example: model.Article, caplog: pytest.LogCaptureFixture
+) -> None:
+    with caplog.at_level("INFO", logger="exporter"):
+        write_pdf(example, RenderContext(find_layout(None), EXAMPLE.parent))
+    (said,) = [r.getMessage() for r in caplog.records if r.getMessage().startswith("hyphenates")]
+    found = re.fullmatch(r"hyphenates (\d+) of (\d+) lines \((\d+) per 100\)", said)
+    assert found is not None, said
+    hyphenated, lines, per_100 = map(int, found.groups())
+    assert 0 < hyphenated < lines and lines > 100
+    assert per_100 == round(100 * hyphenated / lines)
+    assert hyphenated == len(broken_words(example, EXAMPLE.parent))

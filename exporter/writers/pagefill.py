@@ -89,6 +89,19 @@ def measure(document: Any, allowed: int) -> Measure:
     )
 
 
+def hyphenated_lines(document: Any) -> tuple[int, int]:
+    """Return how many lines of the body end in a hyphen the layout inserted, of how many."""
+    hyphenated = lines = 0
+    for page in document.pages:
+        for line in _body_lines(page._page_box):
+            lines += 1
+            texts = [box for box in line.descendants() if type(box).__name__ == "TextBox"]
+            if texts:
+                hyphen = texts[-1].style["hyphenate_character"]
+                hyphenated += bool(hyphen) and str(texts[-1].text).endswith(hyphen)
+    return hyphenated, lines
+
+
 def last_line(document: Any, page: int) -> LinePlace | None:
     """Return the last line of the body on `page` (counted from 1), or None."""
     if page > len(document.pages):

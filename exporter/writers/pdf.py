@@ -43,7 +43,7 @@ from exporter.writers.copyfit import (
 from exporter.writers.enginefault import engine_faults_refused
 from exporter.writers.fetcher import PolicyFetcher
 from exporter.writers.html import HtmlOptions, body_html, notes_html
-from exporter.writers.pagefill import LinePlace, last_line, measure
+from exporter.writers.pagefill import LinePlace, hyphenated_lines, last_line, measure
 from exporter.writers.press import finish_for_press, read_press
 
 log = logging.getLogger("exporter")
@@ -87,6 +87,10 @@ def proof_pdf(article: model.Article, context: RenderContext) -> tuple[bytes, Fi
 def _tell(result: FitResult, context: RenderContext) -> None:
     """Log the fitting; warn of an article too short (refuse it, when strict)."""
     log.info("%s", result.explain())
+    if log.isEnabledFor(logging.INFO):
+        hyphenated, lines = hyphenated_lines(result.document)
+        per_100 = 100 * hyphenated / lines if lines else 0.0
+        log.info("hyphenates %d of %d lines (%.0f per 100)", hyphenated, lines, per_100)
     report = fit_report_of(result)
     log.info("%s", report.summary())
     if report.short:
