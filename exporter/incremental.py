@@ -156,9 +156,11 @@ class Incremental:
         built = outcome.record
         entry = self.entries.get(key)
         if outcome.status != "built" or built is None:
-            if entry is not None:  # whatever the build left of them is built again
-                for fmt in formats:
-                    entry.outputs.pop(fmt, None)
+            if entry is None:
+                return
+            for fmt in formats:  # whatever the build left of them is built again
+                if entry.outputs.pop(fmt, None) is not None:
+                    self.changed = True
         else:
             if entry is None or entry.series != built.series:
                 entry = self.entries[key] = Entry(built.series)
@@ -170,7 +172,7 @@ class Incremental:
             for fmt, (name, stamp) in built.outputs.items():
                 inputs = self._inputs(built.text, layout, pictures, fmt)
                 entry.outputs[fmt] = Output(inputs, name, stamp)
-        self.changed = True
+            self.changed = True
         if time.monotonic() - self.saved_at >= SAVE_INTERVAL:
             self.save()
 

@@ -93,6 +93,29 @@ def test_one_changed_article_is_built_alone(tmp_path: Path) -> None:
     assert summary(build(tmp_path / "articles", out)[1]).startswith("built 0, up to date 5")
 
 
+def test_a_refused_article_is_tried_again_and_never_recorded(tmp_path: Path) -> None:
+    write_articles(tmp_path / "articles", 2)
+    broken = tmp_path / "articles" / "broken.md"
+    broken.write_text("---\ntitle: [x\n---\n", encoding="utf-8")
+    out = tmp_path / "out"
+    for _ in range(2):
+        code, err = build(tmp_path / "articles", out)
+        assert code == 2
+        assert "broken.md: front matter" in err
+    assert summary(err) == "built 0, up to date 2, refused 1, failed 0"
+    assert str(broken.resolve()) not in manifest(out)
+    broken.write_text("---\ntitle: Mended\n---\n\nA paragraph.\n", encoding="utf-8")
+    assert summary(build(tmp_path / "articles", out)[1]).startswith("built 1, up to date 2")
+    assert title_of(out / "broken.json") == "Mended"
+
+
+def test_nothing_built_writes_no_manifest(tmp_path: Path) -> None:
+    (tmp_path / "articles").mkdir()
+    (tmp_path / "articles" / "broken.md").write_text("---\ntitle: [x\n---\n")
+    assert build(tmp_path / "articles", tmp_path / "out")[0] == 2
+    assert not (tmp_path / "out").exists()
+
+
 def test_a_changed_or_new_picture_builds_its_article_again(tmp_path: Path) -> None:
     folder = tmp_path / "articles"
     write_articles(folder, 2)
