@@ -39,18 +39,26 @@ class Stamp:
 
     def holds(self, path: Path) -> bool:
         """Tell whether the file at `path` still has these bytes: stat first, hash if needed."""
+        return self.current(path) is not None
+
+    def current(self, path: Path) -> Stamp | None:
+        """Return the stamp of the file at `path` if it still has these bytes (with its time
+        now, when only that changed), else None."""
         try:
             status = path.stat()
         except OSError:
-            return False
+            return None
         if status.st_size != self.size:
-            return False
+            return None
         if status.st_mtime_ns == self.mtime_ns:
-            return True
+            return self
         try:
-            return file_digest(path) == self.sha256
+            same = file_digest(path) == self.sha256
         except OSError:
-            return False
+            return None
+        # The time is the one seen before reading: a change while it was read moves the
+        # time past it, so that the next look reads the file again.
+        return Stamp(self.size, status.st_mtime_ns, self.sha256) if same else None
 
 
 def stamp_of(path: Path) -> Stamp:

@@ -134,7 +134,7 @@ class Incremental:
         except OSError:
             return formats  # the build says why
         layout = self._layout_of(entry.series)
-        pictures = _pictures_now(entry.pictures)
+        pictures = self._pictures_now(entry)
         if layout is None or pictures is None:
             return formats
         stale = []
@@ -145,9 +145,15 @@ class Incremental:
                 output is None
                 or output.name != name
                 or output.inputs != self._inputs(text, layout, pictures, fmt)
-                or not output.stamp.holds(self.options.out_dir / name)
             ):
                 stale.append(fmt)
+                continue
+            stamp = output.stamp.current(self.options.out_dir / name)
+            if stamp is None:
+                stale.append(fmt)
+            elif stamp != output.stamp:  # touched, not changed: its new time is kept
+                entry.outputs[fmt] = Output(output.inputs, name, stamp)
+                self.changed = True
         return tuple(stale)
 
     def record(self, outcome: Outcome, formats: tuple[str, ...]) -> None:
@@ -193,6 +199,25 @@ class Incremental:
         self.changed = False
         self.saved_at = time.monotonic()
 
+    def _pictures_now(self, entry: Entry) -> str | None:
+        """Return the digest of an article's recorded pictures if none changed (a missing
+        one still missing), else None; a picture touched but not changed keeps its new time."""
+        hashes: dict[str, str | None] = {}
+        for path, stamp in entry.pictures.items():
+            if stamp is None:
+                if Path(path).exists():
+                    return None
+                hashes[path] = None
+                continue
+            now = stamp.current(Path(path))
+            if now is None:
+                return None
+            if now != stamp:
+                entry.pictures[path] = now
+                self.changed = True
+            hashes[path] = stamp.sha256
+        return _pictures_digest(hashes)
+
     def _inputs(self, text: str, layout: tuple[Path, str], pictures: str, fmt: str) -> str:
         folder, layout_hash = layout
         return digest(text, str(folder), layout_hash, pictures, self.common, fmt)
@@ -217,22 +242,6 @@ class Incremental:
         if folder not in self.layouts:
             self.layouts[folder] = layout_digest(folder)
         return self.layouts[folder]
-
-
-def _pictures_now(recorded: dict[str, Stamp | None]) -> str | None:
-    """Return the digest of the recorded pictures if none changed (a missing one still
-    missing), else None."""
-    hashes: dict[str, str | None] = {}
-    for path, stamp in recorded.items():
-        if stamp is None:
-            if Path(path).exists():
-                return None
-            hashes[path] = None
-        elif stamp.holds(Path(path)):
-            hashes[path] = stamp.sha256
-        else:
-            return None
-    return _pictures_digest(hashes)
 
 
 def _pictures_digest(hashes: dict[str, str | None]) -> str:

@@ -203,6 +203,11 @@ def test_an_output_deleted_or_edited_by_hand_is_built_again(tmp_path: Path) -> N
     assert summary(err) == "built 2, up to date 2, refused 0, failed 0", err
     assert (out / f"{sources[0].stem}.docx").stat().st_size > 0
     assert title_of(edited) == "Batch Article 1"
+    # The touched file's new time is kept: the next build compares times, not bytes.
+    touched = out / f"{sources[2].stem}.json"
+    outputs = manifest(out)[str(sources[2].resolve())]["outputs"]
+    assert isinstance(outputs, dict)
+    assert outputs["json"]["stamp"][1] == touched.stat().st_mtime_ns
 
 
 def test_a_corrupt_manifest_means_a_full_build_with_a_warning(tmp_path: Path) -> None:
