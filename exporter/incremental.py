@@ -15,7 +15,7 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
-from urllib.parse import unquote
+from urllib.parse import unquote, urlsplit
 
 from exporter import model
 from exporter.build import BuildOptions, prepare, render, write_outputs
@@ -88,16 +88,37 @@ def picture_stamps(article: model.Article, folder: Path) -> dict[str, Stamp | No
     root = folder.resolve()
     stamps: dict[str, Stamp | None] = {}
     for figure in query(article, model.Figure):
-        if ":" in figure.src.split("/")[0]:
-            continue  # a URL or a data: URL
-        path = (root / unquote(figure.src)).resolve()
-        if not path.is_relative_to(root):
-            continue
-        try:
-            stamps[str(path)] = stamp_of(path) if path.is_file() else None
-        except OSError:
-            stamps[str(path)] = None
+        for path in _picture_paths(figure.src, root):
+            try:
+                stamps[str(path)] = stamp_of(path) if path.is_file() else None
+            except OSError:
+                stamps[str(path)] = None
     return stamps
+
+
+def _picture_paths(reference: str, root: Path) -> list[Path]:
+    """Return the files in `root` a picture's reference may name, as the writers read it
+    (exporter/resources.py): a path, as written or %-decoded as in a URL, or a file: URL."""
+    try:
+        parts = urlsplit(reference)
+    except ValueError:
+        return []
+    scheme = parts.scheme.lower()
+    if scheme == "file":
+        candidates = {unquote(parts.path)}
+    elif scheme and len(scheme) > 1:
+        return []  # a network or data: URL, never read from the folder
+    else:
+        candidates = {reference, unquote(reference)}
+    found = []
+    for candidate in sorted(candidates):
+        try:
+            path = (root / candidate).resolve()
+        except (OSError, RuntimeError):  # a loop of symbolic links: the build refuses it
+            continue
+        if path.is_relative_to(root):
+            found.append(path)
+    return found
 
 
 class Incremental:

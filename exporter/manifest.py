@@ -82,7 +82,7 @@ def write_manifest(out_dir: Path, entries: dict[str, Entry]) -> None:
         "version": VERSION,
         "articles": {source: _entry_data(entry) for source, entry in sorted(entries.items())},
     }
-    text = json.dumps(data, ensure_ascii=False, indent=0, separators=(",", ":"))
+    text = json.dumps(data, ensure_ascii=False, indent=1)
     write_atomic(manifest_path(out_dir), text.encode("utf-8"))
 
 

@@ -16,6 +16,9 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
+from exporter import model
+from exporter.fingerprint import stamp_of
+from exporter.incremental import picture_stamps
 from exporter.layouts import BUNDLED_LAYOUTS
 from exporter.manifest import MANIFEST_NAME
 from tests.test_batch import run, write_articles
@@ -138,6 +141,42 @@ def test_a_changed_or_new_picture_builds_its_article_again(tmp_path: Path) -> No
     assert _pictures_in(docx) == 2
     os.utime(folder / "later.png")  # touched, not changed: nothing to build
     assert summary(build(folder, out)[1]).startswith("built 0, up to date 3")
+
+
+def test_the_pictures_followed_are_those_the_writers_read_from_the_folder(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "articles"
+    folder.mkdir()
+    for name in ("plain.png", "with space.png", "by-url.png"):
+        Image.new("RGB", (4, 4), "red").save(folder / name)
+    (tmp_path / "outside.png").write_bytes(b"not the article's")
+    references = [
+        "plain.png",
+        "with%20space.png",
+        (folder / "by-url.png").as_uri(),
+        "not-yet.png",
+        "../outside.png",
+        "https://example.org/remote.png",
+        "data:image/png;base64,AAAA",
+    ]
+    article = model.Article(
+        title="Pictures", body=tuple(model.Figure(src, "a picture") for src in references)
+    )
+    stamps = picture_stamps(article, folder)
+    names = {Path(path).name: stamp for path, stamp in stamps.items()}
+    assert set(names) == {
+        "plain.png",
+        "with space.png",
+        "with%20space.png",
+        "by-url.png",
+        "not-yet.png",
+    }
+    assert names["not-yet.png"] is None and names["with%20space.png"] is None
+    data = (folder / "plain.png").read_bytes()
+    plain = names["plain.png"]
+    assert plain == stamp_of(folder / "plain.png")
+    assert plain is not None and plain.sha256 == hashlib.sha256(data).hexdigest()
 
 
 def _pictures_in(docx: Path) -> int:
