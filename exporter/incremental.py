@@ -195,6 +195,8 @@ class Incremental:
             pictures = _pictures_digest(
                 {path: None if s is None else s.sha256 for path, s in built.pictures.items()}
             )
+            # The digest taken when the build began; a layout not among the candidates
+            # then (a series found as a folder of the working directory) is digested now.
             layout = (built.layout, self._layout_digest(built.layout))
             for fmt, (name, stamp) in built.outputs.items():
                 inputs = self._inputs(built.text, layout, pictures, fmt)
