@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 import signal
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,8 @@ from exporter.report import collect_warnings
 
 if TYPE_CHECKING:
     from concurrent.futures import Future
+
+    from exporter.incremental import Record
 
 # Folders are searched for the article formats only: a web page or DOCX is imported
 # with `exporter import`, not built as found.
@@ -37,10 +40,12 @@ class Outcome:
     """The files written."""
     warnings: tuple[str, ...] = ()
     """The warnings of the build, each once."""
+    record: Record | None = None
+    """What a built article's build read and wrote, when asked for (an incremental build)."""
 
 
 def expand_sources(paths: list[Path]) -> list[Path]:
-    """Return the article files named, folders replaced by the articles inside them."""
+    """Return the article files named, folders replaced by the articles inside them, each once."""
     sources: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -55,14 +60,24 @@ def expand_sources(paths: list[Path]) -> list[Path]:
             )
         else:
             sources.append(path)
-    return sources
+    return list(dict.fromkeys(sources))  # each once: a file named and found in a folder
 
 
-def build_one(source: Path, options: BuildOptions) -> Outcome:
-    """Build one article and say what became of it; never raises for a bad article."""
+def build_one(source: Path, options: BuildOptions, record: bool = False) -> Outcome:
+    """Build one article and say what became of it; never raises for a bad article.
+
+    With `record`, the outcome also says what the build read and wrote (`Record`).
+    """
+    recorded = None
     with collect_warnings() as messages:
         try:
-            paths = tuple(build_file(source, options))
+            if record:
+                from exporter.incremental import build_recorded
+
+                built, recorded = build_recorded(source, options)
+                paths = tuple(built)
+            else:
+                paths = tuple(build_file(source, options))
             status, message = "built", ""
         except ExportError as error:
             paths = ()
@@ -75,20 +90,33 @@ def build_one(source: Path, options: BuildOptions) -> Outcome:
             status = "failed"
             detail = " ".join(str(error).split())
             message = f"{source}: internal error: {type(error).__name__}: {detail}"
-    return Outcome(source, status, message, paths, tuple(messages))
+    return Outcome(source, status, message, paths, tuple(messages), recorded)
 
 
 def build_all(
-    sources: list[Path], options: BuildOptions, jobs: int, limits: Limits = DEFAULT_LIMITS
+    sources: list[Path],
+    options: BuildOptions,
+    jobs: int,
+    limits: Limits = DEFAULT_LIMITS,
+    formats: Mapping[Path, tuple[str, ...]] | None = None,
+    record: bool = False,
 ) -> Iterator[Outcome]:
     """Yield the outcome of each article as it is done, in worker processes when jobs > 1.
 
     Every article has the time and memory of `limits`; one that passes them, or whose
-    worker dies, is reported and the others go on.
+    worker dies, is reported and the others go on. `formats` names the formats to build
+    of an article when not all of the options' (an incremental build); with `record`,
+    each outcome says what its build read and wrote.
     """
+
+    def options_of(source: Path) -> BuildOptions:
+        if formats is None or source not in formats:
+            return options
+        return dataclasses.replace(options, formats=formats[source])
+
     if jobs <= 1 or len(sources) <= 1:
         for source in sources:
-            yield build_limited(source, options, limits)
+            yield build_limited(source, options_of(source), limits, record)
         return
     # Imported here: a build of one article, or in one process, needs no pool.
     from concurrent.futures import as_completed
@@ -100,7 +128,7 @@ def build_all(
         # Longest first, so that no long article is left to one worker at the end.
         ordered = sorted(sources, key=_size, reverse=True)
         futures: dict[Future[Outcome], Path] = {
-            pool.submit(build_one, source, options): source for source in ordered
+            pool.submit(build_one, source, options_of(source), record): source for source in ordered
         }
         for future in as_completed(futures):
             yield _outcome_of(future, futures[future])
@@ -108,11 +136,13 @@ def build_all(
         pool.shutdown(wait=True, cancel_waiting=True)
 
 
-def build_limited(source: Path, options: BuildOptions, limits: Limits) -> Outcome:
+def build_limited(
+    source: Path, options: BuildOptions, limits: Limits, record: bool = False
+) -> Outcome:
     """Build one article in this process, within the time and memory of `limits`."""
     try:
         with limited(limits):
-            return build_one(source, options)
+            return build_one(source, options, record)
     except TaskError as error:
         return _refused_for(source, error)
 

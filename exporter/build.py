@@ -144,10 +144,17 @@ def build_file(source: Path, options: BuildOptions) -> list[Path]:
     Every format is rendered in memory first, so that a failure in one leaves no
     output of the others from this run; then each file is written atomically.
     """
-    outputs = {
-        options.out_dir / (source.stem + writer_entry(fmt).extension): data
-        for fmt, data in render_file(source, options).items()
-    }
-    for path, data in outputs.items():
-        write_atomic(path, data)
-    return list(outputs)
+    rendered = render_file(source, options)
+    return [path for path, _status in write_outputs(source, options, rendered).values()]
+
+
+def write_outputs(
+    source: Path, options: BuildOptions, rendered: dict[str, bytes]
+) -> dict[str, tuple[Path, os.stat_result]]:
+    """Write an article's rendered formats into the output folder, each file atomically;
+    return each file's path and status as written (its size and time), by format."""
+    written = {}
+    for fmt, data in rendered.items():
+        path = options.out_dir / (source.stem + writer_entry(fmt).extension)
+        written[fmt] = (path, write_atomic(path, data))
+    return written

@@ -13,7 +13,7 @@ import threading
 import traceback
 from collections.abc import Iterator, Sequence
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 from exporter.context import RenderContext
 from exporter.errors import ExportError, UsageError
@@ -25,6 +25,10 @@ from exporter.limits import (
     memory_from_environment,
 )
 from exporter.writers import DEFAULT_FORMATS, WRITERS
+
+if TYPE_CHECKING:
+    from exporter.build import BuildOptions
+    from exporter.incremental import Incremental
 
 log = logging.getLogger("exporter")
 
@@ -180,6 +184,12 @@ def _parser() -> argparse.ArgumentParser:
         action="store_true",
         help="refuse an article with characters no font can show, or too short to fill "
         "the bulletin's pages (default: warn)",
+    )
+    build.add_argument(
+        "--force",
+        action="store_true",
+        help="build every article of the folders given, even those whose outputs are up to "
+        "date (default: only the articles changed since their last build)",
     )
     build.add_argument(
         "--explain",
@@ -393,31 +403,62 @@ def _build(args: argparse.Namespace) -> int:
     if jobs < 1:
         raise UsageError(f"--jobs {jobs} is not a positive number")
     limits = _limits(args)
-    progress = _Progress(len(sources), quiet=args.quiet)
+    incremental = _incremental(args, options)
+    wanted = {
+        source: options.formats if incremental is None else incremental.out_of_date(source)
+        for source in sources
+    }
+    pending = [source for source in sources if wanted[source]]
+    for source in sources:
+        if not wanted[source]:
+            log.info("%s: up to date", source)
+    progress = _Progress(len(pending), quiet=args.quiet)
     outcomes = []
     # Termination is taken as Ctrl-C: the articles not started are dropped, the ones
     # being written are finished whole, and no worker is left behind.
-    with progress, _terminate_as_interrupt():
-        for outcome in build_all(sources, options, jobs, limits):
-            outcomes.append(outcome)
-            if outcome.message:
-                progress.print(f"exporter: {outcome.message}")
-            for path in outcome.paths:
-                log.info("wrote %s", path)
-            progress.advance(outcome)
+    try:
+        with progress, _terminate_as_interrupt():
+            record = incremental is not None
+            for outcome in build_all(pending, options, jobs, limits, wanted, record):
+                outcomes.append(outcome)
+                if incremental is not None:
+                    incremental.record(outcome, wanted[outcome.source])
+                if outcome.message:
+                    progress.print(f"exporter: {outcome.message}")
+                for path in outcome.paths:
+                    log.info("wrote %s", path)
+                progress.advance(outcome)
+    finally:
+        if incremental is not None:
+            incremental.save(final=True)
     if not args.quiet:
         for outcome in outcomes:
             for message in outcome.warnings:
                 print(f"warning: {outcome.source}: {message}", file=sys.stderr)
     counts = {status: sum(o.status == status for o in outcomes) for status in _STATUSES}
     if len(sources) > 1 and not args.quiet:
-        print(", ".join(f"{status} {counts[status]}" for status in _STATUSES), file=sys.stderr)
+        summary = [f"{status} {counts[status]}" for status in _STATUSES]
+        if incremental is not None:
+            summary.insert(1, f"up to date {len(sources) - len(pending)}")
+        print(", ".join(summary), file=sys.stderr)
     if counts["failed"]:
         return EXIT_INTERNAL
     return EXIT_BAD_INPUT if counts["refused"] else EXIT_OK
 
 
 _STATUSES = ("built", "refused", "failed")
+
+
+def _incremental(args: argparse.Namespace, options: BuildOptions) -> Incremental | None:
+    """Return the manifest of a build given folders: the articles found in them are built
+    when out of date, those named as files always. None when only files are named: they
+    are built as asked, and no manifest is kept."""
+    if not any(path.is_dir() for path in args.articles):
+        return None
+    from exporter.incremental import Incremental
+
+    named = {path for path in args.articles if not path.is_dir()}
+    return Incremental(options, force=args.force, always=named)
 
 
 class _Progress:

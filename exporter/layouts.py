@@ -306,13 +306,29 @@ def join_list(items: list[str], lang: str = "en") -> str:
 def find_layout(name_or_path: str | None, series_id: str = "apb") -> Layout:
     """Return the layout named by `--layout` (a folder or a name), else the article's series."""
     folder = _locate(name_or_path or series_id)
-    fonts = folder / "fonts" if (folder / "fonts").is_dir() else BUNDLED_FONTS
     return Layout(
         folder=folder,
-        fonts=fonts,
+        fonts=fonts_folder(folder),
         series=_read_series(folder, _changed(folder / SERIES_FILE)),
         language_fonts=_read_language_fonts(folder),
     )
+
+
+def fonts_folder(folder: Path) -> Path:
+    """Return the folder of the fonts a layout prints with: its own `fonts/`, else the bundled."""
+    return folder / "fonts" if (folder / "fonts").is_dir() else BUNDLED_FONTS
+
+
+def layout_folders() -> list[Path]:
+    """Return the layout folders a series name can find: $EXPORTER_LAYOUT_PATH's, the bundled."""
+    search = [Path(p) for p in os.environ.get(LAYOUT_PATH_VARIABLE, "").split(os.pathsep) if p]
+    found: list[Path] = []
+    for root in (*search, BUNDLED_LAYOUTS):
+        try:
+            found.extend(p.resolve() for p in sorted(root.iterdir()) if (p / SERIES_FILE).is_file())
+        except OSError:  # a search folder that is not there finds nothing
+            continue
+    return found
 
 
 def language_prefix(tag: str) -> str:

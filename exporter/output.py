@@ -12,15 +12,18 @@ from pathlib import Path
 DEFERRED_SIGNALS = {signal.SIGINT, signal.SIGTERM, signal.SIGHUP}
 
 
-def write_atomic(path: Path, data: bytes) -> None:
+def write_atomic(path: Path, data: bytes) -> os.stat_result:
     """Write `data` to `path` through a temporary file in the same folder, then rename it.
 
     Ctrl-C and termination signals wait until the file is whole and renamed (or the
     temporary file removed), so an interrupted build leaves no temporary file behind.
+    Return the status of the file written (its size and time, which the rename keeps).
     """
     path.parent.mkdir(parents=True, exist_ok=True)
     with _signals_deferred(), _whole_temporary(path, data) as temporary:
+        status = os.stat(temporary)
         os.replace(temporary, path)
+    return status
 
 
 def write_new(path: Path, data: bytes) -> None:

@@ -44,13 +44,16 @@ def test_a_folder_builds_in_workers_and_a_broken_article_does_not_stop_the_other
     )
     assert code == 2
     lines = err.strip().splitlines()
-    assert lines[-1] == "built 3, refused 1, failed 0"
+    assert lines[-1] == "built 3, up to date 0, refused 1, failed 0"
     assert any(
         line.startswith("exporter: ") and "broken.md: front matter" in line for line in lines
     )
     assert sum(line.startswith("[") for line in lines) == 4  # a progress line per article
     assert sorted(p.name for p in out.iterdir()) == sorted(
-        f"{s.stem}{ext}" for s in sources for ext in (".docx", ".json")
+        [
+            ".exporter-manifest.json",
+            *(f"{s.stem}{ext}" for s in sources for ext in (".docx", ".json")),
+        ]
     )
 
 
@@ -69,7 +72,9 @@ def test_workers_give_the_same_files_as_one_process(tmp_path: Path) -> None:
             str(tmp_path / f"out{jobs}"),
         )
         assert code == 0, err
-    for one in sorted((tmp_path / "out1").iterdir()):
+    outputs = [p for p in (tmp_path / "out1").iterdir() if not p.name.startswith(".")]
+    assert len(outputs) == 6
+    for one in sorted(outputs):
         assert one.read_bytes() == (tmp_path / "out2" / one.name).read_bytes(), one.name
 
 

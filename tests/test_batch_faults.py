@@ -76,7 +76,7 @@ def test_a_worker_killed_mid_batch_costs_its_article_alone(tmp_path: Path) -> No
     assert batch.returncode == 1, err
     failed = [line for line in err.splitlines() if "died (signal 9)" in line]
     assert len(failed) == 1, err
-    assert "built 59, refused 0, failed 1" in err
+    assert "built 59, up to date 0, refused 0, failed 1" in err
     lost = Path(re.sub(r"^exporter: (.*?): .*$", r"\1", failed[0])).stem
     for source in sources:
         if source.stem != lost:
@@ -104,7 +104,7 @@ def test_sigterm_ends_the_batch_and_leaves_no_worker(tmp_path: Path) -> None:
     assert "Traceback" not in err
     time.sleep(0.5)
     assert not any(alive(pid) for pid in workers)
-    assert not list(out.glob(".*"))  # no half-written file left behind
+    assert not list(out.glob(".*.tmp"))  # no half-written file left behind
     assert len(list(out.glob("*.pdf"))) < 40
 
 
