@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import io
+import re
+import shutil
+import subprocess
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -10,6 +13,7 @@ from typing import Any
 import pikepdf
 import pypdfium2
 import pytest
+from PIL import Image
 
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
@@ -166,3 +170,47 @@ def test_the_masthead_band_runs_into_the_bleed_and_stops_there(letter: bytes) ->
     assert grey(first, left_slug - BLEED / 2, top + BLEED / 2) < 128, "not in the corner"
     assert grey(first, x, top + BLEED + 9) > 240, "the band reaches into the slug"
     assert grey(second, x, top + BLEED / 2) > 240, "page 2 has no band"
+
+
+def test_marks_print_on_every_plate_and_nothing_is_device_rgb(
+    letter: bytes, tmp_path: Path
+) -> None:
+    with pikepdf.open(io.BytesIO(letter)) as pdf:
+        assert str(pdf.docinfo.get("/GTS_PDFXVersion")) == "PDF/X-4"
+        for page in pdf.pages:
+            streams = [page.obj.Contents.read_bytes()]
+            for xobject in page.obj.Resources.XObject.values():
+                if xobject.Subtype == pikepdf.Name.Form:
+                    streams.append(xobject.read_bytes())
+                    group = xobject.get("/Group")
+                    assert group is None or group.get("/CS") != pikepdf.Name.DeviceRGB
+            for stream in streams:
+                assert re.search(rb"\b(?:rg|RG)\b", stream) is None
+                assert b"/DeviceRGB" not in stream
+    # Ghostscript separates the pages into plates: the marks, in the slug, are on all four.
+    gs = shutil.which("gs")
+    if gs is None:
+        pytest.skip("Ghostscript is not installed (Debian: ghostscript)")
+    source = tmp_path / "print.pdf"
+    source.write_bytes(letter)
+    subprocess.run(
+        [
+            gs,
+            "-q",
+            "-dNOPAUSE",
+            "-dBATCH",
+            "-dSAFER",
+            "-sDEVICE=tiffsep",
+            "-r36",
+            f"-sOutputFile={tmp_path / 'plate%d.tif'}",
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    for plate in ("Cyan", "Magenta", "Yellow", "Black"):
+        image = Image.open(tmp_path / f"plate1({plate}).tif").convert("L")
+        width, height = image.size
+        # The top left corner of the sheet, beyond the bleed: only the crop marks.
+        corner = image.crop((0, 0, round(width * 0.06), round(height * 0.045)))
+        assert corner.getextrema()[0] < 128, plate

@@ -4,14 +4,18 @@ WeasyPrint writes the PDF/X-4 metadata, the TrimBox and the crop marks; it embed
 output intent without a CMYK profile in the CSS (which its URL fetcher would have to
 read from outside the layout) and sets the BleedBox at most 10 pt beyond the trim, not
 the layout's bleed. This module adds the output intent from the layout's `print.yaml`,
-sets the BleedBox, and makes the remaining RGB content (images, the crop marks)
-device-independent sRGB, which PDF/X-4 allows beside a CMYK output intent.
+sets the BleedBox, draws the crop marks in registration colour (the `All` separation:
+every plate, as a prepress desk expects of marks) instead of WeasyPrint's RGB black in
+RGB transparency groups, makes the remaining RGB content (images) device-independent
+sRGB, which PDF/X-4 allows beside a CMYK output intent, and names the PDF/X version in
+the Info dictionary as the XMP names it.
 """
 
 from __future__ import annotations
 
 import functools
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -71,6 +75,22 @@ def read_press(folder: Path) -> Press:
     return press
 
 
+PDFX_VERSION = "PDF/X-4"
+"""The PDF/X version WeasyPrint's `pdf/x-4` variant writes in the XMP."""
+# WeasyPrint's crop marks: a form of path, state and graphics-state operators alone (no
+# text, no image, no shading), whose only colours are black fills and strokes.
+MARK_OPERATORS = frozenset(
+    {
+        *("q", "Q", "cm", "gs", "w", "d", "J", "j", "M"),  # state
+        *("m", "l", "c", "v", "y", "re", "h"),  # paths
+        *("S", "s", "f", "F", "f*", "B", "B*", "b", "b*", "n"),  # painting
+        *("rg", "RG"),  # colour
+    }
+)
+BLACK_FILL = re.compile(rb"\b0 0 0 rg\b")
+BLACK_STROKE = re.compile(rb"\b0 0 0 RG\b")
+
+
 def _device_cmyk(value: Any) -> str:
     """Return four inks (0 to 1) as a CSS `device-cmyk()` colour."""
     inks = [float(ink) for ink in value]
@@ -113,8 +133,11 @@ def finish_for_press(data: bytes, press: Press) -> bytes:
         )
         pdf.Root.OutputIntents = pikepdf.Array([intent])
         srgb = pikepdf.Array([pikepdf.Name.ICCBased, pdf.make_stream(_srgb_profile(), N=3)])
+        registration = _registration_colour(pdf)
         bleed = press.bleed * POINTS_PER_INCH
+        pdf.docinfo[pikepdf.Name.GTS_PDFXVersion] = pikepdf.String(PDFX_VERSION)
         for page in pdf.pages:
+            _marks_in_registration(page.obj, registration)
             left, bottom, right, top = (float(v) for v in page.obj.TrimBox)
             page.obj.BleedBox = pikepdf.Array(
                 [left - bleed, bottom - bleed, right + bleed, top + bleed]
@@ -126,6 +149,46 @@ def finish_for_press(data: bytes, press: Press) -> bytes:
         out = io.BytesIO()
         pdf.save(out)
     return out.getvalue()
+
+
+def _registration_colour(pdf: Any) -> Any:
+    """Return the `All` separation, in which a tint of 1 prints on every plate."""
+    import pikepdf
+
+    every_plate = pdf.make_stream(
+        b"{dup dup dup}",
+        FunctionType=4,
+        Domain=[0, 1],
+        Range=[0, 1, 0, 1, 0, 1, 0, 1],
+    )
+    return pikepdf.Array(
+        [pikepdf.Name.Separation, pikepdf.Name.All, pikepdf.Name.DeviceCMYK, every_plate]
+    )
+
+
+def _marks_in_registration(page: Any, registration: Any) -> None:
+    """Draw the page's crop marks (forms of black strokes alone) in registration colour."""
+    import pikepdf
+
+    for xobject in (page.Resources.get("/XObject") or {}).values():
+        if xobject.get("/Subtype") != pikepdf.Name.Form:
+            continue
+        operators = {str(i.operator) for i in pikepdf.parse_content_stream(xobject)}
+        if not operators <= MARK_OPERATORS or not operators & {"rg", "RG"}:
+            continue
+        content = BLACK_FILL.sub(b"/Registration cs 1 scn", xobject.read_bytes())
+        content = BLACK_STROKE.sub(b"/Registration CS 1 SCN", content)
+        if re.search(rb"\b(?:rg|RG)\b", content):
+            continue  # a colour other than black: not marks
+        xobject.write(content)
+        resources = xobject.get("/Resources")
+        if resources is None:
+            resources = xobject.Resources = pikepdf.Dictionary()
+        if "/ColorSpace" not in resources:
+            resources.ColorSpace = pikepdf.Dictionary()
+        resources.ColorSpace.Registration = registration
+        if "/Group" in xobject:
+            del xobject.Group  # nothing in it is transparent or RGB any longer
 
 
 @functools.cache
