@@ -34,6 +34,16 @@ def broken_words(article: model.Article, folder: Path) -> list[tuple[str, str]]:
     return BROKEN.findall(text)
 
 
+def example_words(article: model.Article) -> list[str]:
+    """Return the words of the article's body."""
+    from exporter.walk import plain_text
+
+    return re.findall(
+        r"[A-Za-z]+",
+        " ".join(plain_text(b.content) for b in article.body if isinstance(b, model.Paragraph)),
+    )
+
+
 def allowed_breaks(word: str, lang: str) -> set[int]:
     """Return where pyphen's patterns of `lang` allow `word` to break."""
     return set(pyphen.Pyphen(lang=lang).positions(word.lower()))
@@ -51,13 +61,17 @@ def test_english_breaks_by_us_patterns(example: model.Article) -> None:
         word = before + after
         assert len(before) in allowed_breaks(word, "en_US"), f"{before}-{after}"
     # Some of the example's breaks differ between the two spellings' patterns: the US ones
-    # are taken ("Presi-dent", not British "Presid-ent").
+    # are taken ("perspec-tive", not British "perspect-ive").
     british_only = [(b, a) for b, a in breaks if len(b) not in allowed_breaks(b + a, "en_GB")]
     assert british_only != []
 
 
-def test_no_short_word_or_short_piece_is_broken(example: model.Article) -> None:
-    for before, after in broken_words(example, EXAMPLE.parent):
+def test_no_short_word_or_short_piece_or_name_is_broken(example: model.Article) -> None:
+    breaks = broken_words(example, EXAMPLE.parent)
+    # The example's text has names and capitalised words enough to break, were it allowed.
+    assert sum(w[:1].isupper() and len(w) > 8 for w in example_words(example)) >= 10
+    for before, after in breaks:
+        assert before[:1].islower(), f"a capitalised word broken: {before}-{after}"
         assert len(before + after) >= 6, f"{before}-{after}"
         assert len(before) >= 2 and len(after) >= 3, f"{before}-{after}"
 

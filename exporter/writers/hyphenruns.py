@@ -1,4 +1,6 @@
-"""At most two hyphenated lines in a row: the third line of a run breaks between words.
+"""Hyphenation rules WeasyPrint lacks: no ladders, no capitalised word broken.
+
+At most two hyphenated lines in a row: the third line of a run breaks between words.
 
 A justified column hyphenates wherever a word fits better broken, and three or four
 lines in a row can end in hyphens (a "ladder"), which typographers avoid and CSS's
@@ -11,14 +13,20 @@ count is kept per layout on WeasyPrint's layout context, keyed by the style and 
 text the line starts with, so that a line tried again (column balancing) is broken the
 same way. A line that starts another inline box (a link, an emphasis) starts its count
 afresh. Installed once, over `linebreaks`, where the function has the shape it expects.
+
+A capitalised word (a name, "Washington", or a sentence's first word) is never broken,
+as house styles ask: WeasyPrint's line breaker takes its patterns from
+`pyphen.Pyphen`, which it finds on its module's `pyphen`; that name is given a module
+whose `Pyphen` offers no break in a word that starts with a capital.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import types
+from collections.abc import Callable, Iterator
 from typing import Any
 
-from exporter.writers.hooks import expected
+from exporter.writers.hooks import expected, log
 from exporter.writers.linebreaks import EXPECTED
 
 MOST_IN_A_ROW = 2
@@ -87,3 +95,28 @@ def install() -> None:
         return answer
 
     inline.split_first_line = split_first_line
+    _install_lowercase_breaks()
+
+
+def _install_lowercase_breaks() -> None:
+    """Give WeasyPrint's line breaker patterns that never break a capitalised word."""
+    import pyphen
+    from weasyprint.text import line_break
+
+    if getattr(line_break, "pyphen", None) is not pyphen or not hasattr(pyphen, "Pyphen"):
+        log.info("WeasyPrint's hyphenation is not as expected: capitalised words may break")
+        return
+
+    class LowercasePyphen(pyphen.Pyphen):  # type: ignore[misc]
+        """Pyphen's patterns, without a break in a word that starts with a capital."""
+
+        def iterate(self, word: str) -> Iterator[tuple[str, str]]:
+            if word[:1].isupper():
+                return iter(())
+            found: Iterator[tuple[str, str]] = super().iterate(word)
+            return found
+
+    module = types.ModuleType("pyphen", "pyphen, its words with a capital left whole")
+    module.__dict__.update(vars(pyphen))
+    module.Pyphen = LowercasePyphen  # type: ignore[attr-defined]
+    line_break.pyphen = module
