@@ -107,6 +107,10 @@ class FitBounds:
     """The share at which a fitting setting is taken without trying a looser one."""
     short_column_lines: int = 3
     """The most lines by which a column before the last page may end short."""
+    paragraph_indent: tuple[float, float] = (0.0, 0.0)
+    """Below a paragraph space of the first value (em), a paragraph that follows another
+    is indented by the second (em): at the tight end a space alone is too small to see.
+    Each setting gives it as `paragraph_indent` (0 where the space suffices)."""
     fixed_pages: float = FIXED_PAGES
     """Pages taken by what does not grow with the body type: the share of a pass's pages
     that stays when the fitter predicts the other settings from it."""
@@ -132,6 +136,9 @@ class FitBounds:
                     (name, round(a + (b - a) * share, 3))
                     for (name, a), (_, b) in zip(low, high, strict=True)
                 )
+                below, indent = self.paragraph_indent
+                space = dict(values).get("paragraph_space", below)
+                values += (("paragraph_indent", indent if space < below else 0.0),)
                 return FitSetting(step, values)
         raise ValueError(f"step {step} is outside 0-{self.steps}")
 
@@ -266,6 +273,16 @@ def read_bounds(path: Path) -> FitBounds:
     return _read_bounds(path, changed)
 
 
+def _paragraph_indent(data: Any) -> tuple[float, float]:
+    """Return `paragraph_indent` of fit.yaml as (below, indent); none: (0, 0)."""
+    if data is None:
+        return (0.0, 0.0)
+    below, indent = float(data["below"]), float(data["indent"])
+    if below < 0 or not 0 <= indent <= 4:
+        raise ValueError("paragraph_indent: 0 <= below and 0 <= indent <= 4 em are wanted")
+    return (below, indent)
+
+
 @functools.lru_cache(maxsize=16)
 def _read_bounds(path: Path, changed: int) -> FitBounds:
     """Read and check a layout's `fit.yaml`; `changed` (its modification time) is a key."""
@@ -281,6 +298,7 @@ def _read_bounds(path: Path, changed: int) -> FitBounds:
             fill_target=float(fill.get("target", 0.9)),
             fill_enough=float(fill.get("enough", 0.96)),
             short_column_lines=int(data.get("short_column_lines", 3)),
+            paragraph_indent=_paragraph_indent(data.get("paragraph_indent")),
             **_estimate(data.get("estimate")),
         )
     except FileNotFoundError:
