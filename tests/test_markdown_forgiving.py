@@ -212,6 +212,18 @@ def test_a_table_of_bare_rows_takes_a_first_row_of_th_as_its_header() -> None:
     assert [walk.plain_text(c.content) for c in table.body[0].cells] == ["1", ""]  # padded
 
 
+def test_a_table_cut_by_blank_lines_is_read_whole() -> None:
+    # A blank line ends an HTML block: the rows after it, an indented cell, are the table's.
+    body = read(
+        "Before.\n\n<table>\n<tr><th>A</th><th>B</th></tr>\n\n<tr><td>1</td>\n\n"
+        "    <td>2</td></tr>\n</table>\n\nAfter.\n"
+    ).body
+    assert [block.kind for block in body] == ["paragraph", "table", "paragraph"]
+    table = body[1]
+    assert isinstance(table, model.Table)
+    assert [walk.plain_text(c.content) for c in table.body[0].cells] == ["1", "2"]
+
+
 @pytest.mark.parametrize(
     ("html", "warning"),
     [

@@ -513,14 +513,17 @@ def _where(node: SyntaxTreeNode, mark: str = "") -> str:
 def _blocks(nodes: list[SyntaxTreeNode]) -> list[model.Block]:
     blocks: list[model.Block] = []
     lines = _LINES.get()
-    for node in nodes:
+    for node, table in _with_whole_tables(nodes):
         last = blocks[-1] if blocks else None
         if isinstance(last, model.Table) and not last.caption and (caption := _caption(node)):
             blocks[-1] = dataclasses.replace(last, caption=caption)
             _remember(blocks[-1], lines.of(last) if lines is not None else 0)
             continue
         try:
-            made = _kept(_block(node), node)
+            if table:
+                made = _kept(html_table.html_blocks(table, _line(node)), node)
+            else:
+                made = _kept(_block(node), node)
         except InputError as error:
             raise error.at(_where(node)) from None  # an inline's fault: its block's line
         _warn_notices(node)
@@ -541,6 +544,32 @@ def _blocks(nodes: list[SyntaxTreeNode]) -> list[model.Block]:
         blocks[-1] = model.Paragraph(last.content)
         _remember(blocks[-1], lines.of(last) if lines is not None else 0)
     return blocks
+
+
+def _with_whole_tables(nodes: list[SyntaxTreeNode]) -> Iterator[tuple[SyntaxTreeNode, str]]:
+    """Yield the nodes, each with "", but an HTML table that a blank line cuts into several
+    blocks: its first node with the table's whole source, the others left out."""
+    skip_to = -1
+    for i, node in enumerate(nodes):
+        if i < skip_to:
+            continue
+        content = node.content.lower() if node.type == "html_block" else ""
+        if not (html_table.has_table(content) and "</table" not in content and node.map):
+            yield node, ""
+            continue
+        source = _SOURCE.get().split("\n")
+        for j in range(i + 1, len(nodes)):
+            end = nodes[j].map
+            if end and "</table" in "\n".join(source[node.map[0] : end[1]]).lower():
+                yield node, "\n".join(source[node.map[0] : end[1]])
+                skip_to = j + 1
+                break
+        else:
+            yield node, ""
+
+
+def _line(node: SyntaxTreeNode) -> int:
+    return node.map[0] + 1 if node.map else 0
 
 
 def _kept(blocks: list[model.Block], node: SyntaxTreeNode) -> list[model.Block]:
