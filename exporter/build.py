@@ -45,6 +45,9 @@ class BuildOptions:
     """Embed the layout's fonts in the DOCX."""
     fit_start: int | None = None
     """The step the PDF's fitting starts from (`RenderContext.fit_start`)."""
+    shift_headings: int | None = None
+    """Added to each Markdown heading's level (`#` is 1); None: the reader shifts them so
+    that the highest becomes the layout's first subhead level."""
     record_source: bool = True
     """Record the article file's name and version in the DOCX (`RenderContext.source`);
     off for a temporary copy, whose name means nothing to whoever gets the DOCX."""
@@ -86,8 +89,18 @@ def prepare(source: Path, options: BuildOptions) -> tuple[model.Article, RenderC
     # The version is of the bytes read before the article is: a change made meanwhile
     # makes the DOCX's source look older than its text, never newer.
     recorded = _source_file(source) if options.record_source else None
-    article = load(source)
+    article = _load(source, options.shift_headings)
     return article, context_of(article, source.resolve().parent, options, recorded)
+
+
+def _load(source: Path, shift_headings: int | None) -> model.Article:
+    """Read an article file, its Markdown headings shifted as asked."""
+    if shift_headings is None:
+        return load(source)
+    from exporter.readers.markdown import shifted_headings
+
+    with shifted_headings(shift_headings):
+        return load(source)
 
 
 def context_of(

@@ -192,6 +192,15 @@ def _parser() -> argparse.ArgumentParser:
         "date (default: only the articles changed since their last build)",
     )
     build.add_argument(
+        "--shift-headings",
+        type=int,
+        default=None,
+        metavar="N",
+        help="add N to each Markdown heading's level ('#' is 1, subheads are 2 and 3; "
+        "default: when they start at '#' or below '###', shift them so that the highest "
+        "becomes a subhead, with a warning)",
+    )
+    build.add_argument(
         "--explain",
         action="store_true",
         help="print what the copyfitting chose and how full it fills the pages (as -v)",
@@ -395,6 +404,7 @@ def _build(args: argparse.Namespace) -> int:
         reference_docx=args.reference_docx,
         strict=args.strict,
         embed_fonts=args.embed_fonts,
+        shift_headings=args.shift_headings,
     )
     sources = expand_sources(args.articles)
     if not sources:

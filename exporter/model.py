@@ -330,4 +330,6 @@ BLOCK_TYPES: tuple[type[Any], ...] = (
 CONTAINER_TYPES = (Emphasis, Strong, Link, Span, Superscript, Subscript)
 """The inlines that hold other inlines (their `content`)."""
 ALIGNMENTS = ("", "left", "center", "right")
+SUBHEAD_LEVELS = (2, 3)
+"""The levels of the body's subheads, from the first (the title is level 1)."""
 """The alignments a table column may have."""

@@ -48,30 +48,51 @@ def validate(article: model.Article) -> model.Article:
             _check_block(block, f"notes[{i}].content[{j}]")
     for span in query(article, model.Span):
         if not LANGUAGE_TAG.match(span.lang):
-            raise InputError(f"span language {span.lang!r} is not a BCP 47 tag", where="body")
-    anchors = [anchor.id for anchor in query(article, model.Anchor)]
-    for anchor in anchors:
+            raise InputError(
+                f"span language {span.lang!r} is not a BCP 47 tag", where=_block_of(article, span)
+            )
+    found = query(article, model.Anchor)
+    anchors = [anchor.id for anchor in found]
+    for node, anchor in zip(found, anchors, strict=True):
         if not ANCHOR_ID.match(anchor):
             raise InputError(
                 f"anchor {anchor!r} is not a name (a letter, then letters, digits, - _ . :)",
-                where="body",
+                where=_block_of(article, node),
             )
         if anchors.count(anchor) > 1:
-            raise InputError(f"anchor {anchor!r} is defined twice", where="body")
+            where = _block_of(article, found[anchors.index(anchor, anchors.index(anchor) + 1)])
+            raise InputError(f"anchor {anchor!r} is defined twice", where=where)
     for link in query(article, model.Link):
         if any(query(inner, model.Link) for inner in link.content):
-            raise InputError(f"a link inside a link ({link.url!r})", where="body")
+            where = _block_of(article, link)
+            raise InputError(f"a link inside a link ({link.url!r})", where=where)
         if link.url.startswith("#") and link.url[1:] not in anchors:
-            raise InputError(f"link to {link.url!r}: no anchor of that name", where="body")
+            where = _block_of(article, link)
+            raise InputError(f"link to {link.url!r}: no anchor of that name", where=where)
     called = set()
     for ref in query(article, model.NoteRef):
         if ref.note not in labels:
-            raise InputError(f"footnote {ref.note!r} is called but never defined", where="body")
+            where = _block_of(article, ref)
+            raise InputError(f"footnote {ref.note!r} is called but never defined", where=where)
         called.add(ref.note)
     for i, label in enumerate(labels):
         if label not in called:
             raise InputError(f"footnote {label!r} is never called", where=f"notes[{i}]")
     return article
+
+
+def _block_of(article: model.Article, node: object) -> str:
+    """Return the path of the body block or note holding `node` ("body[3]"), else "body".
+
+    The path lets a reader that recorded its blocks' lines name the line of the fault.
+    """
+    for i, block in enumerate(article.body):
+        if any(found is node for found in walk(block)):
+            return f"body[{i}]"
+    for i, note in enumerate(article.notes):
+        if any(found is node for found in walk(note)):
+            return f"notes[{i}]"
+    return "body"
 
 
 def _check_source(article: model.Article) -> None:
@@ -103,7 +124,7 @@ def _depth(root: object) -> int:
 
 
 def _check_block(block: model.Block, where: str) -> None:
-    if isinstance(block, model.Heading) and block.level not in (2, 3):
+    if isinstance(block, model.Heading) and block.level not in model.SUBHEAD_LEVELS:
         raise InputError(f"heading level {block.level} is not 2 or 3", where=where)
     if (
         isinstance(block, model.Paragraph | model.Heading)

@@ -114,8 +114,9 @@ def test_language_spans() -> None:
     assert isinstance(first, model.Paragraph)
     assert first.content[1] == model.Span("ja", (model.Text("岸田"),))
     assert walk.plain_text([first]).endswith("spoke. x{.c}")
-    with pytest.raises(InputError, match="needs a language or an id"):
-        read_markdown("---\ntitle: T\n---\nA [b]{.class} c\n")
+    # A span with neither (pandoc's `{.underline}`) keeps its text, with a warning.
+    plain = read_markdown("---\ntitle: T\n---\nA [b]{.class} c\n")
+    assert plain.body == (model.Paragraph((model.Text("A b c"),)),)
 
 
 def body_of(markdown: str) -> tuple[model.Block, ...]:
@@ -277,9 +278,11 @@ BAD = [
     ("---\ntitle: T\ncolour: red\n---\n", "front matter, line 3: unknown key 'colour'"),
     ("---\ntitle: 5\n---\n", "front matter, line 2: title is a whole number, not a string"),
     ("---\n- a\n- b\n---\n", "front matter: must be 'key: value' lines"),
-    ("---\ntitle: T\n---\n# Big\n", "line 4: a level-1 heading in the body"),
-    ("---\ntitle: T\n---\n#### Small\n", "line 4: heading level 4"),
-    ("---\ntitle: T\n---\nText ![i](a.png) more\n", "line 4: an image inside running text"),
+    ("---\ntitle: T\n---\n\nA [b]{lang=x_y} c.\n", "line 5: span language 'x_y'"),
+    ("---\ntitle: T\n---\n\nA []{#1x} c.\n", "line 5: anchor '1x' is not a name"),
+    ("---\ntitle: T\n---\n\nx\n\nA []{#a} []{#a}.\n", "line 7: anchor 'a' is defined twice"),
+    ("---\ntitle: T\n---\n\nA[^1].\n\n[^1]: [x](#no).\n", "line 7: link to '#no': no anchor"),
+    ("---\ntitle: T\n---\nText ![i](a.png) more\n", "line 4, column 6: an image inside running"),
     ("---\ntitle: T\n---\nText[^x]\n", "line 4: footnote 'x' is called but never defined"),
     ("---\ntitle: T\n---\n![](a.png)\n", "line 4: figure 'a.png' has no alt text"),
     ("---\ntitle: T\nlang: 'en us'\n---\n", "front matter, line 3: lang 'en us' is not a BCP 47"),

@@ -143,7 +143,7 @@ def test_decoding_errors_name_the_place(data: dict[str, object], message: str) -
         ),
         (
             model.Article(title="T", body=(para("x", model.NoteRef("9")),)),
-            "body: footnote '9' is called but never defined",
+            "body[0]: footnote '9' is called but never defined",
         ),
         (
             model.Article(title="T", body=(model.Figure("a.png", " "),)),

@@ -111,12 +111,12 @@ def test_a_field_at_fault_is_named_without_a_layout(
 
 def test_an_error_in_the_body_is_given_by_its_line_in_the_body(http: httpx.Client) -> None:
     fields = editable(opened(http))
-    fields["body"] = "First paragraph.\n\nSecond one.\n\n# A title in the body\n"
+    fields["body"] = "First paragraph.\n\nSecond one.\n\nAn ![image](a.png) in text.\n"
     data = proof_of(http, fields).json()
     assert data["state"] == "error"
     assert list(data["fields"]) == ["body"]
     assert data["line"] == 5
-    assert data["fields"]["body"].startswith("line 5: a level-1 heading in the body")
+    assert data["fields"]["body"].startswith("line 5, column 4: an image inside running text")
     assert data["error"].startswith(f"{NAME}: ")
 
 

@@ -237,11 +237,11 @@ def test_an_error_shows_beside_its_field_over_the_last_proof_greyed(page: Page) 
     expect(page.locator("#date-error")).to_have_count(0)
     original = page.input_value("#body")
     caret_at_end_of_body(page)
-    page.keyboard.type("\n\n# A title in the body")
-    expect(page.locator("#body-error")).to_contain_text("a level-1 heading in the body")
+    page.keyboard.type("\n\nAn ![image](a.png) in text")
+    expect(page.locator("#body-error")).to_contain_text("an image inside running text")
     shown = page.text_content("#body-error") or ""
     number = int(re.search(r"line (\d+)", shown)[1])  # type: ignore[index]
-    assert page.input_value("#body").split("\n")[number - 1] == "# A title in the body"
+    assert page.input_value("#body").split("\n")[number - 1] == "An ![image](a.png) in text"
     expect(page.locator("#body")).to_have_attribute("aria-invalid", "true")
     # The browser's own undo takes the typing back: nothing set the text behind its back.
     for _ in range(40):

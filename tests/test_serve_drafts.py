@@ -145,7 +145,7 @@ def test_a_draft_is_proofed_from_memory_and_nothing_is_written(
         ("---\ntitle: T\ncolour: red\n---\n\nText.\n", "unknown key 'colour'", 3, None),
         ("---\ntitle: T\ndate: 2024-02-31\n---\n\nText.\n", "is not a date", 3, None),
         ("---\ntitle: T\nauthors: [Ann\n---\n\nText.\n", "broken YAML", 3, 14),
-        ("---\ntitle: T\n---\n\nOne.\n\n# A title in the body\n", "level-1 heading", 7, None),
+        ("---\ntitle: T\n---\n\nOne.\n\nAn ![i](a.png) in text.\n", "image inside running", 7, 4),
         ("---\ntitle: T\n---\n\nOne.\n\n- a\n- ![](basin.png)\n", "has no alt text", 8, None),
         ("---\ntitle: T\nseries: nosuch\n---\n\nText.\n", "no layout named 'nosuch'", 3, None),
         ("Text without front matter.\n", "no front matter", None, None),
@@ -172,12 +172,12 @@ def test_a_text_that_does_not_read_answers_its_error_and_line(
 def test_a_saved_file_that_does_not_read_names_its_line_too(
     client: httpx.Client, folder: Path
 ) -> None:
-    (folder / "broken.md").write_text("---\ntitle: T\n---\n\nOne.\n\n#### Deep\n")
+    (folder / "broken.md").write_text("---\ntitle: T\n---\n\nOne.\n\nAn ![i](a.png) in text.\n")
     try:
         data = client.get("/articles/broken.md/proof.json").json()
     finally:
         (folder / "broken.md").unlink()
-    assert data["line"] == 7 and "heading level 4" in data["error"]
+    assert data["line"] == 7 and "image inside running text" in data["error"]
 
 
 def test_ten_successive_texts_are_each_answered_the_last_with_the_last(

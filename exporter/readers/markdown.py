@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import dataclasses
 import functools
@@ -26,8 +27,8 @@ from mdit_py_plugins.superscript import superscript_plugin
 from exporter import model
 from exporter.codec import article_from_data
 from exporter.errors import InputError
+from exporter.readers import headings, html_table, sanitize
 from exporter.readers import lines as places
-from exporter.readers import sanitize
 from exporter.readers.quotes import (
     ENGLISH,
     Quotes,
@@ -35,7 +36,7 @@ from exporter.readers.quotes import (
     pair_leftover_quotes,
     quotes_for,
 )
-from exporter.walk import plain_text
+from exporter.walk import plain_text, query
 
 FRONT_MATTER_KEYS = (
     "series",
@@ -149,6 +150,27 @@ _QUOTES: contextvars.ContextVar[Quotes] = contextvars.ContextVar("quotes", defau
 """The quotes of the article being read: its front-matter texts and captions take them."""
 _LINES: contextvars.ContextVar[places.Lines | None] = contextvars.ContextVar("lines", default=None)
 """While `read_located` reads: the line each block, list item and note starts on."""
+_SOURCE: contextvars.ContextVar[str] = contextvars.ContextVar("source", default="")
+"""While a text is read: the text, for the column of a fault."""
+_NOTICES: contextvars.ContextVar[list[str] | None] = contextvars.ContextVar("notices", default=None)
+"""While a text is read: warnings about inlines, which name the line of their block."""
+_SHIFT: contextvars.ContextVar[int | None] = contextvars.ContextVar("shift", default=None)
+"""The heading shift asked for (`--shift-headings`); None: the reader chooses it."""
+_HEADINGS: contextvars.ContextVar[headings.Plan | None] = contextvars.ContextVar(
+    "headings", default=None
+)
+"""While a body is read: how its headings are shifted, and which one repeats the title."""
+
+
+@contextlib.contextmanager
+def shifted_headings(shift: int | None) -> Iterator[None]:
+    """Read Markdown within the block with each heading's level raised by `shift`
+    (`--shift-headings`); None lets the reader shift them to start at the first subhead."""
+    token = _SHIFT.set(shift)
+    try:
+        yield
+    finally:
+        _SHIFT.reset(token)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -225,22 +247,57 @@ def _language_and_layout_quotes(text: str) -> tuple[str, dict[str, Quotes]]:
 
 
 def _read(text: str, parser: MarkdownIt) -> model.Article:
+    source = _SOURCE.set(text)
+    notices = _NOTICES.set([])
+    try:
+        return _read_tokens(text, parser)
+    finally:
+        _SOURCE.reset(source)
+        _NOTICES.reset(notices)
+
+
+def _notice(message: str) -> None:
+    """Warn about an inline: the warning names its block's line once the block is read."""
+    notices = _NOTICES.get()
+    if notices is None:
+        log.warning("%s", message)
+    elif message not in notices:
+        notices.append(message)
+
+
+def _warn_notices(node: SyntaxTreeNode) -> None:
+    """Log the warnings about the inlines of the block just read, naming its line."""
+    notices = _NOTICES.get()
+    for message in notices or ():
+        log.warning("%s: %s", _where(node), message)
+    if notices:
+        notices.clear()
+
+
+def _read_tokens(text: str, parser: MarkdownIt) -> model.Article:
     tokens = parser.parse(text)
     _check_nesting(tokens)
     dropped = _dropped_html(tokens)
     root = SyntaxTreeNode(tokens)
     front: dict[str, Any] = {}
     body: list[SyntaxTreeNode] = []
-    notes: list[model.Footnote] = []
+    note_nodes: list[SyntaxTreeNode] = []
     for node in root.children:
         if node.type == "front_matter":
             # The YAML's first line is the file's line after the opening `---`.
             front = _front_matter(node.content, node.map[0] + 2 if node.map else 2)
         elif node.type == "footnote_block":
-            notes.extend(_footnote(note) for note in node.children)
+            note_nodes.extend(node.children)
         else:
             body.append(node)
-    blocks = _blocks(body)
+    plan = _heading_plan(body, str(front.get("title", "")), tokens)
+    token = _HEADINGS.set(plan)
+    try:
+        blocks = _blocks(body)
+        notes = [_footnote(note) for note in note_nodes]
+    finally:
+        _HEADINGS.reset(token)
+    headings.warn_run_in(plan.run_in)
     if not front:
         if text.lstrip("\ufeff").startswith("---"):
             raise InputError("the front matter has no closing '---' line", where="front matter")
@@ -249,6 +306,35 @@ def _read(text: str, parser: MarkdownIt) -> model.Article:
     if dropped:
         log.warning("dropped raw HTML: %s", ", ".join(dict.fromkeys(dropped)))
     return dataclasses.replace(article, body=tuple(blocks), notes=tuple(notes))
+
+
+def _heading_plan(body: list[SyntaxTreeNode], title: str, tokens: list[Token]) -> headings.Plan:
+    """Return how the body's headings are shifted (a warning says so when the reader
+    chooses), with the places its links point at, which headings may be."""
+    written = [
+        headings.Written(node, _level(node), _plain(node.children[0].children), _where(node))
+        for node in _headings_in(body)
+    ]
+    targets = frozenset(
+        str(child.attrs["href"])[1:]
+        for token in tokens
+        for child in token.children or ()
+        if written and child.type == "link_open" and str(child.attrs.get("href", ""))[:1] == "#"
+    )
+    return headings.plan(written, title, _SHIFT.get(), targets)
+
+
+def _headings_in(nodes: list[SyntaxTreeNode]) -> Iterator[SyntaxTreeNode]:
+    """Yield the headings among some blocks and the blocks they hold, in order."""
+    for node in nodes:
+        if node.type == "heading":
+            yield node
+        elif node.type != "inline":
+            yield from _headings_in(node.children)
+
+
+def _level(heading: SyntaxTreeNode) -> int:
+    return int(heading.tag[1])
 
 
 def _check_size(text: str) -> None:
@@ -340,6 +426,12 @@ def _is_allowed_link(token: Token | SyntaxTreeNode) -> bool:
     return sanitize.is_allowed_url(str(token.attrs.get("href", "")))
 
 
+def _is_script_autolink(node: SyntaxTreeNode) -> bool:
+    """Return True for an autolink whose address is a program or a document in itself."""
+    scheme = sanitize.url_scheme(str(node.attrs.get("href", "")))
+    return node.markup == "autolink" and scheme in sanitize.SCRIPT_SCHEMES
+
+
 def _front_matter(source: str, first_line: int = 2) -> dict[str, Any]:
     """Return the front matter's data; a fault names its line of the file (`first_line`
     is the line of the YAML's first)."""
@@ -406,24 +498,92 @@ def _author(item: Any, index: int) -> Any:
     return item
 
 
-def _where(node: SyntaxTreeNode) -> str:
-    return f"line {node.map[0] + 1}" if node.map else ""
+def _where(node: SyntaxTreeNode, mark: str = "") -> str:
+    """Return "line N" for the line a block starts on; with the column of `mark`, where
+    it is found in the block's lines ("line N, column C")."""
+    if not node.map:
+        return ""
+    source = _SOURCE.get().split("\n") if mark else []
+    for number in range(node.map[0], min(node.map[1], len(source))):
+        if mark and (column := source[number].find(mark)) >= 0:
+            return f"line {number + 1}, column {column + 1}"
+    return f"line {node.map[0] + 1}"
 
 
 def _blocks(nodes: list[SyntaxTreeNode]) -> list[model.Block]:
     blocks: list[model.Block] = []
     lines = _LINES.get()
-    for node in nodes:
+    for node, table in _with_whole_tables(nodes):
         last = blocks[-1] if blocks else None
         if isinstance(last, model.Table) and not last.caption and (caption := _caption(node)):
             blocks[-1] = dataclasses.replace(last, caption=caption)
             _remember(blocks[-1], lines.of(last) if lines is not None else 0)
             continue
-        made = _block(node)
+        try:
+            if table:
+                made = _kept(html_table.html_blocks(table, _line(node)), node)
+            else:
+                made = _kept(_block(node), node)
+        except InputError as error:
+            raise error.at(_where(node)) from None  # an inline's fault: its block's line
+        _warn_notices(node)
+        if made and isinstance(last, _RunIn):
+            # A heading set as a bold paragraph runs into the paragraph after it.
+            if type(made[0]) is model.Paragraph:
+                joined = (*last.content, model.Text(" "), *made[0].content)
+                made[0] = model.Paragraph(sanitize.merged(list(joined)))
+            else:
+                made.insert(0, model.Paragraph(last.content))
+            blocks[-1] = made.pop(0)
+            _remember(blocks[-1], lines.of(last) if lines is not None else 0)
         for block in made:
             _remember(block, node.map[0] + 1 if node.map else 0)
         blocks.extend(made)
+    if blocks and isinstance(blocks[-1], _RunIn):
+        last = blocks[-1]
+        blocks[-1] = model.Paragraph(last.content)
+        _remember(blocks[-1], lines.of(last) if lines is not None else 0)
     return blocks
+
+
+def _with_whole_tables(nodes: list[SyntaxTreeNode]) -> Iterator[tuple[SyntaxTreeNode, str]]:
+    """Yield the nodes, each with "", but an HTML table that a blank line cuts into several
+    blocks: its first node with the table's whole source, the others left out."""
+    skip_to = -1
+    for i, node in enumerate(nodes):
+        if i < skip_to:
+            continue
+        content = node.content.lower() if node.type == "html_block" else ""
+        if not (html_table.has_table(content) and "</table" not in content and node.map):
+            yield node, ""
+            continue
+        source = _SOURCE.get().split("\n")
+        for j in range(i + 1, len(nodes)):
+            end = nodes[j].map
+            if end and "</table" in "\n".join(source[node.map[0] : end[1]]).lower():
+                yield node, "\n".join(source[node.map[0] : end[1]])
+                skip_to = j + 1
+                break
+        else:
+            yield node, ""
+
+
+def _line(node: SyntaxTreeNode) -> int:
+    return node.map[0] + 1 if node.map else 0
+
+
+def _kept(blocks: list[model.Block], node: SyntaxTreeNode) -> list[model.Block]:
+    """Return the blocks a node made, but those with nothing to print, each with a warning."""
+    kept: list[model.Block] = []
+    for block in blocks:
+        if isinstance(block, model.Paragraph) and not _has_text(block.content):
+            what = "code block" if node.type in ("fence", "code_block") else "paragraph"
+            log.warning("%s: an empty %s: dropped", _where(node), what)
+        elif isinstance(block, model.Figure) and not block.src.strip():
+            log.warning("%s: an image with no file (%r): dropped", _where(node), block.alt)
+        else:
+            kept.append(block)
+    return kept
 
 
 def _remember(node: object, line: int) -> None:
@@ -452,30 +612,21 @@ def _block(node: SyntaxTreeNode) -> list[model.Block]:
     if kind == "paragraph":
         return _paragraph(node)
     if kind == "heading":
-        level = int(node.tag[1])
-        if level == 1:
-            raise InputError(
-                "a level-1 heading in the body: the title goes in the front matter,"
-                " subheads use '##' or '###'",
-                where=_where(node),
-            )
-        if level > 3:
-            raise InputError(
-                f"heading level {level}: subheads use '##' or '###'", where=_where(node)
-            )
-        return [model.Heading(level, _inlines(node.children[0].children))]
+        return _heading(node)
     if kind in ("bullet_list", "ordered_list"):
         start = int(str(node.attrs.get("start", 1)))
-        items = tuple(_list_item(item) for item in node.children)
-        return [model.ListBlock(kind == "ordered_list", items, start)]
+        items = tuple(item for item in map(_list_item, node.children) if item is not None)
+        return [model.ListBlock(kind == "ordered_list", items, start)] if items else []
     # A quotation that held only raw HTML the sanitiser dropped goes with it.
-    if kind == "blockquote":
+    if kind in ("blockquote", "container_pullquote"):
         quoted = _blocks(node.children)
-        return [model.BlockQuote(tuple(quoted))] if quoted else []
-    if kind == "container_pullquote":
-        pulled = _blocks(node.children)
-        return [model.PullQuote(tuple(pulled))] if pulled else []
+        if not node.children:
+            log.warning("%s: an empty quotation: dropped", _where(node))
+        kind_of = model.BlockQuote if kind == "blockquote" else model.PullQuote
+        return [kind_of(tuple(quoted))] if quoted else []
     if kind in ("fence", "code_block"):
+        if not node.content.strip():
+            return [model.Paragraph(())]  # an empty code block: dropped with a warning
         lines = node.content.rstrip("\n").split("\n")
         content: list[model.Inline] = []
         for i, line in enumerate(lines):
@@ -488,12 +639,72 @@ def _block(node: SyntaxTreeNode) -> list[model.Block]:
     if kind == "hr":
         return []
     if kind == "html_block":
+        if html_table.has_table(node.content):
+            return html_table.html_blocks(node.content, node.map[0] + 1 if node.map else 0)
         return sanitize.html_blocks(node.content)
     raise InputError(f"unsupported Markdown element ({kind})", where=_where(node))
 
 
-def _list_item(node: SyntaxTreeNode) -> model.ListItem:
-    item = model.ListItem(tuple(_blocks(node.children)))
+def _heading(node: SyntaxTreeNode) -> list[model.Block]:
+    """Return a heading as a subhead at its shifted level; deeper than the layout prints,
+    as a bold paragraph that runs into the next one."""
+    plan = _HEADINGS.get() or headings.Plan()
+    # A line break in a subhead (pandoc writes Word's as `\`) reads as a space.
+    content = sanitize.merged(
+        [
+            model.Text(" ") if isinstance(i, model.LineBreak) else i
+            for i in _inlines(node.children[0].children)
+        ]
+    )
+    content = headings.without_attributes(content)
+    if plan.targets:
+        content = headings.identified(content, plan)
+    if node is plan.title_heading:
+        log.warning("%s: the heading repeats the title: dropped", _where(node))
+        return []
+    if not _has_text(content):
+        log.warning("%s: an empty heading: dropped", _where(node))
+        return []
+    written = _level(node)
+    level = written + plan.shift
+    first, last = model.SUBHEAD_LEVELS[0], model.SUBHEAD_LEVELS[-1]
+    if level < first:
+        shifted = f", shifted by {plan.shift}," if plan.shift else ""
+        raise InputError(
+            f"a {'#' * written!r} heading{shifted} is level {level}, above the subheads"
+            f" (levels {first} to {last}); the title goes in the front matter, or set"
+            f" --shift-headings {first - written}",
+            where=_where(node),
+        )
+    if level > last:
+        plan.run_in.append((_where(node), "#" * written, level))
+        return [_RunIn((model.Strong(content),))]
+    return [model.Heading(level, content)]
+
+
+class _RunIn(model.Paragraph):
+    """A heading set as a bold paragraph: the paragraph after it runs in."""
+
+    __slots__ = ()
+
+
+def _has_text(content: tuple[model.Inline, ...]) -> bool:
+    """Return True when some inlines print something, or hold a note call or an anchor."""
+    if any(isinstance(inline, model.Text) and inline.text.strip() for inline in content):
+        return True  # most paragraphs: a run of text at the top
+    return bool(plain_text([model.Paragraph(content)]).strip()) or any(
+        query(model.Paragraph(content), kind) for kind in (model.NoteRef, model.Anchor)
+    )
+
+
+def _list_item(node: SyntaxTreeNode) -> model.ListItem | None:
+    """Return a list's item; None, with a warning, when it holds nothing."""
+    content = tuple(_blocks(node.children))
+    if not content:
+        if not node.children:  # an item whose blocks were dropped was warned of already
+            log.warning("%s: an empty list item: dropped", _where(node))
+        return None
+    item = model.ListItem(content)
     _remember(item, node.map[0] + 1 if node.map else 0)
     return item
 
@@ -532,7 +743,7 @@ def _paragraph(node: SyntaxTreeNode) -> list[model.Block]:
         if len(images) > 1 or others:
             raise InputError(
                 "an image inside running text: put each image in a paragraph of its own",
-                where=_where(node),
+                where=_where(node, "!["),
             )
         image = images[0]
         figure = model.Figure(
@@ -604,8 +815,9 @@ def _inline(node: SyntaxTreeNode) -> tuple[model.Inline, ...]:
         return (model.Code(node.content),)
     if kind == "link":
         if not _is_allowed_link(node):
-            # The text stays, the target goes; an autolink's text is its target.
-            return () if node.markup == "autolink" else _inlines(node.children)
+            # The text stays, the target goes; an autolink's text is its target, which
+            # stays as text unless it is a program (javascript:) or a document (data:).
+            return () if _is_script_autolink(node) else _inlines(node.children)
         title = str(node.attrs.get("title") or "")
         return (model.Link(str(node.attrs.get("href", "")), _inlines(node.children), title),)
     if kind == "span":
@@ -627,9 +839,9 @@ def _span(node: SyntaxTreeNode, content: tuple[model.Inline, ...]) -> tuple[mode
     anchor = str(node.attrs.get("id", ""))
     lang = str(node.attrs.get("lang", ""))
     if not anchor and not lang:
-        raise InputError(
-            "a [text]{...} span needs a language or an id: [text]{lang=xx} or []{#name}"
-        )
+        # pandoc writes Word's underlining and highlighting so: `[text]{.underline}`.
+        _notice("a [text]{...} span with no language nor id ({lang=xx}, {#name}): text kept")
+        return content
     spanned = (model.Span(lang, content),) if lang else content
     return (model.Anchor(anchor), *spanned) if anchor else spanned
 
@@ -674,7 +886,7 @@ def _html(nodes: list[SyntaxTreeNode], calls: list[model.NoteRef]) -> str:
             title = escape(str(node.attrs.get("title") or ""))
             parts.append(f'<a href="{href}" title="{title}">{inner}</a>')
         elif kind == "link":
-            parts.append("" if node.markup == "autolink" else inner)
+            parts.append("" if _is_script_autolink(node) else inner)
         elif kind == "span":
             parts.append(_span_html(node, inner))
         elif kind == "footnote_ref":
@@ -687,7 +899,6 @@ def _html(nodes: list[SyntaxTreeNode], calls: list[model.NoteRef]) -> str:
 
 def _span_html(node: SyntaxTreeNode, inner: str) -> str:
     """Return a span as HTML for the sanitiser: an anchor, then the text in its language."""
-    _span(node, ())  # checks the attributes
     anchor, lang = str(node.attrs.get("id", "")), str(node.attrs.get("lang", ""))
     opening = f'<span id="{escape(anchor)}"></span>' if anchor else ""
     return opening + (f'<span lang="{escape(lang)}">{inner}</span>' if lang else inner)
@@ -723,5 +934,7 @@ def _note_label(meta: dict[str, Any]) -> str:
 
 def _footnote(node: SyntaxTreeNode) -> model.Footnote:
     note = model.Footnote(_note_label(node.meta), tuple(_blocks(node.children)))
-    _remember(note, node.map[0] + 1 if node.map else 0)
+    # markdown-it gives a note no lines of its own: it starts on its first block's line.
+    placed = node.map or next((child.map for child in node.children if child.map), None)
+    _remember(note, placed[0] + 1 if placed else 0)
     return note

@@ -21,7 +21,14 @@ BLOCK_TAGS = frozenset(
     | {"h1", "h2", "h3", "h4", "h5", "h6"}
 )
 ATTRIBUTES = {"a": {"href", "title"}, "span": {"lang", "id"}, "ol": {"start"}}
-URL_SCHEMES = frozenset({"http", "https", "mailto"})
+URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
+SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data"})
+"""Schemes whose address is a program or a document in itself: an autolink to one loses
+its text too, where another scheme's autolink keeps its address as text."""
+TABLE_TAGS = frozenset(
+    {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col"}
+)
+"""The tags of an HTML table, which the Markdown reader turns into a table block."""
 # Dropped with everything inside them: script and style text must never print, and the
 # others hold raw text, foreign markup or form controls that mean nothing on a page.
 DROPPED_WITH_CONTENT = frozenset(
@@ -86,7 +93,9 @@ class _Scanner(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         where = f"line {self.first_line + self.getpos()[0] - 1}"
-        if tag not in INLINE_TAGS | BLOCK_TAGS:
+        if tag in TABLE_TAGS:  # read by the table reader, which keeps only their cells
+            attrs = [(name, value) for name, value in attrs if name != "style"]
+        elif tag not in INLINE_TAGS | BLOCK_TAGS:
             self.findings.append(f"<{tag}> ({where})")
             return
         for name, value in attrs:
@@ -155,6 +164,11 @@ def html_inlines(fragment: str) -> tuple[model.Inline, ...]:
 def html_blocks(fragment: str) -> list[model.Block]:
     """Return the blocks of an HTML block, after cleaning it; its text becomes paragraphs."""
     return _blocks(parse(fragment))
+
+
+def cell_inlines(fragment: str) -> tuple[model.Inline, ...]:
+    """Return the inlines of an HTML table cell, after cleaning it, spaces collapsed."""
+    return _trimmed(parse(fragment))
 
 
 def _inlines(nodes: list[Element | str]) -> list[model.Inline]:
@@ -262,6 +276,11 @@ def _collapse(inline: model.Inline) -> model.Inline:
     if isinstance(inline, model.CONTAINER_TYPES):
         return dataclasses.replace(inline, content=tuple(_collapse(i) for i in inline.content))
     return inline
+
+
+def merged(inlines: list[model.Inline]) -> tuple[model.Inline, ...]:
+    """Return the inlines with neighbouring text runs joined into one."""
+    return _merge(inlines)
 
 
 def _merge(inlines: list[model.Inline]) -> tuple[model.Inline, ...]:

@@ -11,7 +11,7 @@ from markupsafe import Markup
 from exporter import model
 from exporter.walk import plain_text
 
-SAFE_LINK_SCHEMES = ("http", "https", "mailto")
+SAFE_LINK_SCHEMES = ("http", "https", "mailto", "tel")
 ANCHOR_PREFIX = "at-"
 """What an anchor's id is prefixed with in HTML, apart from the writers' own ids."""
 CELL_CHARACTERS = 24

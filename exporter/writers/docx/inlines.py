@@ -11,7 +11,7 @@ from typing import Any
 from exporter import model
 from exporter.writers import ooxml
 
-EXTERNAL_LINK_SCHEMES = ("http:", "https:", "mailto:")
+EXTERNAL_LINK_SCHEMES = ("http:", "https:", "mailto:", "tel:")
 # Characters XML cannot hold, and breaks that would become manual line breaks.
 UNWRITABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 BREAKS = re.compile(r"[\t\n\r\u2028\u2029]+")
