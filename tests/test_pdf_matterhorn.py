@@ -346,6 +346,12 @@ def test_31_fonts_are_embedded_and_map_to_unicode(pdf: pikepdf.Pdf) -> None:
         assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor.keys())
 
 
+def test_no_structure_element_is_empty(pdf: pikepdf.Pdf) -> None:
+    for node in nodes(pdf):
+        kids = node.element.get("/K")
+        assert kids is not None and (not isinstance(kids, pikepdf.Array) or len(kids)), node.kind
+
+
 def test_other_conditions_encryption_optional_content_embedded_files(pdf: pikepdf.Pdf) -> None:
     assert not pdf.is_encrypted  # 26
     for config in pdf.Root.get("/OCProperties", {}).get("/Configs", []):  # 20

@@ -6,6 +6,8 @@ pass over the file, opened once and saved once:
 - marks the content outside the tree as artifacts (`exporter.writers.artifacts`);
 - moves each list item's `Lbl` out of its `LBody`, beside it, as PDF/UA wants (WeasyPrint
   makes the item's `::before` text a child of its body);
+- drops the elements left empty (the publisher block's holders, line breaks), which
+  screen readers would stop on;
 - maps the custom `Aside` role to `Div` in the role map (PDF 1.7 has no Aside; see
   `pdftags`), and gives the tree an `IDTree` of the elements with an `/ID` (notes and table
   header cells, which data cells reference with `/Headers`).
@@ -43,8 +45,10 @@ def finish_tags(data: bytes) -> bytes:
         spaces = root.get("/Namespaces")
         namespace = spaces[0] if isinstance(spaces, pikepdf.Array) and len(spaces) else None
         ids: dict[str, pikepdf.Object] = {}
-        for element in _elements(root):
+        for element in list(_elements(root)):
             kind = str(element.get("/S", ""))
+            if _prune(element):
+                continue
             if kind == "/LI":
                 _place_label(element)
             elif pdf2 and kind in PDF2_TYPES:
@@ -105,3 +109,28 @@ def _place_label(item: pikepdf.Dictionary) -> None:
             first.P = item
             return
         holder = first
+
+
+def _prune(element: pikepdf.Dictionary) -> bool:
+    """Take an element of no content out of its parent, and a parent left empty; True if so."""
+    pruned = False
+    while _empty(element) and isinstance(parent := element.get("/P"), pikepdf.Dictionary):
+        kids = parent.get("/K")
+        if not isinstance(kids, pikepdf.Array):
+            break
+        for i in reversed(range(len(kids))):
+            if isinstance(kids[i], pikepdf.Dictionary) and kids[i].objgen == element.objgen:
+                del kids[i]
+        pruned = True
+        element = parent
+    return pruned
+
+
+def _empty(element: pikepdf.Dictionary) -> bool:
+    """Return True for a structure element (not the root) with no kids."""
+    kids = element.get("/K")
+    return (
+        element.get("/Type") != "/StructTreeRoot"
+        and "/S" in element
+        and (kids is None or (isinstance(kids, pikepdf.Array) and not len(kids)))
+    )
