@@ -228,8 +228,12 @@ def artifact_text(data: bytes, page_index: int) -> str:
     return normalise(" ".join(found))
 
 
-def test_running_head_and_page_number_are_artifacts(rich_pdf: bytes) -> None:
-    assert artifact_text(rich_pdf, 1) == "Asia Pacific Bulletin | Number 612 | March 9, 2023 2"
+def test_running_head_page_number_and_publisher_block_are_artifacts(rich_pdf: bytes) -> None:
+    page_two = artifact_text(rich_pdf, 1)
+    assert page_two.startswith("The East-West Center promotes better relations")
+    assert "The views expressed in this publication" in page_two
+    assert page_two.endswith("Asia Pacific Bulletin | Number 612 | March 9, 2023 2")
+    assert "Kenji" not in page_two  # the bios are content
     assert "Mekong" not in artifact_text(rich_pdf, 0)
 
 

@@ -1,48 +1,42 @@
-"""Mark the running head and page number of a tagged PDF as artifacts (pikepdf).
+"""Mark the running head, page number and publisher block of a tagged PDF as artifacts.
 
 WeasyPrint tags the text of page-margin boxes as spans that it leaves out of the
-structure tree; PDF/UA wants such pagination furniture marked as artifacts, so that
-screen readers skip it and checkers find no untagged content. No library does this
-rewrite, so it is done here, on the finished file: every marked-content sequence whose
-structure element is not reachable from the structure tree root becomes an artifact.
+structure tree (and `exporter.writers.pdftags` leaves out the publisher block's);
+PDF/UA wants such furniture marked as artifacts, so that screen readers skip it and
+checkers find no untagged content. No library does this rewrite, so it is done here, on
+the finished file: every marked-content sequence whose structure element is not
+reachable from the structure tree root becomes an artifact.
 """
 
 from __future__ import annotations
 
-import io
-
 import pikepdf
 
 
-def mark_margin_artifacts(data: bytes) -> bytes:
-    """Return the PDF with content outside the structure tree marked as /Artifact."""
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        root = pdf.Root.get("/StructTreeRoot")
-        if not isinstance(root, pikepdf.Dictionary) or "/ParentTree" not in root:
-            return data
-        reachable = _reachable_elements(root)
-        nums = root.ParentTree.get("/Nums", pikepdf.Array())
-        parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
-        changed = False
-        for page in pdf.pages:
-            key = page.obj.get("/StructParents")
-            elements = parents.get(int(key)) if key is not None else None
-            if not isinstance(elements, pikepdf.Array):
-                continue
-            orphans = {
-                i
-                for i, element in enumerate(elements)
-                if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
-            }
-            if orphans and _rewrite_page(pdf, page, orphans):
-                for i in orphans:
-                    elements[i] = None
-                changed = True
-        if not changed:
-            return data
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
-        return out.getvalue()
+def mark_artifacts(pdf: pikepdf.Pdf) -> bool:
+    """Mark the content outside the structure tree as /Artifact; return True if any was."""
+    root = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(root, pikepdf.Dictionary) or "/ParentTree" not in root:
+        return False
+    reachable = _reachable_elements(root)
+    nums = root.ParentTree.get("/Nums", pikepdf.Array())
+    parents = {int(nums[i]): nums[i + 1] for i in range(0, len(nums) - 1, 2)}
+    changed = False
+    for page in pdf.pages:
+        key = page.obj.get("/StructParents")
+        elements = parents.get(int(key)) if key is not None else None
+        if not isinstance(elements, pikepdf.Array):
+            continue
+        orphans = {
+            i
+            for i, element in enumerate(elements)
+            if isinstance(element, pikepdf.Dictionary) and element.objgen not in reachable
+        }
+        if orphans and _rewrite_page(pdf, page, orphans):
+            for i in orphans:
+                elements[i] = None
+            changed = True
+    return changed
 
 
 def _reachable_elements(root: pikepdf.Dictionary) -> set[tuple[int, int]]:

@@ -50,9 +50,37 @@ def inlines_html(inlines: tuple[model.Inline, ...], options: HtmlOptions) -> Mar
 
 
 def body_html(article: model.Article, options: HtmlOptions) -> Markup:
-    """Return the HTML of the article's body blocks."""
+    """Return the HTML of the article's body blocks.
+
+    A pull quote that repeats the body's words is hidden from assistive technologies
+    (`aria-hidden`, as DPUB-ARIA advises for `doc-pullquote`), which would read them twice;
+    the tagged PDF marks it as an artifact.
+    """
     notes = _Notes(note_numbers(article))
-    return Markup("".join(_block(block, notes, options) for block in article.body))
+    repeated = _repeated_pull_quotes(article.body)
+    return Markup(
+        "".join(
+            _block(block, notes, options).replace("<aside ", '<aside aria-hidden="true" ', 1)
+            if i in repeated
+            else _block(block, notes, options)
+            for i, block in enumerate(article.body)
+        )
+    )
+
+
+def _repeated_pull_quotes(blocks: tuple[model.Block, ...]) -> set[int]:
+    """Return the places of the pull quotes among `blocks` whose words the others print."""
+    quotes = {i for i, block in enumerate(blocks) if isinstance(block, model.PullQuote)}
+    if not quotes:
+        return set()
+    others = " ".join(plain_text([b]) for i, b in enumerate(blocks) if i not in quotes)
+    text = f" {' '.join(others.split())} "
+    found = set()
+    for i in quotes:
+        words = " ".join(plain_text([blocks[i]]).split())
+        if words and f" {words} " in text:
+            found.add(i)
+    return found
 
 
 def notes_html(article: model.Article, options: HtmlOptions) -> list[Markup]:

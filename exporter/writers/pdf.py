@@ -185,7 +185,7 @@ def _write(document: Any, article: model.Article, context: RenderContext) -> byt
     The printer's PDF keeps the tags of the screen's; its boxes and output intent are
     finished by `press`.
     """
-    pdftags.install()  # passages in another language keep theirs in the tagged PDF
+    pdftags.install()  # languages of passages, notes, labels, pull quote in the tagged PDF
     subsetarrays.install()  # the fonts subset without parsing new C types
     pdf: bytes = document.write_pdf(
         pdf_variant=context.variant or None,
@@ -195,11 +195,11 @@ def _write(document: Any, article: model.Article, context: RenderContext) -> byt
     )
     if context.print_marks:
         pdf = finish_for_press(pdf, read_press(context.layout.folder))
-    # pikepdf, which marks the artifacts, loads only for a PDF written: an EPUB's build
+    # pikepdf, which finishes the tags, loads only for a PDF written: an EPUB's build
     # reads this module for its print page numbers alone.
-    from exporter.writers.artifacts import mark_margin_artifacts
+    from exporter.writers.structure import finish_tags
 
-    return mark_margin_artifacts(pdf)
+    return finish_tags(pdf)
 
 
 @functools.cache

@@ -1,28 +1,61 @@
-"""Languages in the tagged PDF: a /Lang on the structure element of each element with `lang`.
+"""Structure elements of the tagged PDF: the languages and roles WeasyPrint does not give.
 
-WeasyPrint 70 tags the PDF (PDF/UA) but gives only the document its language: a
-passage in another language (`[岸田]{lang=ja}`) or a series text printed in English in a
-French edition would be read aloud in the document's language. No option or hook of
-WeasyPrint sets it, so its structure builder (`weasyprint.pdf.tags._build_box_tree`,
-which recurses through the module's own name) is wrapped here: each structure element
-made for a box whose element carries `lang` gets that language. The wrapper is
-installed once, on first use, and only where the function has the shape it expects;
-the project pins WeasyPrint to one major version.
+WeasyPrint 70 tags the PDF (PDF/UA) from the HTML elements' names alone. It gives only
+the document its language: a passage in another language (`[岸田]{lang=ja}`) or a series
+text printed in English in a French edition would be read aloud in the document's
+language. And it knows nothing of the bulletin's classes: a note is a `Div`, a list's
+number drawn as `::before` text a `NonStruct`, the pull quote's `<aside>` a `NonStruct`,
+the publisher block real content. No option or hook of WeasyPrint sets these, so its
+structure builder (`weasyprint.pdf.tags._build_box_tree`, which recurses through the
+module's own name) is wrapped here, and each structure element it makes is given:
+
+- `/Lang`, for a box whose element carries `lang`;
+- `Lbl`, for a list item's `::before` (its number or bullet; `exporter.writers.structure`
+  moves it out of the item's `LBody`, beside it);
+- `Note` with a unique `/ID`, for a note (`div.note`), PDF/UA-1's type for a foot- or
+  endnote (`FENote` is PDF 2.0's, which the bulletin is not); its call, a `Link` to it,
+  is wrapped in a `Reference`, PDF 1.7's type for a citation of content elsewhere;
+- `Aside`, for the pull quote: PDF 2.0's type for content set apart from the flow. PDF 1.7
+  has no such type, so the role map maps it to `Div`, the standard grouping type: not to
+  `Note` (a note, which PDF/UA wants with an ID, and which a reader announces as one) nor
+  `BlockQuote` (words of another author). A pull quote that repeats the body's words is
+  `aria-hidden` in the HTML, and is an artifact here, as screen readers skip it;
+- `/ListNumbering` on lists (`Decimal` or `Disc`), which their labels spell;
+- `/Scope` on table header cells (`Column`, or `Row` for `scope="row"`), whose `/ID`
+  WeasyPrint gives and data cells reference with `/Headers`;
+- nothing, for the publisher block (the series' standing text at the foot of page 2,
+  printed the same in every bulletin) and an `aria-hidden` element: their elements are
+  left out of the tree, as WeasyPrint leaves out the page-margin boxes, and their content
+  is marked as artifacts by `exporter.writers.structure`.
+
+The masthead band is drawn as an artifact by WeasyPrint already (backgrounds and borders
+are); its wordmark and publisher's name stay content, the series' name being said nowhere
+else on page 1. The wrapper is installed once, on first use, and only where the function
+has the shape it expects; the project pins WeasyPrint to one major version.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterator
 from typing import Any
 
 from exporter.writers.hooks import expected
 
 EXPECTED = ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"]
+ARTIFACT_CLASSES = {"publisher-block"}
+"""Classes of the elements whose content is marked as artifacts, not tagged."""
+LIST_NUMBERING = {"ol": "/Decimal", "ul": "/Disc"}
+"""How the layout labels the items of each kind of list (`bulletin.css.j2`)."""
+ASIDE = "Aside"
+"""The pull quote's role, mapped to `Div` in the role map (PDF 1.7 has no Aside)."""
 _installed = False
+_note_ids: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+_given: weakref.WeakKeyDictionary[Any, set[tuple[int, str, int]]] = weakref.WeakKeyDictionary()
 
 
 def install() -> None:
-    """Make WeasyPrint write /Lang on structure elements of elements with a `lang`."""
+    """Make WeasyPrint write the languages and roles the bulletin's elements need."""
     global _installed
     if _installed:
         return
@@ -39,14 +72,86 @@ def install() -> None:
     if original is None:
         return
 
-    def build(box: Any, *rest: Any) -> Iterator[Any]:
+    def build(box: Any, parent: Any, pdf: Any, *rest: Any) -> Iterator[Any]:
         element = getattr(box, "element", None)
-        lang = element.get("lang") if element is not None else None
-        own = lang and getattr(box, "element_tag", None) not in ("html", "body")
-        for made in _original(box, *rest):
+        if element is None:
+            yield from _original(box, parent, pdf, *rest)
+            return
+        element_tag = str(getattr(box, "element_tag", ""))
+        classes = set((element.get("class") or "").split())
+        if classes & ARTIFACT_CLASSES or element.get("aria-hidden") == "true":
+            for _ in _original(box, parent, pdf, *rest):
+                pass  # made, so that WeasyPrint maps its content, but out of the tree
+            return
+        lang = element.get("lang")
+        own = lang and element_tag not in ("html", "body")
+        for made in _original(box, parent, pdf, *rest):
             if own and "Lang" not in made:
                 made["Lang"] = pydyf.String(lang)
-            yield made
+            yield _role(made, element, element_tag, classes, parent, pdf, rest[0])
+
+    def _role(
+        made: Any,
+        element: Any,
+        element_tag: str,
+        classes: set[str],
+        parent: Any,
+        pdf: Any,
+        page: int,
+    ) -> Any:
+        """Return the element made for a box, given its role (or wrapped in one)."""
+        role = made["S"]
+        if role == "/TH":
+            made["A"]["Scope"] = "/Row" if element.get("scope") == "row" else "/Column"
+            return made
+        if role == "/L" and element_tag in LIST_NUMBERING and "A" not in made:
+            numbering = LIST_NUMBERING[element_tag]
+            made["A"] = pydyf.Dictionary({"O": "/List", "ListNumbering": numbering})
+            return made
+        if element_tag == "li::before":
+            wanted = "/Lbl"
+        elif element_tag == "div" and "note" in classes:
+            wanted = "/Note"
+        elif element_tag == "aside" and "pullquote" in classes:
+            wanted = f"/{ASIDE}"
+        elif role == "/Link" and "note-ref" in classes:
+            wanted = "/Reference"
+        else:
+            return made
+        # An element's anonymous boxes make elements of their own, the innermost first:
+        # the role goes to one of them on each page.
+        given = _given.setdefault(pdf, set())
+        if (id(element), element_tag, page) in given:
+            return made
+        given.add((id(element), element_tag, page))
+        if wanted != "/Reference":
+            made["S"] = wanted
+            if wanted == "/Note":
+                made["ID"] = pydyf.String(_unique(pdf, element.get("id") or "note"))
+            return made
+        reference = pydyf.Dictionary(
+            {
+                "Type": "/StructElem",
+                "S": "/Reference",
+                "K": pydyf.Array([made.reference]),
+                "Pg": made["Pg"],
+                "P": parent.reference,
+            }
+        )
+        pdf.add_object(reference)
+        made["P"] = reference.reference
+        return reference
 
     _original: Callable[..., Iterator[Any]] = original
     tags._build_box_tree = build
+
+
+def _unique(pdf: Any, wanted: str) -> str:
+    """Return `wanted`, or `wanted-2`, `-3`...: a note split across pages is two elements."""
+    used = _note_ids.setdefault(pdf, set())
+    found, count = wanted, 1
+    while found in used:
+        count += 1
+        found = f"{wanted}-{count}"
+    used.add(found)
+    return found
