@@ -28,6 +28,7 @@ from exporter.layouts import find_layout
 from exporter.readers import load
 from exporter.writers.epub import write_epub
 from tests.articles import french_article
+from tests.css_colours import THEME_PAGES, faint_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "epub-calibre"
@@ -217,6 +218,45 @@ def test_figures_keep_their_images_and_text_alternatives(book: Book) -> None:
     for alt in alternatives(book.original):
         if "cover" not in alt.lower():
             assert alt in kept
+
+
+def kindle_stylesheets(book: Book) -> dict[str, str]:
+    """Return the CSS of the AZW3 as `calibre-debug --inspect-mobi` unpacks it: the
+    stylesheet flows the book's pages link and each `style` attribute of their text (as a
+    rule of its own). The contents page calibre adds is its own (red links on hover)."""
+    folder = book.azw3.parent / f"inspected-{book.name}"
+    folder.mkdir(exist_ok=True)
+    run = subprocess.run(
+        ["calibre-debug", "--inspect-mobi", str(book.azw3)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=folder,
+        env={**os.environ, **CALIBRE_ENVIRONMENT},
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    (unpacked,) = folder.glob("decompiled_*")
+    found = {}
+    for part in sorted((unpacked / "files").glob("*.html")):
+        html = part.read_text(encoding="utf-8")
+        if 'id="calibre_generated_inline_toc"' in html:
+            continue  # calibre's own contents page (`--no-inline-toc` leaves it out)
+        for flow in re.findall(r"kindle:flow:(\d+)\?mime=text/css", html):
+            name = f"flow{flow}.txt"
+            found[name] = (unpacked / "flows" / name).read_text(encoding="utf-8")
+        for number, style in enumerate(re.findall(r'style="([^"]*)"', html)):
+            found[f"{part.name} style= {number}"] = f"x {{{style}}}"
+    return found
+
+
+def test_the_kindle_book_keeps_readable_colours(book: Book) -> None:
+    """calibre applies every rule, `prefers-color-scheme` ones too, and keeps no media query:
+    what it keeps must read on Kindle's white page, and on its sepia and night ones."""
+    sheets = kindle_stylesheets(book)
+    assert any("@font-face" in css for css in sheets.values()), "no stylesheet found"
+    for where, css in sheets.items():
+        assert faint_text(css, THEME_PAGES) == [], where
 
 
 def test_what_becomes_of_the_page_list(book: Book) -> None:

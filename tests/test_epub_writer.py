@@ -31,6 +31,7 @@ from exporter.writers import get_writer
 from exporter.writers.epub import build_moment, write_epub
 from exporter.writers.epub.cover import TITLE_LINES, TITLE_SIZES, lay_out_cover
 from tests.articles import T, french_article, generated_article, para, rich_article
+from tests.css_colours import THEME_PAGES, declarations, faint, faint_text
 from tests.tools import assert_in_order, epubcheck_problems, normalise
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -667,75 +668,68 @@ def css_rules(css: str) -> list[tuple[str, list[str], dict[str, str]]]:
     return found
 
 
-def wcag_contrast(first: str, second: str) -> float:
-    """Return the WCAG 2 contrast ratio of two #rrggbb colours (computed here, not by the code
-    under test)."""
+def stylesheets(book: Built) -> dict[str, str]:
+    """Return every piece of CSS in an EPUB by where it is: its stylesheets, the XHTML's
+    `<style>` elements and `style` attributes (each as a rule of its own)."""
+    found = {}
+    for name in book.names():
+        if name.endswith(".css"):
+            found[name] = book.read(name).decode("utf-8")
+        elif name.endswith(".xhtml"):
+            root = etree.fromstring(book.read(name))
+            for number, style in enumerate(root.xpath("//*[local-name()='style']")):
+                found[f"{name} <style> {number}"] = style.text or ""
+            for number, element in enumerate(root.xpath("//*[@style]")):
+                found[f"{name} style= {number}"] = f"x {{{element.get('style')}}}"
+    return found
 
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
-    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+@pytest.mark.parametrize("name", ["rich", "generated", "figure", "minimal", "french", "german"])
+def test_every_text_colour_reads_in_every_theme(built: dict[str, Built], name: str) -> None:
+    """Every text colour the book declares, in any rule (a reading system may apply the
+    `prefers-color-scheme` ones or not), reads at 4.5:1 on a day, sepia and night page."""
+    sheets = stylesheets(built[name])
+    assert "EPUB/styles/epub.css" in sheets
+    for where, css in sheets.items():
+        assert faint_text(css, THEME_PAGES) == [], where
+    css = sheets["EPUB/styles/epub.css"]
+    root = [d.value for d in declarations(css) if ":root" in d.selectors]
+    assert "light dark" in root
 
 
-# Each coloured element, by the selectors that may colour it, least specific first, and
-# the property read; a rule's colour is the last word of a border shorthand.
-COLOURED_ELEMENTS = {
-    "wordmark": ([".wordmark"], "color"),
-    "subheads": (["h2"], "color"),
-    "links": (["a"], "color"),
-    "note calls": (["a", "a.note-ref"], "color"),
-    "backlinks": (["a", 'a[role="doc-backlink"]'], "color"),
-    "kicker": ([".kicker"], "color"),
-    "table header rule": (["th"], "border-bottom-color"),
+# Rules that carry meaning (the table's, the notes' and the masthead's separators) and
+# links' underlines, each by its selector and property; the masthead's band only decorates.
+MEANINGFUL = {
+    ("th",): "border-bottom",
+    ("th", "td"): "border-bottom",
+    (".notes",): "border-top",
+    (".masthead",): "border-bottom",
+    ("a",): "text-decoration-color",
 }
-GROUNDS = {"light": ("#ffffff",), "dark": ("#121212", "#000000")}
 
 
-Rules = list[tuple[str, list[str], dict[str, str]]]
-
-
-def scheme_colour(rules: Rules, scheme: str, name: str) -> str:
-    """Return the colour the CSS gives an element in a scheme: the dark rules follow the light."""
-    selectors, prop = COLOURED_ELEMENTS[name]
-    colour = ""
-    for wanted in ("light", "dark") if scheme == "dark" else ("light",):
-        for selector in selectors:
-            for rule_scheme, rule_selectors, declarations in rules:
-                if rule_scheme != wanted or selector not in rule_selectors:
-                    continue
-                if prop in declarations:
-                    colour = declarations[prop]
-                elif prop == "border-bottom-color" and "border-bottom" in declarations:
-                    colour = declarations["border-bottom"].split()[-1]
-    return colour
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_colours_read_by_day_and_night(built: dict[str, Built], scheme: str) -> None:
+def test_rules_and_underlines_show_in_every_theme(built: dict[str, Built]) -> None:
     css = built["rich"].read("EPUB/styles/epub.css").decode("utf-8")
-    rules = css_rules(css)
-    root = [d for _, selectors, d in rules if ":root" in selectors]
-    assert any(d.get("color-scheme") == "light dark" for d in root)
-    # Body text keeps the reading system's colour.
-    assert not any("color" in d for _, selectors, d in rules if "body" in selectors)
-    for name in COLOURED_ELEMENTS:
-        colour = scheme_colour(rules, scheme, name)
-        assert re.fullmatch("#[0-9a-f]{6}", colour), (name, colour)
-        for ground in GROUNDS[scheme]:
-            ratio = wcag_contrast(colour, ground)
-            assert ratio >= 4.5, f"{name} {colour} on {ground}: {ratio:.2f}:1"
+    checked = []
+    for declared in declarations(css):
+        if MEANINGFUL.get(declared.selectors) == declared.name:
+            colour = dataclasses.replace(declared, value=declared.value.split()[-1])
+            checked.append(declared.selectors)
+            assert faint(colour, THEME_PAGES, 3.0) == []
+    assert set(checked) == set(MEANINGFUL)
+    # The decorative band keeps the series' own colour.
+    layout = find_layout(None)
+    masthead = [d.value for d in declarations(css) if d.selectors == (".masthead",)]
+    assert f"0.5em solid {layout.series.colours['band']}" in masthead
 
 
 def test_hyphenation_is_set_in_every_form(built: dict[str, Built]) -> None:
     css = built["rich"].read("EPUB/styles/epub.css").decode("utf-8")
     blocks = [d for _, _, d in css_rules(css) if "hyphens" in d]
     assert blocks
-    for declarations in blocks:
-        assert declarations["-webkit-hyphens"] == declarations["hyphens"]
-        assert "-epub-hyphens" in declarations
+    for block in blocks:
+        assert block["-webkit-hyphens"] == block["hyphens"]
+        assert "-epub-hyphens" in block
 
 
 def test_one_byline_in_text_and_cover(built: dict[str, Built]) -> None:

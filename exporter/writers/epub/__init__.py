@@ -11,7 +11,7 @@ import dataclasses
 import io
 
 from exporter import model
-from exporter.colours import night_colours, text_colours
+from exporter.colours import rule_colours
 from exporter.context import RenderContext
 from exporter.fontsubset import subset_font
 from exporter.writers.epub.content import (
@@ -80,8 +80,7 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
         "epub.css",
         font_faces=[dataclasses.replace(f, href=relative(f.href, STYLESHEET_FILE)) for f in fonts],
         colours=css_colours(colours),
-        text_colours=css_colours(text_colours(colours)),
-        night_colours=css_colours(night_colours(colours)),
+        rule_colours=css_colours(rule_colours(colours)),
     )
     book.add_item(item(epub, "style", STYLESHEET_FILE, "text/css", stylesheet.encode("utf-8")))
     texts = [stylesheet, content.decode("utf-8")]
