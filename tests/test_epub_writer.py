@@ -184,6 +184,23 @@ def test_package_metadata(built: dict[str, Built]) -> None:
     assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", identifier)
 
 
+@pytest.mark.parametrize("name", ["rich", "minimal"])
+def test_the_series_is_a_collection_numbered_or_not(built: dict[str, Built], name: str) -> None:
+    opf = built[name].opf()
+    number = built[name].article.number
+
+    def texts(path: str) -> list[str]:
+        return [str(t) for t in opf.xpath(f"//opf:metadata/{path}/text()", namespaces=NS)]
+
+    series = find_layout(None).series.name
+    (collection,) = opf.xpath("//opf:meta[@property='belongs-to-collection']", namespaces=NS)
+    assert collection.text == series
+    refines = f"opf:meta[@refines='#{collection.get('id')}']"
+    assert texts(f"{refines}[@property='collection-type']") == ["series"]
+    position = texts(f"{refines}[@property='group-position']")
+    assert position == ([] if number is None else [str(number)])
+
+
 def identifier_of(data: bytes) -> str:
     opf = Built(minimal_article(), Path(), data).opf()
     unique = opf.get("unique-identifier")
