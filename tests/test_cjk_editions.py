@@ -309,3 +309,17 @@ def test_the_epub_navigation_is_in_the_language(editions: dict[str, dict[str, by
     )
     headings = [" ".join(h.itertext()) for h in nav.iter("{http://www.w3.org/1999/xhtml}h2")]
     assert headings == ["目次", "ランドマーク", "印刷版のページ"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko"])
+def test_the_epub_masthead_is_marked_english(
+    lang: str, editions: dict[str, dict[str, bytes]]
+) -> None:
+    """The series' name and publisher print in English (no translation gives them)."""
+    content = etree.fromstring(
+        zipfile.ZipFile(io.BytesIO(editions[lang]["epub"])).read("EPUB/content.xhtml")
+    )
+    (masthead,) = content.xpath("//*[@class='masthead']")
+    series = find_layout(None).series
+    marked = {"".join(span.itertext()): (span.get("lang"), span.get(XML_LANG)) for span in masthead}
+    assert marked == {series.name: ("en", "en"), series.publisher: ("en", "en")}

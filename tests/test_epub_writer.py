@@ -887,3 +887,9 @@ def test_a_french_edition_prints_its_series_texts_in_french(built: dict[str, Bui
     for text in (series.mission, series.disclaimer, series.navigation["pages"]):
         assert seen.get(text) == {"fr"}, text
     assert seen["Numéro 641 | 17 mai 2023"] == {"fr"}
+
+
+def test_the_masthead_of_an_english_edition_is_not_marked(built: dict[str, Built]) -> None:
+    (masthead,) = built["rich"].content().xpath("//h:*[@class='masthead']", namespaces=NS)
+    assert len(masthead) == 2
+    assert not [span.attrib for span in masthead if "lang" in span.attrib]
