@@ -8,6 +8,7 @@ test-artifacts/epub-calibre/<book>.json (calibre 6 drops it: AZW3 has no page li
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -23,12 +24,13 @@ import pytest
 from lxml import etree
 from PIL import Image
 
+from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.readers import load
 from exporter.writers.epub import write_epub
-from tests.articles import french_article
-from tests.css_colours import THEME_PAGES, faint_text
+from tests.articles import T, french_article, para
+from tests.css_colours import THEME_PAGES, declarations, faint_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "epub-calibre"
@@ -36,6 +38,8 @@ SOURCES = {
     "example": ROOT / "examples" / "japan-rok-relations.md",
     "rich": ROOT / "tests" / "fixtures" / "rich-article.md",
 }
+JAPANESE = ROOT / "tests" / "fixtures" / "cjk" / "japan-rok-relations-ja.md"
+EMPHASISED = "傍点付き"
 CALIBRE_ENVIRONMENT = {
     # calibre's Qt WebEngine refuses to start as root without this, and there is no display.
     "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
@@ -153,7 +157,7 @@ def page_targets(epub: Path) -> list[str]:
     return []
 
 
-@pytest.fixture(scope="module", params=["example", "rich", "french"])
+@pytest.fixture(scope="module", params=["example", "rich", "french", "japanese"])
 def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Book:
     """A book converted to AZW3 and back to EPUB."""
     name: str = request.param
@@ -161,6 +165,13 @@ def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     if name in SOURCES:
         article = load(SOURCES[name])
         context = RenderContext(find_layout(None, article.series), SOURCES[name].parent)
+    elif name == "japanese":  # with an emphasis, which Japanese marks with sesame dots
+        source = JAPANESE
+        article = load(source)
+        article = dataclasses.replace(
+            article, body=(*article.body, para("強調は", model.Emphasis((T(EMPHASISED),)), "。"))
+        )
+        context = RenderContext(find_layout(None, article.series), source.parent)
     else:  # a French edition: the only fixture with a table
         article = french_article()
         context = RenderContext(find_layout(None), folder)
@@ -279,3 +290,20 @@ def test_what_becomes_of_the_page_list(book: Book) -> None:
     (ARTIFACTS / f"{book.name}.json").write_text(json.dumps(report, indent=2) + "\n")
     assert markers_after == markers_before
     assert after in ([], before)
+
+
+def test_cjk_emphasis_keeps_its_dots_on_the_kindle_route(book: Book) -> None:
+    """calibre drops `@supports` blocks: the sesame dots must be in rules it keeps."""
+    if book.name != "japanese":
+        pytest.skip("only the Japanese book has sesame dots")
+    sheets = kindle_stylesheets(book)
+    folder = next((book.azw3.parent / f"inspected-{book.name}").glob("decompiled_*"))
+    text = "".join(p.read_text(encoding="utf-8") for p in (folder / "files").glob("*.html"))
+    (classes,) = re.findall(rf'<[a-z]+ class="([^"]*)"[^>]*>{EMPHASISED}<', text)
+    css = "".join(sheets.values())
+    rules = [
+        d
+        for d in declarations(css)
+        if any(f".{c}" in selector for c in classes.split() for selector in d.selectors)
+    ]
+    assert {"text-emphasis-style", "-webkit-text-emphasis-style"} & {d.name for d in rules}
