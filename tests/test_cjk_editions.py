@@ -260,6 +260,8 @@ def test_the_epub_cover_breaks_cjk_titles_between_words(
     assert "".join(lines) == load(TRANSLATIONS["ja"]).title
     assert len(lines) > 1 and any("立て直す" in line for line in lines)
     assert not any(a.endswith("若手議") or a.endswith("立て") for a in lines)
+    # No last line of one or two characters (the title ends on 時, a phrase of its own).
+    assert len(lines[-1].strip()) >= 3, lines
     korean = load(TRANSLATIONS["ko"]).title
     lines = cover_title_lines("ko")
     assert len(lines) > 1 and " ".join(line.strip() for line in lines) == korean

@@ -879,7 +879,7 @@ def test_an_edition_without_series_texts_marks_every_english_one(
 def test_a_french_edition_prints_its_series_texts_in_french(built: dict[str, Built]) -> None:
     sample = built["french"]
     series = find_layout(None).for_language("fr").series
-    assert series.english == frozenset()
+    assert series.english == {"name", "short_name", "publisher"}  # the masthead's, English
     seen: dict[str, set[str]] = {}
     for name in ("EPUB/content.xhtml", "EPUB/nav.xhtml", "EPUB/cover.xhtml"):
         for text, lang in text_languages(sample.xml(name)):
@@ -893,3 +893,22 @@ def test_the_masthead_of_an_english_edition_is_not_marked(built: dict[str, Built
     (masthead,) = built["rich"].content().xpath("//h:*[@class='masthead']", namespaces=NS)
     assert len(masthead) == 2
     assert not [span.attrib for span in masthead if "lang" in span.attrib]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        # Each would end on "To?" or 机 alone, laid out without the rule.
+        ("en", "The Mekong River Commission at 30: What Is It Up To?"),
+        ("zh-Hans", "强化日韩关系：年轻议员外交是重建两国关系的绝好良机"),
+    ],
+)
+def test_a_cover_title_never_ends_on_a_line_of_one_or_two_letters(
+    tmp_path: Path, lang: str, title: str
+) -> None:
+    article = dataclasses.replace(rich_article(), title=title, lang=lang)
+    context = RenderContext(find_layout(None).for_language(lang), tmp_path)
+    layout = lay_out_cover(article, context)
+    assert layout.fits and "".join(layout.title_lines).replace(" ", "") == title.replace(" ", "")
+    last = [c for c in layout.title_lines[-1] if c.isalnum()]
+    assert len(last) >= 3, layout.title_lines
