@@ -61,9 +61,16 @@
   const view = document.documentElement.clientWidth;
   const overflow = [];
   if (document.documentElement.scrollWidth > view) overflow.push(`the page is ${document.documentElement.scrollWidth} px wide in ${view}`);
+  // A table fits the page's width, or scrolls sideways in a box of its own that shows a
+  // cue at its edges and is no taller than a screen (a paginating reading system cannot
+  // split such a box between pages: a longer table must break between its rows).
   for (const table of document.querySelectorAll("table")) {
     const box = table.parentElement;
-    if (!["auto", "scroll"].includes(getComputedStyle(box).overflowX)) overflow.push(`table in ${name(box)}, which does not scroll`);
+    const style = getComputedStyle(box);
+    const scrolls = ["auto", "scroll"].includes(style.overflowX);
+    if (!scrolls && table.getBoundingClientRect().right > view + 1) overflow.push(`table in ${name(box)}, wider than the page, does not scroll`);
+    if (scrolls && box.scrollWidth > box.clientWidth + 1 && style.backgroundImage === "none") overflow.push(`${name(box)} scrolls without a cue`);
+    if (scrolls && box.getBoundingClientRect().height > window.innerHeight) overflow.push(`${name(box)} scrolls and is taller than a screen: it cannot break between pages`);
   }
 
   const notes = [];
