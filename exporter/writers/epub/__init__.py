@@ -22,7 +22,8 @@ from exporter.writers.epub.content import (
     pack_figures,
 )
 from exporter.writers.epub.cover import COVER_PAGE_FILE, cover_image, has_cover
-from exporter.writers.epub.fonts import book_fonts, printed_characters
+from exporter.writers.epub.face_characters import characters_by_face
+from exporter.writers.epub.fonts import book_fonts, face_characters, printed_characters
 from exporter.writers.epub.metadata import book_identifier, print_identifier, set_metadata
 from exporter.writers.epub.navigation import (
     NCX_FILE,
@@ -129,8 +130,12 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
     texts.append(nav)
     # The fonts go in last, each cut to the characters of the book's own texts.
     printed = printed_characters(texts)
+    set_in_face: dict[str, set[int]] = {}
+    if any(face.by_style for face in fonts):
+        set_in_face = characters_by_face([content.decode("utf-8"), nav], stylesheet, fonts)
+    kept = face_characters(fonts, printed, set_in_face)
     for number, face in enumerate(fonts, start=1):
-        data = subset_font(face.data, printed)
+        data = subset_font(face.data, kept[face.href])
         book.add_item(item(epub, f"font-{number}", face.href, face.media_type, data))
     nav_item = item(epub, "nav", NAV_FILE, "application/xhtml+xml", nav)
     nav_item.properties = ["nav"]
