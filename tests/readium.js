@@ -1,6 +1,7 @@
 // Probes of a chapter rendered under Readium CSS, run in the page by tests/test_epub_readium.py.
+// Takes the canvas's colour (under every background), white unless given.
 // Returns {lowContrast, clipped, overflow, notes}: each a list of problems, empty when none.
-() => {
+(canvas = [255, 255, 255, 1]) => {
   const channels = (css) => {
     const m = css.match(/rgba?\(([^)]+)\)/);
     if (!m) return [0, 0, 0, 0];
@@ -23,7 +24,7 @@
     return (hi + 0.05) / (lo + 0.05);
   };
   // The background under an element: its own and its ancestors' down from the first
-  // opaque one, over the canvas (white when nothing is opaque).
+  // opaque one, over the canvas (`canvas`).
   const ground = (element) => {
     const layers = [];
     for (let e = element; e; e = e.parentElement) {
@@ -31,7 +32,7 @@
       if (bg[3] > 0) layers.push(bg);
       if (bg[3] >= 1) break;
     }
-    let colour = [255, 255, 255, 1];
+    let colour = canvas;
     for (const layer of layers.reverse()) colour = over(layer, colour);
     return colour;
   };

@@ -35,11 +35,16 @@ PROBE = (Path(__file__).parent / "readium.js").read_text(encoding="utf-8")
 PHONE = {"width": 375, "height": 812}
 THEMES: dict[str, dict[str, str]] = {
     "day": {},
+    # The day theme on a device in dark mode: the book's `prefers-color-scheme: dark`
+    # applies while the reading system keeps its page white.
+    "day-on-dark-device": {},
     # Readium's night and sepia themes; a theme sets at least these two, links optional.
     "night": {"--USER__backgroundColor": "#000000", "--USER__textColor": "#FEFEFE"},
     "sepia": {"--USER__backgroundColor": "#faf4e8", "--USER__textColor": "#121212"},
 }
 SIZES = ["100%", "200%"]
+CANVAS = {"light": [255, 255, 255, 1], "dark": [18, 18, 18, 1]}
+"""The canvas Chromium paints in each scheme under `color-scheme: light dark`."""
 
 pytestmark = [
     pytest.mark.slow,
@@ -130,7 +135,8 @@ def browser() -> Iterator[Browser]:
 def test_the_chapter_reads_under_readium_css(
     chapter: Path, browser: Browser, theme: str, size: str
 ) -> None:
-    context = browser.new_context(viewport=PHONE)  # type: ignore[arg-type]
+    scheme = "dark" if theme == "day-on-dark-device" else "light"
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)  # type: ignore[arg-type]
     try:
         page = context.new_page()
         page.goto(chapter.as_uri())
@@ -144,7 +150,7 @@ def test_the_chapter_reads_under_readium_css(
         page.evaluate("document.fonts.ready")
         book = chapter.stem.removesuffix("-readium")
         page.screenshot(path=ARTIFACTS / f"{book}-{theme}-{size.rstrip('%')}.png", full_page=True)
-        found: dict[str, Any] = page.evaluate(PROBE)
+        found: dict[str, Any] = page.evaluate(PROBE, CANVAS[scheme])
         assert found["lowContrast"] == [], (
             f"text below 4.5:1 ({theme}, {size}): {found['lowContrast']}"
         )
