@@ -4,9 +4,10 @@ WeasyPrint's HarfBuzz subsetter (`weasyprint.pdf.fonts.Font._harfbuzz_subset`) m
 arrays of glyph ids with `ffi.new(f"hb_codepoint_t[{n}]", ...)`: a type string of its
 own for every length, which cffi parses with pycparser (about 1.6 ms each) before it can
 cache it. A PDF's fonts bring a few lengths never seen before, so each PDF (and each EPUB
-cover, drawn from one) paid 5-10 ms of C parsing, a cold build the most. Here that module's `ffi` is a proxy
-whose `new` asks for the open array type (`hb_codepoint_t[]`, parsed once) with the
-same items: the same array, the same subset. Everything else goes to cffi as before.
+cover, drawn from one) paid 5-10 ms of C parsing, a cold build the most. Here that
+module's `ffi` is a proxy whose `new` asks for the open array type (`hb_codepoint_t[]`,
+parsed once) with the same items: the same array, the same subset. Everything else goes
+to cffi as before.
 """
 
 from __future__ import annotations
