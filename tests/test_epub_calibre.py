@@ -234,7 +234,7 @@ def test_figures_keep_their_images_and_text_alternatives(book: Book) -> None:
 def kindle_stylesheets(book: Book) -> dict[str, str]:
     """Return the CSS of the AZW3 as `calibre-debug --inspect-mobi` unpacks it: the
     stylesheet flows the book's pages link and each `style` attribute of their text (as a
-    rule of its own). The contents page calibre adds is its own (red links on hover)."""
+    rule of its own)."""
     folder = book.azw3.parent / f"inspected-{book.name}"
     folder.mkdir(exist_ok=True)
     run = subprocess.run(
@@ -251,8 +251,9 @@ def kindle_stylesheets(book: Book) -> dict[str, str]:
     found = {}
     for part in sorted((unpacked / "files").glob("*.html")):
         html = part.read_text(encoding="utf-8")
-        if 'id="calibre_generated_inline_toc"' in html:
-            continue  # calibre's own contents page (`--no-inline-toc` leaves it out)
+        # The book's navigation is its contents page, not one calibre makes (whose links
+        # turn red under a pointer).
+        assert 'id="calibre_generated_inline_toc"' not in html
         for flow in re.findall(r"kindle:flow:(\d+)\?mime=text/css", html):
             name = f"flow{flow}.txt"
             found[name] = (unpacked / "flows" / name).read_text(encoding="utf-8")
@@ -268,6 +269,11 @@ def test_the_kindle_book_keeps_readable_colours(book: Book) -> None:
     assert any("@font-face" in css for css in sheets.values()), "no stylesheet found"
     for where, css in sheets.items():
         assert faint_text(css, THEME_PAGES) == [], where
+    folder = next((book.azw3.parent / f"inspected-{book.name}").glob("decompiled_*"))
+    for flow in (folder / "flows").glob("*.txt"):
+        text = flow.read_text(encoding="utf-8", errors="replace")
+        if not text.lstrip().startswith("<"):  # every stylesheet, linked or not
+            assert faint_text(text, THEME_PAGES) == [], flow.name
 
 
 def test_what_becomes_of_the_page_list(book: Book) -> None:

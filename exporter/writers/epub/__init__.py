@@ -151,16 +151,22 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
     )
     book.add_item(item(epub, "ncx", NCX_FILE, NCX_MEDIA_TYPE, ncx))
     book.spine = spine
+    # EPUB 2's guide names the navigation document as the contents: calibre (the Kindle
+    # route) then shows it rather than a contents page of its own, with its own colours.
+    book.guide.append(
+        {"type": "toc", "href": NAV_FILE, "title": context.layout.series.navigation["contents"]}
+    )
 
     buffer = io.BytesIO()
-    # epub3_landmark/epub2_guide are off: our own navigation document carries the landmarks.
+    # epub3_landmark is off: our own navigation document carries the landmarks; the
+    # EPUB 2 guide holds the contents alone (above).
     # ebooklib's zip is only an intermediate (`reproducible_zip` compresses once), so it
     # is written at level 0.
     options = {
         "compresslevel": 0,
         "mtime": moment,
         "epub3_landmark": False,
-        "epub2_guide": False,
+        "epub2_guide": True,
         "raise_exceptions": True,
     }
     epub.write_epub(buffer, book, options)
