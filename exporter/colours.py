@@ -1,4 +1,4 @@
-"""WCAG contrast of colours, and the nearest colour of a hue that is readable on a ground."""
+"""WCAG contrast of colours, and the nearest colour of a hue that holds on every theme's page."""
 
 from __future__ import annotations
 
@@ -42,58 +42,62 @@ def contrast(first: tuple[int, int, int], second: tuple[int, int, int]) -> float
     return (light + 0.05) / (dark + 0.05)
 
 
-def readable(colour: str, grounds: tuple[str, ...], minimum: float = 4.5) -> str:
-    """Return `colour`, or the colour of its hue and saturation nearest in lightness to it
-    that has at least `minimum` contrast on every one of `grounds` (all light or all dark).
-
-    A colour CSS names otherwise (a keyword) is returned as it is.
-    """
-    rgb = parse(colour)
-    backgrounds = [parse(ground) for ground in grounds]
-    if rgb is None or None in backgrounds:
-        return colour
-    known = [b for b in backgrounds if b is not None]
-
-    def passes(candidate: tuple[int, int, int]) -> bool:
-        return all(contrast(candidate, ground) >= minimum + MARGIN for ground in known)
-
-    if passes(rgb):
-        return colour
-    hue, lightness, saturation = colorsys.rgb_to_hls(*(c / 255 for c in rgb))
-    towards_white = max(luminance(b) for b in known) < 0.5
-    low, high = (lightness, 1.0) if towards_white else (0.0, lightness)
-    # Bisect the lightness: the nearest to the colour's own that passes.
-    for _ in range(24):
-        middle = (low + high) / 2
-        candidate = _rgb(hue, middle, saturation)
-        if passes(candidate) == towards_white:
-            high = middle
-        else:
-            low = middle
-    found = _rgb(hue, high if towards_white else low, saturation)
-    return "#{:02x}{:02x}{:02x}".format(*found)
-
-
 def _rgb(hue: float, lightness: float, saturation: float) -> tuple[int, int, int]:
     r, g, b = colorsys.hls_to_rgb(hue, lightness, saturation)
     return round(r * 255), round(g * 255), round(b * 255)
 
 
-LIGHT_GROUNDS = ("#ffffff",)
-"""The page of a reading system in its day mode."""
-DARK_GROUNDS = ("#121212", "#000000")
-"""The pages of night modes: the dark grey of Material and Chromium's dark scheme, and black."""
+def holding(colour: str, grounds: tuple[str, ...], minimum: float) -> str:
+    """Return `colour`, or the colour of its hue and saturation nearest in lightness to it
+    that has at least `minimum` contrast on every one of `grounds`, light and dark alike.
+
+    Contrast on a light and a dark ground at once bounds the luminance from both sides;
+    where no luminance is left between the bounds, the exception names the colour.
+    """
+    rgb = parse(colour)
+    known = [parse(ground) for ground in grounds]
+    if rgb is None:
+        raise ValueError(f"{colour!r} is not a #rgb, #rrggbb or rgb() colour")
+    luminances = [luminance(g) for g in known if g is not None]
+    target = minimum + MARGIN
+    darks = [g for g in luminances if g < 0.5]
+    lights = [g for g in luminances if g >= 0.5]
+    lowest = max((target * (g + 0.05) - 0.05 for g in darks), default=0.0)
+    highest = min(((g + 0.05) / target - 0.05 for g in lights), default=1.0)
+    if lowest > highest:
+        raise ValueError(f"no colour has {minimum}:1 on all of {', '.join(grounds)}")
+    wanted = min(max(luminance(rgb), lowest), highest)
+    if wanted == luminance(rgb):
+        return colour
+    hue, _, saturation = colorsys.rgb_to_hls(*(c / 255 for c in rgb))
+    low, high = 0.0, 1.0
+    # Bisect the lightness (luminance grows with it) to the bound nearest the colour's own.
+    for _ in range(24):
+        middle = (low + high) / 2
+        if luminance(_rgb(hue, middle, saturation)) < wanted:
+            low = middle
+        else:
+            high = middle
+    found = _rgb(hue, high if wanted == lowest else low, saturation)
+    return "#{:02x}{:02x}{:02x}".format(*found)
+
+
+THEME_GROUNDS = ("#ffffff", "#faf4e8", "#121212", "#000000")
+"""The pages of reading systems' themes: day, sepia (Readium's), and the two nights."""
 TEXT_CONTRAST = 4.5
 """WCAG 2 AA for text of any size."""
-NIGHT_CONTRAST = 7.0
-"""WCAG 2 AAA: on black, colours a notch lighter than AA read more calmly beside white text."""
+RULE_CONTRAST = 3.0
+"""WCAG 2 AA for graphics that carry meaning (a table's rules, a link's underline)."""
 
 
-def text_colours(colours: dict[str, str]) -> dict[str, str]:
-    """Return the series colours as text on a white page: each darkened where it must be."""
-    return {name: readable(value, LIGHT_GROUNDS, TEXT_CONTRAST) for name, value in colours.items()}
+def rule_colours(colours: dict[str, str]) -> dict[str, str]:
+    """Return the series colours as rules seen in every theme: 3:1 on all THEME_GROUNDS.
 
-
-def night_colours(colours: dict[str, str]) -> dict[str, str]:
-    """Return the series colours as text on a night mode's page, lightened to NIGHT_CONTRAST."""
-    return {name: readable(value, DARK_GROUNDS, NIGHT_CONTRAST) for name, value in colours.items()}
+    No text colour reads at 4.5:1 on both white and #121212, so text keeps the reading
+    system's colour; a rule needs 3:1, which one colour of each hue has on all of them.
+    A colour CSS names otherwise (a keyword) is kept as it is.
+    """
+    return {
+        name: holding(value, THEME_GROUNDS, RULE_CONTRAST) if parse(value) else value
+        for name, value in colours.items()
+    }

@@ -59,6 +59,8 @@ OPTIONAL_TRANSLATIONS = (
     "byline",
     "quotes",
 )
+ENGLISH_NAMES = ("name", "short_name", "publisher")
+"""The series' names: English words (the masthead's) unless a translation gives them."""
 BYLINE_JOINERS = {"separator": ", ", "pair": " and ", "last": ", and "}
 """How a byline joins names: A, B; A and B (two); A, B, and C (the last of three or more).
 These are the names of `byline:` in series.yaml; without it the language's own list
@@ -183,7 +185,11 @@ class Series:
         if lang == self.lang:
             return self
         key = best_language_match(lang, self.translations)
-        english = frozenset(ENGLISH_TEXTS) if language_prefix(lang) != "en" else frozenset()
+        english = (
+            frozenset((*ENGLISH_TEXTS, *ENGLISH_NAMES))
+            if language_prefix(lang) != "en"
+            else frozenset()
+        )
         if key is None:
             if english:
                 message = f"{source}: no translations for {lang!r}; series texts printed in English"

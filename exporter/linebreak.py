@@ -40,13 +40,31 @@ def units(text: str, lang: str) -> list[str]:
     return [text]
 
 
-def unit_markup(text: str, lang: str, css_class: str = "unit") -> Markup:
+def unit_markup(text: str, lang: str, css_class: str = "unit", last_letters: int = 0) -> Markup:
     """Return the text as HTML, each unit (see `units`) in a span of `css_class`.
 
     The stylesheet makes the spans `white-space: nowrap`; text of one unit is returned
-    escaped, without spans.
+    escaped, without spans. With `last_letters`, the text's end is kept whole until it
+    holds that many letters or figures, so that no last line is shorter (a title ending
+    on one character, 時, or one short word): the units it takes are joined, or where
+    the language breaks lines itself, its last words (characters, without spaces) are
+    one span after the rest.
     """
     found = units(text, lang)
+    if last_letters and len(found) > 1:
+        while len(found) > 1 and _letters(found[-1]) < last_letters:
+            found[-2:] = [found[-2] + found[-1]]
+    elif last_letters:
+        # Without spaces, lines break between characters only in scripts written wide.
+        wide = any(unicodedata.east_asian_width(character) in "WF" for character in text)
+        pieces = _words(text) if SPACES.search(text.strip()) else list(text) if wide else []
+        end = max(len(pieces) - 1, 0)
+        while end > 0 and _letters("".join(pieces[end:])) < last_letters:
+            end -= 1
+        if end > 0:
+            last = "".join(pieces[end:])
+            span = Markup('<span class="{}">{}</span>').format(css_class, last)
+            return escape("".join(pieces[:end])) + span
     if len(found) == 1:
         return escape(text)
     spans = []
@@ -55,6 +73,11 @@ def unit_markup(text: str, lang: str, css_class: str = "unit") -> Markup:
         span = Markup('<span class="{}">{}</span>{}')
         spans.append(span.format(css_class, word, unit[len(word) :]))
     return Markup("").join(spans)
+
+
+def _letters(text: str) -> int:
+    """Return how many letters and figures a text holds (not its spaces and punctuation)."""
+    return sum(1 for character in text if unicodedata.category(character)[0] in "LN")
 
 
 def _words(text: str) -> list[str]:

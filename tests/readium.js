@@ -1,6 +1,7 @@
 // Probes of a chapter rendered under Readium CSS, run in the page by tests/test_epub_readium.py.
+// Takes the canvas's colour (under every background), white unless given.
 // Returns {lowContrast, clipped, overflow, notes}: each a list of problems, empty when none.
-() => {
+(canvas = [255, 255, 255, 1]) => {
   const channels = (css) => {
     const m = css.match(/rgba?\(([^)]+)\)/);
     if (!m) return [0, 0, 0, 0];
@@ -23,7 +24,7 @@
     return (hi + 0.05) / (lo + 0.05);
   };
   // The background under an element: its own and its ancestors' down from the first
-  // opaque one, over the canvas (white when nothing is opaque).
+  // opaque one, over the canvas (`canvas`).
   const ground = (element) => {
     const layers = [];
     for (let e = element; e; e = e.parentElement) {
@@ -31,7 +32,7 @@
       if (bg[3] > 0) layers.push(bg);
       if (bg[3] >= 1) break;
     }
-    let colour = [255, 255, 255, 1];
+    let colour = canvas;
     for (const layer of layers.reverse()) colour = over(layer, colour);
     return colour;
   };
@@ -61,9 +62,16 @@
   const view = document.documentElement.clientWidth;
   const overflow = [];
   if (document.documentElement.scrollWidth > view) overflow.push(`the page is ${document.documentElement.scrollWidth} px wide in ${view}`);
+  // A table fits the page's width, or scrolls sideways in a box of its own that shows a
+  // cue at its edges and is no taller than a screen (a paginating reading system cannot
+  // split such a box between pages: a longer table must break between its rows).
   for (const table of document.querySelectorAll("table")) {
     const box = table.parentElement;
-    if (!["auto", "scroll"].includes(getComputedStyle(box).overflowX)) overflow.push(`table in ${name(box)}, which does not scroll`);
+    const style = getComputedStyle(box);
+    const scrolls = ["auto", "scroll"].includes(style.overflowX);
+    if (!scrolls && table.getBoundingClientRect().right > view + 1) overflow.push(`table in ${name(box)}, wider than the page, does not scroll`);
+    if (scrolls && box.scrollWidth > box.clientWidth + 1 && style.backgroundImage === "none") overflow.push(`${name(box)} scrolls without a cue`);
+    if (scrolls && box.getBoundingClientRect().height > window.innerHeight) overflow.push(`${name(box)} scrolls and is taller than a screen: it cannot break between pages`);
   }
 
   const notes = [];

@@ -140,8 +140,46 @@ def test_epub_is_in_the_language_with_subset_cjk_fonts(
         data = book.read(name)
         assert len(data) < 1_000_000  # the whole family file is some 20 MB
         assert f'src: url("../{name.removeprefix("EPUB/")}")' in stylesheet
-        with TTFont(io.BytesIO(data)) as font:
-            assert wanted <= set(font.getBestCmap())
+    # The body's face holds every character the book prints (navigation included).
+    (body_face,) = [name for name in cjk_fonts if name.endswith("serif-400.otf")]
+    with TTFont(io.BytesIO(book.read(body_face))) as font:
+        assert wanted <= set(font.getBestCmap())
+
+
+XHTML = {"h": "http://www.w3.org/1999/xhtml"}
+# What the stylesheet sets in each CJK face, by the elements it sets there (h1 and h2
+# are bold, as emphasis is in CJK editions).
+SET_IN = {
+    "sans-700": "//h:h1 | //h:h2 | //h:*[@class='kicker' or @class='byline'] | //h:th",
+    "sans-400": "//h:*[@class='issue-line'] | //h:footer[@class='publisher-block']//h:p",
+    "serif-400": "//h:div[@class='body']//h:p | //h:*[@role='doc-footnote']//h:p",
+    "serif-700": "//h:div[@class='body']//h:em | //h:div[@class='body']//h:strong",
+}
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko"])
+def test_each_cjk_face_keeps_only_and_all_that_is_set_in_it(
+    lang: str, editions: dict[str, dict[str, bytes]]
+) -> None:
+    data = editions[lang]["epub"]
+    if lang == "ja":
+        assert len(data) <= 600_000, f"{len(data)} bytes"
+    book = zipfile.ZipFile(io.BytesIO(data))
+    content = etree.fromstring(book.read("EPUB/content.xhtml"))
+    sizes = {}
+    for face, path in SET_IN.items():
+        (name,) = [n for n in book.namelist() if "CJK" in n and n.endswith(f"{face}.otf")]
+        text = "".join("".join(e.itertext()) for e in content.xpath(path, namespaces=XHTML))
+        wanted = {ord(ch) for ch in cjk_character().findall(text)}
+        assert wanted or face == "serif-700", f"nothing found set in {face}"
+        with TTFont(io.BytesIO(book.read(name))) as font:
+            cmap = font.getBestCmap() or {}  # a face that sets nothing keeps no character
+            kept = {c for c in cmap if cjk_character().fullmatch(chr(c))}
+        assert wanted <= kept, f"{name} lacks {''.join(map(chr, wanted - kept))}"
+        sizes[face] = len(kept)
+    # Headings, kicker and byline print a small share of the body's characters.
+    assert sizes["sans-700"] < sizes["serif-400"] / 3
+    assert sizes["serif-700"] < sizes["serif-400"] / 3
 
 
 @pytest.mark.slow
@@ -260,6 +298,8 @@ def test_the_epub_cover_breaks_cjk_titles_between_words(
     assert "".join(lines) == load(TRANSLATIONS["ja"]).title
     assert len(lines) > 1 and any("立て直す" in line for line in lines)
     assert not any(a.endswith("若手議") or a.endswith("立て") for a in lines)
+    # No last line of one or two characters (the title ends on 時, a phrase of its own).
+    assert len(lines[-1].strip()) >= 3, lines
     korean = load(TRANSLATIONS["ko"]).title
     lines = cover_title_lines("ko")
     assert len(lines) > 1 and " ".join(line.strip() for line in lines) == korean
@@ -309,3 +349,17 @@ def test_the_epub_navigation_is_in_the_language(editions: dict[str, dict[str, by
     )
     headings = [" ".join(h.itertext()) for h in nav.iter("{http://www.w3.org/1999/xhtml}h2")]
     assert headings == ["目次", "ランドマーク", "印刷版のページ"]
+
+
+@pytest.mark.parametrize("lang", ["ja", "ko"])
+def test_the_epub_masthead_is_marked_english(
+    lang: str, editions: dict[str, dict[str, bytes]]
+) -> None:
+    """The series' name and publisher print in English (no translation gives them)."""
+    content = etree.fromstring(
+        zipfile.ZipFile(io.BytesIO(editions[lang]["epub"])).read("EPUB/content.xhtml")
+    )
+    (masthead,) = content.xpath("//*[@class='masthead']")
+    series = find_layout(None).series
+    marked = {"".join(span.itertext()): (span.get("lang"), span.get(XML_LANG)) for span in masthead}
+    assert marked == {series.name: ("en", "en"), series.publisher: ("en", "en")}

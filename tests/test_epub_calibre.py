@@ -8,6 +8,7 @@ test-artifacts/epub-calibre/<book>.json (calibre 6 drops it: AZW3 has no page li
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -23,11 +24,13 @@ import pytest
 from lxml import etree
 from PIL import Image
 
+from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.readers import load
 from exporter.writers.epub import write_epub
-from tests.articles import french_article
+from tests.articles import T, french_article, para
+from tests.css_colours import THEME_PAGES, declarations, faint_text
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "test-artifacts" / "epub-calibre"
@@ -35,6 +38,8 @@ SOURCES = {
     "example": ROOT / "examples" / "japan-rok-relations.md",
     "rich": ROOT / "tests" / "fixtures" / "rich-article.md",
 }
+JAPANESE = ROOT / "tests" / "fixtures" / "cjk" / "japan-rok-relations-ja.md"
+EMPHASISED = "傍点付き"
 CALIBRE_ENVIRONMENT = {
     # calibre's Qt WebEngine refuses to start as root without this, and there is no display.
     "QTWEBENGINE_CHROMIUM_FLAGS": "--no-sandbox",
@@ -152,7 +157,7 @@ def page_targets(epub: Path) -> list[str]:
     return []
 
 
-@pytest.fixture(scope="module", params=["example", "rich", "french"])
+@pytest.fixture(scope="module", params=["example", "rich", "french", "japanese"])
 def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Book:
     """A book converted to AZW3 and back to EPUB."""
     name: str = request.param
@@ -160,6 +165,13 @@ def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactor
     if name in SOURCES:
         article = load(SOURCES[name])
         context = RenderContext(find_layout(None, article.series), SOURCES[name].parent)
+    elif name == "japanese":  # with an emphasis, which Japanese marks with sesame dots
+        source = JAPANESE
+        article = load(source)
+        article = dataclasses.replace(
+            article, body=(*article.body, para("強調は", model.Emphasis((T(EMPHASISED),)), "。"))
+        )
+        context = RenderContext(find_layout(None, article.series), source.parent)
     else:  # a French edition: the only fixture with a table
         article = french_article()
         context = RenderContext(find_layout(None), folder)
@@ -219,6 +231,51 @@ def test_figures_keep_their_images_and_text_alternatives(book: Book) -> None:
             assert alt in kept
 
 
+def kindle_stylesheets(book: Book) -> dict[str, str]:
+    """Return the CSS of the AZW3 as `calibre-debug --inspect-mobi` unpacks it: the
+    stylesheet flows the book's pages link and each `style` attribute of their text (as a
+    rule of its own)."""
+    folder = book.azw3.parent / f"inspected-{book.name}"
+    folder.mkdir(exist_ok=True)
+    run = subprocess.run(
+        ["calibre-debug", "--inspect-mobi", str(book.azw3)],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+        cwd=folder,
+        env={**os.environ, **CALIBRE_ENVIRONMENT},
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    (unpacked,) = folder.glob("decompiled_*")
+    found = {}
+    for part in sorted((unpacked / "files").glob("*.html")):
+        html = part.read_text(encoding="utf-8")
+        # The book's navigation is its contents page, not one calibre makes (whose links
+        # turn red under a pointer).
+        assert 'id="calibre_generated_inline_toc"' not in html
+        for flow in re.findall(r"kindle:flow:(\d+)\?mime=text/css", html):
+            name = f"flow{flow}.txt"
+            found[name] = (unpacked / "flows" / name).read_text(encoding="utf-8")
+        for number, style in enumerate(re.findall(r'style="([^"]*)"', html)):
+            found[f"{part.name} style= {number}"] = f"x {{{style}}}"
+    return found
+
+
+def test_the_kindle_book_keeps_readable_colours(book: Book) -> None:
+    """calibre applies every rule, `prefers-color-scheme` ones too, and keeps no media query:
+    what it keeps must read on Kindle's white page, and on its sepia and night ones."""
+    sheets = kindle_stylesheets(book)
+    assert any("@font-face" in css for css in sheets.values()), "no stylesheet found"
+    for where, css in sheets.items():
+        assert faint_text(css, THEME_PAGES) == [], where
+    folder = next((book.azw3.parent / f"inspected-{book.name}").glob("decompiled_*"))
+    for flow in (folder / "flows").glob("*.txt"):
+        text = flow.read_text(encoding="utf-8", errors="replace")
+        if not text.lstrip().startswith("<"):  # every stylesheet, linked or not
+            assert faint_text(text, THEME_PAGES) == [], flow.name
+
+
 def test_what_becomes_of_the_page_list(book: Book) -> None:
     """The page list is reported, not required: AZW3 has none, so calibre drops it, but the
     page break markers in the text must survive, so that a page list can be rebuilt."""
@@ -239,3 +296,20 @@ def test_what_becomes_of_the_page_list(book: Book) -> None:
     (ARTIFACTS / f"{book.name}.json").write_text(json.dumps(report, indent=2) + "\n")
     assert markers_after == markers_before
     assert after in ([], before)
+
+
+def test_cjk_emphasis_keeps_its_dots_on_the_kindle_route(book: Book) -> None:
+    """calibre drops `@supports` blocks: the sesame dots must be in rules it keeps."""
+    if book.name != "japanese":
+        pytest.skip("only the Japanese book has sesame dots")
+    sheets = kindle_stylesheets(book)
+    folder = next((book.azw3.parent / f"inspected-{book.name}").glob("decompiled_*"))
+    text = "".join(p.read_text(encoding="utf-8") for p in (folder / "files").glob("*.html"))
+    (classes,) = re.findall(rf'<[a-z]+ class="([^"]*)"[^>]*>{EMPHASISED}<', text)
+    css = "".join(sheets.values())
+    rules = [
+        d
+        for d in declarations(css)
+        if any(f".{c}" in selector for c in classes.split() for selector in d.selectors)
+    ]
+    assert {"text-emphasis-style", "-webkit-text-emphasis-style"} & {d.name for d in rules}

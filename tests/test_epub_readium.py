@@ -9,6 +9,7 @@ custom properties on the root element. Screenshots go to test-artifacts/epub-rea
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -19,11 +20,12 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser
 
+from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.readers import load
 from exporter.writers.epub import write_epub
-from tests.articles import french_article
+from tests.articles import T, french_article
 from tests.chromium import CHROMIUM, MISSING, launched_chromium
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,11 +35,16 @@ PROBE = (Path(__file__).parent / "readium.js").read_text(encoding="utf-8")
 PHONE = {"width": 375, "height": 812}
 THEMES: dict[str, dict[str, str]] = {
     "day": {},
+    # The day theme on a device in dark mode: the book's `prefers-color-scheme: dark`
+    # applies while the reading system keeps its page white.
+    "day-on-dark-device": {},
     # Readium's night and sepia themes; a theme sets at least these two, links optional.
     "night": {"--USER__backgroundColor": "#000000", "--USER__textColor": "#FEFEFE"},
     "sepia": {"--USER__backgroundColor": "#faf4e8", "--USER__textColor": "#121212"},
 }
 SIZES = ["100%", "200%"]
+CANVAS = {"light": [255, 255, 255, 1], "dark": [18, 18, 18, 1]}
+"""The canvas Chromium paints in each scheme under `color-scheme: light dark`."""
 
 pytestmark = [
     pytest.mark.slow,
@@ -65,7 +72,35 @@ def with_readium_css(xhtml: str, folder: Path) -> str:
     )
 
 
-@pytest.fixture(scope="module", params=["french", "rich"])
+def long_table_article() -> model.Article:
+    """The French edition with a table of 40 rows and 6 columns, as a statistics annex."""
+    head = ("Année", "Débit moyen (m³/s)", "Étiage", "Crue", "Barrages en service", "Notes")
+    rows = tuple(
+        model.TableRow(
+            tuple(
+                model.TableCell((T(text),))
+                for text in (
+                    str(1984 + n),
+                    f"{8200 - 37 * n}",
+                    f"{1900 - n}",
+                    f"{41000 + n}",
+                    str(n),
+                    "relevé de la station de Kratie",
+                )
+            )
+        )
+        for n in range(40)
+    )
+    table = model.Table(
+        head=(model.TableRow(tuple(model.TableCell((T(text),)) for text in head)),),
+        body=rows,
+        caption=(T("Débit du Mékong à Kratie, quarante ans de relevés annuels"),),
+    )
+    article = french_article()
+    return dataclasses.replace(article, body=(*article.body, table))
+
+
+@pytest.fixture(scope="module", params=["french", "rich", "long-table"])
 def chapter(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A book's chapter, unpacked beside its stylesheet and fonts, with Readium CSS linked."""
     name: str = request.param
@@ -74,6 +109,9 @@ def chapter(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFac
         source = ROOT / "tests" / "fixtures" / "rich-article.md"
         article = load(source)
         context = RenderContext(find_layout(None, article.series), source.parent)
+    elif name == "long-table":
+        article = long_table_article()
+        context = RenderContext(find_layout(None), folder)
     else:  # notes and a table
         article = french_article()
         context = RenderContext(find_layout(None), folder)
@@ -97,7 +135,8 @@ def browser() -> Iterator[Browser]:
 def test_the_chapter_reads_under_readium_css(
     chapter: Path, browser: Browser, theme: str, size: str
 ) -> None:
-    context = browser.new_context(viewport=PHONE)  # type: ignore[arg-type]
+    scheme = "dark" if theme == "day-on-dark-device" else "light"
+    context = browser.new_context(viewport=PHONE, color_scheme=scheme)  # type: ignore[arg-type]
     try:
         page = context.new_page()
         page.goto(chapter.as_uri())
@@ -111,7 +150,7 @@ def test_the_chapter_reads_under_readium_css(
         page.evaluate("document.fonts.ready")
         book = chapter.stem.removesuffix("-readium")
         page.screenshot(path=ARTIFACTS / f"{book}-{theme}-{size.rstrip('%')}.png", full_page=True)
-        found: dict[str, Any] = page.evaluate(PROBE)
+        found: dict[str, Any] = page.evaluate(PROBE, CANVAS[scheme])
         assert found["lowContrast"] == [], (
             f"text below 4.5:1 ({theme}, {size}): {found['lowContrast']}"
         )

@@ -31,6 +31,7 @@ from exporter.writers import get_writer
 from exporter.writers.epub import build_moment, write_epub
 from exporter.writers.epub.cover import TITLE_LINES, TITLE_SIZES, lay_out_cover
 from tests.articles import T, french_article, generated_article, para, rich_article
+from tests.css_colours import THEME_PAGES, declarations, faint, faint_text
 from tests.tools import assert_in_order, epubcheck_problems, normalise
 
 REPOSITORY = Path(__file__).resolve().parent.parent
@@ -181,6 +182,23 @@ def test_package_metadata(built: dict[str, Built]) -> None:
     unique = opf.get("unique-identifier")
     (identifier,) = texts(f"dc:identifier[@id='{unique}']")
     assert re.fullmatch(r"urn:uuid:[0-9a-f-]{36}", identifier)
+
+
+@pytest.mark.parametrize("name", ["rich", "minimal"])
+def test_the_series_is_a_collection_numbered_or_not(built: dict[str, Built], name: str) -> None:
+    opf = built[name].opf()
+    number = built[name].article.number
+
+    def texts(path: str) -> list[str]:
+        return [str(t) for t in opf.xpath(f"//opf:metadata/{path}/text()", namespaces=NS)]
+
+    series = find_layout(None).series.name
+    (collection,) = opf.xpath("//opf:meta[@property='belongs-to-collection']", namespaces=NS)
+    assert collection.text == series
+    refines = f"opf:meta[@refines='#{collection.get('id')}']"
+    assert texts(f"{refines}[@property='collection-type']") == ["series"]
+    position = texts(f"{refines}[@property='group-position']")
+    assert position == ([] if number is None else [str(number)])
 
 
 def identifier_of(data: bytes) -> str:
@@ -667,75 +685,68 @@ def css_rules(css: str) -> list[tuple[str, list[str], dict[str, str]]]:
     return found
 
 
-def wcag_contrast(first: str, second: str) -> float:
-    """Return the WCAG 2 contrast ratio of two #rrggbb colours (computed here, not by the code
-    under test)."""
+def stylesheets(book: Built) -> dict[str, str]:
+    """Return every piece of CSS in an EPUB by where it is: its stylesheets, the XHTML's
+    `<style>` elements and `style` attributes (each as a rule of its own)."""
+    found = {}
+    for name in book.names():
+        if name.endswith(".css"):
+            found[name] = book.read(name).decode("utf-8")
+        elif name.endswith(".xhtml"):
+            root = etree.fromstring(book.read(name))
+            for number, style in enumerate(root.xpath("//*[local-name()='style']")):
+                found[f"{name} <style> {number}"] = style.text or ""
+            for number, element in enumerate(root.xpath("//*[@style]")):
+                found[f"{name} style= {number}"] = f"x {{{element.get('style')}}}"
+    return found
 
-    def luminance(colour: str) -> float:
-        channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-        r, g, b = (c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
-    light, dark = sorted((luminance(first), luminance(second)), reverse=True)
-    return (light + 0.05) / (dark + 0.05)
+@pytest.mark.parametrize("name", ["rich", "generated", "figure", "minimal", "french", "german"])
+def test_every_text_colour_reads_in_every_theme(built: dict[str, Built], name: str) -> None:
+    """Every text colour the book declares, in any rule (a reading system may apply the
+    `prefers-color-scheme` ones or not), reads at 4.5:1 on a day, sepia and night page."""
+    sheets = stylesheets(built[name])
+    assert "EPUB/styles/epub.css" in sheets
+    for where, css in sheets.items():
+        assert faint_text(css, THEME_PAGES) == [], where
+    css = sheets["EPUB/styles/epub.css"]
+    root = [d.value for d in declarations(css) if ":root" in d.selectors]
+    assert "light dark" in root
 
 
-# Each coloured element, by the selectors that may colour it, least specific first, and
-# the property read; a rule's colour is the last word of a border shorthand.
-COLOURED_ELEMENTS = {
-    "wordmark": ([".wordmark"], "color"),
-    "subheads": (["h2"], "color"),
-    "links": (["a"], "color"),
-    "note calls": (["a", "a.note-ref"], "color"),
-    "backlinks": (["a", 'a[role="doc-backlink"]'], "color"),
-    "kicker": ([".kicker"], "color"),
-    "table header rule": (["th"], "border-bottom-color"),
+# Rules that carry meaning (the table's, the notes' and the masthead's separators) and
+# links' underlines, each by its selector and property; the masthead's band only decorates.
+MEANINGFUL = {
+    ("th",): "border-bottom",
+    ("th", "td"): "border-bottom",
+    (".notes",): "border-top",
+    (".masthead",): "border-bottom",
+    ("a",): "text-decoration-color",
 }
-GROUNDS = {"light": ("#ffffff",), "dark": ("#121212", "#000000")}
 
 
-Rules = list[tuple[str, list[str], dict[str, str]]]
-
-
-def scheme_colour(rules: Rules, scheme: str, name: str) -> str:
-    """Return the colour the CSS gives an element in a scheme: the dark rules follow the light."""
-    selectors, prop = COLOURED_ELEMENTS[name]
-    colour = ""
-    for wanted in ("light", "dark") if scheme == "dark" else ("light",):
-        for selector in selectors:
-            for rule_scheme, rule_selectors, declarations in rules:
-                if rule_scheme != wanted or selector not in rule_selectors:
-                    continue
-                if prop in declarations:
-                    colour = declarations[prop]
-                elif prop == "border-bottom-color" and "border-bottom" in declarations:
-                    colour = declarations["border-bottom"].split()[-1]
-    return colour
-
-
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-def test_colours_read_by_day_and_night(built: dict[str, Built], scheme: str) -> None:
+def test_rules_and_underlines_show_in_every_theme(built: dict[str, Built]) -> None:
     css = built["rich"].read("EPUB/styles/epub.css").decode("utf-8")
-    rules = css_rules(css)
-    root = [d for _, selectors, d in rules if ":root" in selectors]
-    assert any(d.get("color-scheme") == "light dark" for d in root)
-    # Body text keeps the reading system's colour.
-    assert not any("color" in d for _, selectors, d in rules if "body" in selectors)
-    for name in COLOURED_ELEMENTS:
-        colour = scheme_colour(rules, scheme, name)
-        assert re.fullmatch("#[0-9a-f]{6}", colour), (name, colour)
-        for ground in GROUNDS[scheme]:
-            ratio = wcag_contrast(colour, ground)
-            assert ratio >= 4.5, f"{name} {colour} on {ground}: {ratio:.2f}:1"
+    checked = []
+    for declared in declarations(css):
+        if MEANINGFUL.get(declared.selectors) == declared.name:
+            colour = dataclasses.replace(declared, value=declared.value.split()[-1])
+            checked.append(declared.selectors)
+            assert faint(colour, THEME_PAGES, 3.0) == []
+    assert set(checked) == set(MEANINGFUL)
+    # The decorative band keeps the series' own colour.
+    layout = find_layout(None)
+    masthead = [d.value for d in declarations(css) if d.selectors == (".masthead",)]
+    assert f"0.5em solid {layout.series.colours['band']}" in masthead
 
 
 def test_hyphenation_is_set_in_every_form(built: dict[str, Built]) -> None:
     css = built["rich"].read("EPUB/styles/epub.css").decode("utf-8")
     blocks = [d for _, _, d in css_rules(css) if "hyphens" in d]
     assert blocks
-    for declarations in blocks:
-        assert declarations["-webkit-hyphens"] == declarations["hyphens"]
-        assert "-epub-hyphens" in declarations
+    for block in blocks:
+        assert block["-webkit-hyphens"] == block["hyphens"]
+        assert "-epub-hyphens" in block
 
 
 def test_one_byline_in_text_and_cover(built: dict[str, Built]) -> None:
@@ -868,7 +879,7 @@ def test_an_edition_without_series_texts_marks_every_english_one(
 def test_a_french_edition_prints_its_series_texts_in_french(built: dict[str, Built]) -> None:
     sample = built["french"]
     series = find_layout(None).for_language("fr").series
-    assert series.english == frozenset()
+    assert series.english == {"name", "short_name", "publisher"}  # the masthead's, English
     seen: dict[str, set[str]] = {}
     for name in ("EPUB/content.xhtml", "EPUB/nav.xhtml", "EPUB/cover.xhtml"):
         for text, lang in text_languages(sample.xml(name)):
@@ -876,3 +887,28 @@ def test_a_french_edition_prints_its_series_texts_in_french(built: dict[str, Bui
     for text in (series.mission, series.disclaimer, series.navigation["pages"]):
         assert seen.get(text) == {"fr"}, text
     assert seen["Numéro 641 | 17 mai 2023"] == {"fr"}
+
+
+def test_the_masthead_of_an_english_edition_is_not_marked(built: dict[str, Built]) -> None:
+    (masthead,) = built["rich"].content().xpath("//h:*[@class='masthead']", namespaces=NS)
+    assert len(masthead) == 2
+    assert not [span.attrib for span in masthead if "lang" in span.attrib]
+
+
+@pytest.mark.parametrize(
+    ("lang", "title"),
+    [
+        # Each would end on "To?" or 机 alone, laid out without the rule.
+        ("en", "The Mekong River Commission at 30: What Is It Up To?"),
+        ("zh-Hans", "强化日韩关系：年轻议员外交是重建两国关系的绝好良机"),
+    ],
+)
+def test_a_cover_title_never_ends_on_a_line_of_one_or_two_letters(
+    tmp_path: Path, lang: str, title: str
+) -> None:
+    article = dataclasses.replace(rich_article(), title=title, lang=lang)
+    context = RenderContext(find_layout(None).for_language(lang), tmp_path)
+    layout = lay_out_cover(article, context)
+    assert layout.fits and "".join(layout.title_lines).replace(" ", "") == title.replace(" ", "")
+    last = [c for c in layout.title_lines[-1] if c.isalnum()]
+    assert len(last) >= 3, layout.title_lines

@@ -134,7 +134,10 @@ def _table(table: model.Table, notes: _Notes, options: HtmlOptions) -> str:
     if table.head:
         rows = "".join(_row(row, align, "th", notes, options) for row in table.head)
         parts.append(f"<thead>{rows}</thead>")
-    rows = "".join(_row(row, align, "td", notes, options) for row in table.body)
+    # In an EPUB each body cell carries its column's heading, which a narrow screen
+    # shows before it when the table's rows are set as blocks (the layout's CSS).
+    labels = [" ".join(plain_text([c]).split()) for c in table.head[-1].cells] if table.head else []
+    rows = "".join(_row(row, align, "td", notes, options, labels) for row in table.body)
     parts.append(f"<tbody>{rows}</tbody>")
     wide = options.column_characters and table_characters(table) > options.column_characters
     short = len(table.body) <= SHORT_TABLE_ROWS
@@ -148,13 +151,22 @@ def _table(table: model.Table, notes: _Notes, options: HtmlOptions) -> str:
 
 
 def _row(
-    row: model.TableRow, align: tuple[str, ...], tag: str, notes: _Notes, options: HtmlOptions
+    row: model.TableRow,
+    align: tuple[str, ...],
+    tag: str,
+    notes: _Notes,
+    options: HtmlOptions,
+    labels: list[str] | None = None,
 ) -> str:
     cells = []
-    for cell, alignment in zip(row.cells, align, strict=False):
+    for column, (cell, alignment) in enumerate(zip(row.cells, align, strict=False)):
         scope = ' scope="col"' if tag == "th" else ""
         aligned = f' class="{alignment}"' if alignment else ""
-        cells.append(f"<{tag}{scope}{aligned}>{_inlines(cell.content, notes, options)}</{tag}>")
+        label = ""
+        if options.epub and labels and column < len(labels) and labels[column]:
+            label = f' data-label="{escape(labels[column], quote=True)}"'
+        content = _inlines(cell.content, notes, options)
+        cells.append(f"<{tag}{scope}{aligned}{label}>{content}</{tag}>")
     return f"<tr>{''.join(cells)}</tr>"
 
 

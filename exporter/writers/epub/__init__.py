@@ -11,7 +11,7 @@ import dataclasses
 import io
 
 from exporter import model
-from exporter.colours import night_colours, text_colours
+from exporter.colours import rule_colours
 from exporter.context import RenderContext
 from exporter.fontsubset import subset_font
 from exporter.writers.epub.content import (
@@ -22,7 +22,8 @@ from exporter.writers.epub.content import (
     pack_figures,
 )
 from exporter.writers.epub.cover import COVER_PAGE_FILE, cover_image, has_cover
-from exporter.writers.epub.fonts import book_fonts, printed_characters
+from exporter.writers.epub.face_characters import characters_by_face
+from exporter.writers.epub.fonts import book_fonts, face_characters, printed_characters
 from exporter.writers.epub.metadata import book_identifier, print_identifier, set_metadata
 from exporter.writers.epub.navigation import (
     NCX_FILE,
@@ -80,8 +81,7 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
         "epub.css",
         font_faces=[dataclasses.replace(f, href=relative(f.href, STYLESHEET_FILE)) for f in fonts],
         colours=css_colours(colours),
-        text_colours=css_colours(text_colours(colours)),
-        night_colours=css_colours(night_colours(colours)),
+        rule_colours=css_colours(rule_colours(colours)),
     )
     book.add_item(item(epub, "style", STYLESHEET_FILE, "text/css", stylesheet.encode("utf-8")))
     texts = [stylesheet, content.decode("utf-8")]
@@ -130,8 +130,12 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
     texts.append(nav)
     # The fonts go in last, each cut to the characters of the book's own texts.
     printed = printed_characters(texts)
+    set_in_face: dict[str, set[int]] = {}
+    if any(face.by_style for face in fonts):
+        set_in_face = characters_by_face([content.decode("utf-8"), nav], stylesheet, fonts)
+    kept = face_characters(fonts, printed, set_in_face)
     for number, face in enumerate(fonts, start=1):
-        data = subset_font(face.data, printed)
+        data = subset_font(face.data, kept[face.href])
         book.add_item(item(epub, f"font-{number}", face.href, face.media_type, data))
     nav_item = item(epub, "nav", NAV_FILE, "application/xhtml+xml", nav)
     nav_item.properties = ["nav"]
@@ -147,16 +151,22 @@ def write_epub(article: model.Article, context: RenderContext) -> bytes:
     )
     book.add_item(item(epub, "ncx", NCX_FILE, NCX_MEDIA_TYPE, ncx))
     book.spine = spine
+    # EPUB 2's guide names the navigation document as the contents: calibre (the Kindle
+    # route) then shows it rather than a contents page of its own, with its own colours.
+    book.guide.append(
+        {"type": "toc", "href": NAV_FILE, "title": context.layout.series.navigation["contents"]}
+    )
 
     buffer = io.BytesIO()
-    # epub3_landmark/epub2_guide are off: our own navigation document carries the landmarks.
+    # epub3_landmark is off: our own navigation document carries the landmarks; the
+    # EPUB 2 guide holds the contents alone (above).
     # ebooklib's zip is only an intermediate (`reproducible_zip` compresses once), so it
     # is written at level 0.
     options = {
         "compresslevel": 0,
         "mtime": moment,
         "epub3_landmark": False,
-        "epub2_guide": False,
+        "epub2_guide": True,
         "raise_exceptions": True,
     }
     epub.write_epub(buffer, book, options)

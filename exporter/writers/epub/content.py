@@ -26,6 +26,8 @@ IMAGE_FOLDER = "images"
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
+PHONE_CHARACTERS = 45
+"""The characters of a table's text a phone's line holds (390 px): a wider table is "wide"."""
 IMAGE_SIGNATURES: tuple[tuple[bytes, int, str, str], ...] = (
     # (magic bytes, offset, media type, extension): only EPUB core media types, recognised
     # by content rather than by name, so that a mislabelled file cannot break the book.
@@ -62,7 +64,7 @@ def content_document(
     `with_pages` makes them markers, page 1's included. Without a print edition there
     are no tokens and no markers.
     """
-    options = html.HtmlOptions(epub=True)
+    options = html.HtmlOptions(epub=True, column_characters=PHONE_CHARACTERS)
     series = context.layout.series
     rendered = render(
         env,

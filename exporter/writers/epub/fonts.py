@@ -18,6 +18,8 @@ FONT_MEDIA_TYPES = {".ttf": "font/ttf", ".otf": "font/otf"}
 SAFE_FONT_FAMILY = re.compile(r"[A-Za-z0-9 _-]+")
 # List markers (disc, circle, square) and punctuation a reading system may draw itself.
 READING_SYSTEM_MARKS = "•◦▪■□–—‘’“”…\u00a0"
+# Sesame dots, which a reading system draws over emphasis in the text's own font.
+EMPHASIS_MARKS = "\ufe45\ufe46"
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +38,8 @@ class FontFace:
     """The font's media type."""
     data: bytes
     """The file's bytes."""
+    by_style: bool = False
+    """Whether the book cuts it to the characters set in it (a CJK face), not to all it prints."""
 
 
 def book_fonts(article: model.Article, layout: Layout) -> list[FontFace]:
@@ -60,6 +64,7 @@ def book_fonts(article: model.Article, layout: Layout) -> list[FontFace]:
             face.style,
             "font/otf",
             face.data,
+            by_style=True,
         )
         for face in subset_faces(layout, article.lang, text, covered)
     ]
@@ -95,3 +100,23 @@ def printed_characters(texts: list[str]) -> set[int]:
     printed.update(range(0x20, 0x7F))
     printed.update(ord(char) for char in READING_SYSTEM_MARKS)
     return printed
+
+
+def face_characters(
+    fonts: list[FontFace], printed: set[int], set_in_face: dict[str, set[int]]
+) -> dict[str, set[int]]:
+    """Return the code points each face keeps: a face cut by style keeps what the book sets
+    in it (`set_in_face`), and the marks and ASCII any text may take; the one that sets
+    the most (the body's) keeps all the book prints, so that text a reading system shows
+    in its own way (navigation, hidden labels) finds its glyphs; every other face keeps
+    all the book prints."""
+    common = set(range(0x20, 0x7F)) | {ord(c) for c in READING_SYSTEM_MARKS + EMPHASIS_MARKS}
+    styled = [face.href for face in fonts if face.by_style]
+    body = max(styled, key=lambda href: len(set_in_face.get(href, ())), default=None)
+    kept = {}
+    for face in fonts:
+        if face.by_style and face.href != body:
+            kept[face.href] = (set_in_face.get(face.href, set()) | common) & printed | common
+        else:
+            kept[face.href] = printed
+    return kept

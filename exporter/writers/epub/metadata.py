@@ -53,14 +53,15 @@ def set_metadata(
     if article.summary:
         book.add_metadata("DC", "description", article.summary)
     book.add_metadata("DC", "publisher", series.publisher)
-    if article.number is not None:
-        # EPUB 3 collection metadata: the series and the place in it.
+    if series.name:
+        # EPUB 3 collection metadata: the series, and the place in it when numbered.
         collection = {"property": "belongs-to-collection", "id": "series"}
         book.add_metadata(None, "meta", series.name, collection)
         refines = {"refines": "#series"}
         book.add_metadata(None, "meta", "series", {**refines, "property": "collection-type"})
-        position = {**refines, "property": "group-position"}
-        book.add_metadata(None, "meta", str(article.number), position)
+        if article.number is not None:
+            position = {**refines, "property": "group-position"}
+            book.add_metadata(None, "meta", str(article.number), position)
     if has_pages:
         # The page list follows the print edition: dc:source names it (EPUB 3.3), and
         # pageBreakSource says it is the source of the page breaks (EPUB Accessibility).

@@ -46,6 +46,8 @@ TITLE_SIZES = tuple(range(60, 25, -2))
 """The title's type sizes to try, in CSS px, largest first."""
 TITLE_LINES = 5
 """The most lines a title takes where a smaller size allows it."""
+TITLE_LAST_LETTERS = 3
+"""The fewest letters (or figures) the title's last line holds: never one or two alone."""
 BYLINE_SIZE = 24
 ELLIPSIS = "…"
 MAIN = re.compile(r"(<main\b[^>]*>).*(</main>)", re.DOTALL)
@@ -79,7 +81,7 @@ class CoverRenderer:
         """The series' colours (the picture's palette is made from them)."""
         self._page = env.get_template(f"{TEMPLATE_FOLDER}/{COVER_TEMPLATE}")
         self._stylesheet = env.get_template(f"{TEMPLATE_FOLDER}/{COVER_STYLESHEET}")
-        self._title = unit_markup(article.title, article.lang)
+        self._title = unit_markup(article.title, article.lang, last_letters=TITLE_LAST_LETTERS)
         names = byline(article, series)
         self._values = {
             "article": article,
