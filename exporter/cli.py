@@ -197,7 +197,7 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="N",
         help="add N to each Markdown heading's level ('#' is 1, subheads are 2 and 3; "
-        "default: when they start at '#' or below '###', shift them so that the highest "
+        "default: when they start anywhere but '##', shift them so that the highest "
         "becomes a subhead, with a warning)",
     )
     build.add_argument(

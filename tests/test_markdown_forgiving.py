@@ -54,13 +54,17 @@ def test_headings_that_start_deeper_than_the_layout_prints_are_shifted_up(
     assert "shifted up by 2" in warning
 
 
-@pytest.mark.parametrize("body", ["## A\n\nText.\n\n### B\n", "### A\n\nText.\n\n### B\n"])
-def test_subheads_at_the_layouts_levels_are_left_alone(
-    body: str, caplog: pytest.LogCaptureFixture
-) -> None:
-    levels = [line.count("#") for line in body.split("\n") if line.startswith("#")]
-    assert [level for level, _ in subheads(read(body))] == levels
+def test_subheads_at_the_layouts_levels_are_left_alone(caplog: pytest.LogCaptureFixture) -> None:
+    assert subheads(read("## A\n\nText.\n\n### B\n")) == [(2, "A"), (3, "B")]
     assert warnings_of(caplog) == []
+
+
+def test_sub_subheads_alone_move_up_a_level(caplog: pytest.LogCaptureFixture) -> None:
+    # A body of `###` alone would skip a level in the outline and the PDF's tags.
+    assert subheads(read("### A\n\nText.\n\n### B\n")) == [(2, "A"), (2, "B")]
+    (warning,) = warnings_of(caplog)
+    assert warning.startswith("line 5: the body's headings start at level 3")
+    assert "shifted up by 1" in warning
 
 
 def test_a_first_heading_repeating_the_title_is_dropped(caplog: pytest.LogCaptureFixture) -> None:
@@ -113,7 +117,7 @@ def test_any_heading_levels_read_as_subheads_or_run_ins_in_order(
 ) -> None:
     body = "".join(f"{'#' * level} Heading {i}\n\nText {i}.\n\n" for i, level in enumerate(levels))
     top = min(levels)
-    used = (0 if top in (2, 3) else 2 - top) if shift is None else shift
+    used = 2 - top if shift is None else shift
     lines = {i: 5 + 4 * i for i in range(len(levels))}  # each heading's line
     too_high = [i for i, level in enumerate(levels) if level + used < 2]
     with shifted_headings(shift):

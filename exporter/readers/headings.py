@@ -52,9 +52,9 @@ class Plan:
 def plan(
     headings: Sequence[Written], title: str, asked: int | None, targets: frozenset[str]
 ) -> Plan:
-    """Return how the headings are shifted: by `asked`, else, when the highest is above
-    or below the layout's subhead levels, so that it becomes the first of them, with one
-    warning naming the first of them. A first
+    """Return how the headings are shifted: by `asked`, else, when the highest is not
+    at the layout's first subhead level, so that it becomes it, with one warning naming
+    the first of them. A first
     `#` heading that repeats the title is dropped, and not counted."""
     written = list(headings)
     repeated = None
@@ -66,9 +66,10 @@ def plan(
     if not written:
         return Plan(0, repeated, targets)
     top = min(heading.level for heading in written)
-    # Subheads at levels the layout prints stay as written: an article whose subheads
-    # are all `###` (as the Markdown writer writes level 3) reads back unchanged.
-    shift = 0 if top in model.SUBHEAD_LEVELS else model.SUBHEAD_LEVELS[0] - top
+    # Headings that start below the first subhead level (all `###`) move up too: a body
+    # of sub-subheads alone skips a level, which screen readers' outlines and the PDF's
+    # tags (Matterhorn 14) do not allow.
+    shift = model.SUBHEAD_LEVELS[0] - top
     if shift:
         first = next(heading for heading in written if heading.level == top)
         log.warning(
