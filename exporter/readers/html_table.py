@@ -11,12 +11,13 @@ import logging
 import re
 from collections.abc import Iterator
 from html import escape
-
-import lxml.html
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from exporter import model
 from exporter.readers import sanitize
+
+if TYPE_CHECKING:
+    import lxml.html
 
 log = logging.getLogger("exporter")
 TABLE_TAG = re.compile(r"<table[\s>/]", re.IGNORECASE)
@@ -38,6 +39,10 @@ def html_blocks(html: str, line: int) -> list[model.Block]:
     A table the model cannot hold (a table inside a cell, a span past what a page holds)
     is dropped with a warning naming its line.
     """
+    # Loaded here: most articles have no HTML table, and a JSON build loads no lxml.
+    import lxml.html
+    from lxml import etree
+
     try:
         root = lxml.html.fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
@@ -188,6 +193,8 @@ def _alignment(cell: lxml.html.HtmlElement) -> str:
 
 def _inlines(element: lxml.html.HtmlElement) -> tuple[model.Inline, ...]:
     """Return a cell's or caption's inlines, through the sanitiser's allow-list."""
+    import lxml.html
+
     inner = _escaped(element.text) + "".join(
         lxml.html.tostring(child, encoding="unicode") for child in element
     )
