@@ -338,9 +338,15 @@ def test_the_python_api_localises_a_plain_context_too() -> None:
     article = load(TRANSLATIONS["ko"])
     context = RenderContext(find_layout(None), TRANSLATIONS["ko"].parent)
     docx = render(article, context, "docx")
-    document = zipfile.ZipFile(io.BytesIO(docx)).read("word/document.xml").decode("utf-8")
-    assert "제600호 | 2022년 10월 12일" in document and "분석" in document
-    assert find_layout(None).series.mission.split()[0] not in document
+    package = zipfile.ZipFile(io.BytesIO(docx))
+    document = package.read("word/document.xml").decode("utf-8")
+    # Page 1's header holds the issue line, its footer the publisher block.
+    header, footer = (
+        package.read(f"word/{name}1.xml").decode("utf-8") for name in ("header", "footer")
+    )
+    assert "제600호 | 2022년 10월 12일" in header and "분석" in document
+    assert find_layout(None).series.mission.split()[0] not in footer
+    assert find_layout(None).for_language("ko").series.mission in footer
 
 
 def test_the_epub_navigation_is_in_the_language(editions: dict[str, dict[str, bytes]]) -> None:

@@ -94,8 +94,10 @@ def test_every_style_a_part_names_exists(editions: dict[str, bytes], french_docx
         for name in story_parts(data):
             used = set(xml(data, name).xpath("//w:pStyle/@w:val|//w:rStyle/@w:val", namespaces=NS))
             assert used <= defined, f"{name} names undefined styles {used - defined}"
+        # Page 1's header opens with the masthead.
         first_header = xml(data, "word/header1.xml")
-        assert first_header.xpath("string(//w:pStyle/@w:val)", namespaces=NS) == "header"
+        masthead = first_header.xpath("string(//w:pStyle/@w:val)", namespaces=NS)
+        assert masthead == "DoNotTranslate-Masthead"
 
 
 @pytest.mark.parametrize("lang", EDITIONS)
@@ -134,7 +136,8 @@ def assert_series_texts_tagged(data: bytes, series_lang: str, english: frozenset
     def expected(name: str) -> str | None:
         return ENGLISH if series.lang_of(name) != series.lang else None
 
-    body = runs(data, "word/document.xml")
+    # The body, page 1's header and footer (the issue line, the publisher block).
+    body = [run for name in story_parts(data) for run in runs(data, name)]
     texts = {
         "mission": [series.mission],
         "statement": [series.statement],
@@ -147,7 +150,7 @@ def assert_series_texts_tagged(data: bytes, series_lang: str, english: frozenset
             tags = [lang for text, lang in body if text == value]
             assert tags == [expected(name)], f"{name}: {value!r} {tags}"
     label = issue_line(series, 612, None, series_lang)
-    for name in ("word/document.xml", "word/header2.xml"):
+    for name in ("word/header1.xml", "word/header2.xml"):
         part_runs = runs(data, name)
         (number,) = [(text, lang) for text, lang in part_runs if label in text]
         assert number[1] == expected("number_label")

@@ -12,7 +12,9 @@ import pypandoc
 import pytest
 
 from exporter.build import BuildOptions, render_file
-from tests.translation import omegat_available, omegat_segments
+from exporter.layouts import find_layout, issue_line
+from exporter.readers import load
+from tests.translation import OMEGAT_FILTERS, omegat_available, omegat_segments
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLES = (ROOT / "examples" / "japan-rok-relations.md", ROOT / "tests/fixtures/rich-article.md")
@@ -47,3 +49,33 @@ def test_our_docx_gives_a_translator_no_more_tags_than_pandocs(
         opening = " ".join(paragraph.split()[:4])
         assert any(s.startswith(opening) for s in our_segments), opening
     shutil.rmtree(tmp_path / "ours", ignore_errors=True)
+
+
+@pytest.mark.parametrize("source", ARTICLES, ids=lambda path: path.stem)
+def test_with_the_toolkits_filters_omegat_offers_no_text_of_the_series(
+    source: Path, tmp_path: Path
+) -> None:
+    ours = tmp_path / "ours.docx"
+    ours.write_bytes(render_file(source, BuildOptions(formats=("docx",), out_dir=tmp_path))["docx"])
+    article = load(source)
+    series = find_layout(None).series
+    line = issue_line(series, article.number, article.date, article.lang)
+    texts = {
+        series.name,
+        series.publisher,
+        series.mission,
+        series.statement,
+        *series.editors,
+        series.disclaimer,
+        series.web,
+        line,
+        f"{series.name} | {line}",
+        "1",  # the page number
+    } - {""}
+    # OmegaT's defaults offer the headers and footers, where the series' texts are.
+    default = set(omegat_segments(ours, tmp_path / "default"))
+    assert texts & default
+    # With the filters the toolkit ships, none of them, and every other segment as before.
+    filtered = omegat_segments(ours, tmp_path / "filtered", OMEGAT_FILTERS)
+    assert not texts & {INLINE_TAG.sub("", segment) for segment in filtered}
+    assert sorted(filtered) == sorted(default - texts)

@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 from lxml import etree
@@ -38,8 +39,12 @@ OMEGAT_PROJECT = """<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
   </project>
 </omegat>
 """
+OMEGAT_FILTERS = Path(__file__).resolve().parent.parent / "exporter/writers/docx/omegat-filters.xml"
+"""The file filters the toolkit gives a translator's OmegaT project (headers and footers,
+the series' texts, are not offered as segments)."""
 SEGMENT = re.compile(r"(<tuv lang=\"JA\">\s*<seg>)(.*?)(</seg>)", re.S)
 TAG = re.compile(r"&lt;/?[a-z]+\d+/?&gt;")
+INLINE_TAG = re.compile(r"(</?[a-z]+\d+/?>)")
 
 
 def edit_parts(data: bytes, edits: dict[str, bytes]) -> bytes:
@@ -85,21 +90,25 @@ def omegat_available() -> bool:
     return OMEGAT_JAR.is_file() and shutil.which("java") is not None
 
 
-def omegat_segments(docx: Path, work: Path) -> list[str]:
-    """Return the source segments OmegaT cuts a DOCX into, inline tags as `<f0>`, `<a0/>`."""
-    project = _project(docx, work)
+def omegat_segments(docx: Path, work: Path, filters: Path | None = None) -> list[str]:
+    """Return the source segments OmegaT cuts a DOCX into, inline tags as `<f0>`, `<a0/>`;
+    `filters` is a project's `omegat/filters.xml` (OmegaT's defaults without)."""
+    project = _project(docx, work, filters)
     memory, _ = _pseudo_memory(project, work)
     found = re.findall(r'<tuv lang="EN[^"]*">\s*<seg>(.*?)</seg>', memory.read_text("utf-8"), re.S)
     return [html.unescape(segment) for segment in found]
 
 
-def _project(docx: Path, work: Path) -> Path:
-    """Return a new OmegaT project in `work` whose one source file is `docx`."""
+def _project(docx: Path, work: Path, filters: Path | None = None) -> Path:
+    """Return a new OmegaT project in `work` whose one source file is `docx`, with the
+    project's own file filters if given."""
     project = work / "project"
     for folder in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
         (project / folder).mkdir(parents=True, exist_ok=True)
     (project / "omegat.project").write_text(OMEGAT_PROJECT, encoding="utf-8")
     shutil.copy(docx, project / "source" / docx.name)
+    if filters is not None:
+        shutil.copy(filters, project / "omegat" / "filters.xml")
     return project
 
 
@@ -120,20 +129,29 @@ def _pseudo_memory(project: Path, work: Path) -> tuple[Path, list[str]]:
     return memory, common
 
 
-def omegat_translate(docx: Path, work: Path) -> Path:
+def omegat_translate(
+    docx: Path,
+    work: Path,
+    translate: Callable[[str], str] | None = None,
+    filters: Path | None = None,
+) -> Path:
     """Translate a DOCX with OmegaT headless and return the translated DOCX.
 
     OmegaT makes a pseudo-translation memory (each target its source); every target is
-    then "translated" into Japanese (a tagged segment keeps its tags and its text behind
-    a Japanese mark), and OmegaT applies the memory as exact matches to write the target.
+    then "translated" by `translate` (a segment's text, inline tags as `<f0>`, in; its
+    translation out), and OmegaT applies the memory as exact matches to write the target.
+    By default a segment becomes Japanese: a tagged one keeps its tags and its text
+    behind a Japanese mark. `filters` is the project's `omegat/filters.xml`.
     """
-    project = _project(docx, work)
+    project = _project(docx, work, filters)
     memory, common = _pseudo_memory(project, work)
     counter = iter(range(1, 100_000))
 
     def japanese(match: re.Match[str]) -> str:
         segment = match[2]
-        if TAG.search(segment):
+        if translate is not None:
+            text = html.escape(translate(html.unescape(segment)), quote=False)
+        elif TAG.search(segment):
             text = "これは訳です：" + segment
         else:
             text = f"これは第{next(counter)}文の訳です。"
@@ -143,6 +161,43 @@ def omegat_translate(docx: Path, work: Path) -> Path:
     (project / "tm" / "auto" / "ja.tmx").write_text(translated, encoding="utf-8")
     _omegat("--mode=console-translate", *common, str(project))
     return project / "target" / docx.name
+
+
+class Tokens:
+    """A reversible pseudo-translation into Japanese: each piece of text between a
+    segment's inline tags becomes a token of its own (`訳3の2です`, the second piece of
+    the third segment), its surrounding spaces and the tags kept; `back` puts the source
+    pieces back in a translated text."""
+
+    TOKEN = re.compile(r"訳(\d+)の(\d+)です")
+
+    def __init__(self) -> None:
+        self.pieces: dict[str, str] = {}
+        self.segments: dict[str, str] = {}
+
+    def __call__(self, segment: str) -> str:
+        if segment in self.segments:
+            return self.segments[segment]
+        number = len(self.segments) + 1
+        out = []
+        for index, piece in enumerate(INLINE_TAG.split(segment)):
+            if INLINE_TAG.fullmatch(piece) or not piece.strip():
+                out.append(piece)
+                continue
+            token = f"訳{number}の{index}です"
+            self.pieces[token] = piece.strip()
+            lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
+            out.append(lead + token + trail)
+        self.segments[segment] = "".join(out)
+        return self.segments[segment]
+
+    def back(self, text: str) -> str:
+        """Return a translated text with every token replaced by its source piece."""
+        return self.TOKEN.sub(lambda match: self.pieces[match[0]], text)
+
+    def untranslated(self, text: str) -> str:
+        """Return what of a translated text is no token (spaces aside): source text left."""
+        return "".join(self.TOKEN.sub(" ", text).split())
 
 
 def _omegat(*arguments: str) -> None:

@@ -135,8 +135,35 @@ class DocumentReader:
         """Return the document's w:body."""
         return self.package.xml(self.package.document_name).find("w:body", NS)
 
+    def header_roots(self) -> list[Element]:
+        """Return the root element of each header and footer part of the document."""
+        return [
+            self.package.xml(rel.target)
+            for rel in self.package.relationships(self.package.document_name).values()
+            if rel.type.endswith(("/header", "/footer"))
+            and not rel.external
+            and self.package.has(rel.target)
+        ]
+
+    def read_header_issue_line(self) -> None:
+        """Take the issue line from a header (where the toolkit writes it, on page 1) when
+        the body has none."""
+        if "issue_line" in self.front:
+            return
+        for root in self.header_roots():
+            for paragraph in root.iter(w("p")):
+                if self.styles.role(paragraph_style(paragraph)) == "issue_line":
+                    text = "".join(t.text or "" for t in paragraph.iter(w("t")))
+                    if text.strip():
+                        self.front["issue_line"] = [" ".join(text.split())]
+                        return
+
     def prepare(self) -> None:
         """Make every story plain, and find which bookmarks links point at."""
+        for root in self.header_roots():
+            for style in root.iter(w("pStyle")):
+                if self.styles.role(style.get(w("val"), "")) in TOOLKIT_ONLY_ROLES:
+                    self.toolkit_document = True
         for root in (self.package.xml(self.package.document_name), *self.notes.roots()):
             changes = normalise.make_plain(root)
             fields.resolve_fields(root)
@@ -159,6 +186,7 @@ class DocumentReader:
             return ()
         builder = BlockBuilder()
         self.read_blocks(body, builder, self._inline_reader(self.package.document_name, True))
+        self.read_header_issue_line()
         return builder.finish()
 
     def read_note(self, part_name: str, note: Element) -> tuple[model.Block, ...]:

@@ -53,12 +53,15 @@ class BlockWriter:
         paragraph.style = self.style_ids[part]
         return paragraph
 
-    def text_paragraph(self, part: str, text: str, lang: str = "") -> Any:
-        """Append a paragraph of plain text in the style of `part` to the body; return it.
+    def text_paragraph(
+        self, part: str, text: str, lang: str = "", story: Story | None = None
+    ) -> Any:
+        """Append a paragraph of plain text in the style of `part` to the story (the body
+        unless one is given); return it.
 
         `lang` tags a text in another language than the document's.
         """
-        paragraph = self.paragraph(self.body(), part)
+        paragraph = self.paragraph(story or self.body(), part)
         paragraph.append(ooxml.run(clean(text), lang=lang))
         return paragraph
 

@@ -1,5 +1,12 @@
 """The bulletin's own parts: masthead to summary, running head and footer, publisher block.
 
+The texts of the series, not of the article (masthead, issue line, running head, page
+number, publisher block), are written in the headers and footers: page 1's header and
+footer hold the masthead, the issue line and the publisher block, the other pages' the
+running head and the page number. Word and LibreOffice show them on the page; a CAT
+tool told to skip headers and footers (OmegaT: `omegat/filters.xml`) offers the
+translator the article's text alone.
+
 Series texts an edition's translation lacks print in English; their runs say so
 (w:lang), so that spelling tools and screen readers take them as English.
 """
@@ -12,7 +19,7 @@ from exporter import model
 from exporter.layouts import Series, issue_line
 from exporter.writers import ooxml
 from exporter.writers.docx.blocks import BlockWriter
-from exporter.writers.docx.inlines import clean
+from exporter.writers.docx.inlines import Story, clean
 from exporter.writers.docx.styles import style_of
 
 ENGLISH = "en-US"
@@ -25,16 +32,19 @@ def english_if_fallen_back(series: Series, text: str) -> str:
 
 
 def write_front_matter(blocks: BlockWriter, article: model.Article) -> None:
-    """Write the masthead, issue line, kicker, title, subtitle, byline and summary."""
+    """Write the masthead and issue line in page 1's header; the kicker, title, subtitle,
+    byline and summary open the body."""
     series = blocks.context.layout.series
-    masthead = blocks.text_paragraph("masthead", series.name)
+    header = blocks.document.sections[0].first_page_header
+    story = header_story(header)
+    masthead = blocks.text_paragraph("masthead", series.name, story=story)
     masthead.append(ooxml.special_run("w:tab"))
     masthead.append(
         ooxml.run(clean(series.publisher), style_id=blocks.style_ids["masthead_publisher"])
     )
     line = _issue_line_runs(series, article)
     if line:
-        paragraph = blocks.paragraph(blocks.body(), "issue_line")
+        paragraph = blocks.paragraph(story, "issue_line")
         _append_runs(paragraph, line)
     names = series.join_names([author.name for author in article.authors])
     for part, text in (
@@ -71,8 +81,11 @@ def set_header_and_footer(blocks: BlockWriter, article: model.Article) -> None:
 
 
 def write_publisher_block(blocks: BlockWriter) -> None:
-    """Write the publisher's mission, statement, editors, disclaimer and web address."""
+    """Write the publisher's mission, statement, editors, disclaimer and web address in
+    page 1's footer: once, at the foot of a page, as the print edition has it on page 2
+    (Word has no footer of the last page alone)."""
     series = blocks.context.layout.series
+    story = header_story(blocks.document.sections[0].first_page_footer)
     texts = (
         (series.mission, "mission"),
         (series.statement, "statement"),
@@ -82,7 +95,18 @@ def write_publisher_block(blocks: BlockWriter) -> None:
     )
     for text, name in texts:
         if text.strip():
-            blocks.text_paragraph("publisher_block", text, english_if_fallen_back(series, name))
+            lang = english_if_fallen_back(series, name)
+            blocks.text_paragraph("publisher_block", text, lang, story=story)
+
+
+def header_story(container: Any) -> Story:
+    """Return the story of a header or footer: its one empty paragraph first, then new ones."""
+    spare = [paragraph._p for paragraph in container.paragraphs if not paragraph.text]
+
+    def new_paragraph() -> Any:
+        return spare.pop(0) if spare else container._element.add_p()
+
+    return Story(new_paragraph, container.part)
 
 
 def _issue_line_runs(series: Series, article: model.Article) -> list[tuple[str, str]]:
