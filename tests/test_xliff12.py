@@ -16,7 +16,7 @@ import pypdf
 import pytest
 from lxml import etree
 
-from exporter import codec
+from exporter import codec, model
 from exporter.build import BuildOptions, render_file
 from exporter.context import RenderContext
 from exporter.editions import version_of
@@ -62,9 +62,8 @@ def schema12() -> etree.XMLSchema:
     return etree.XMLSchema(etree.fromstring(driver, parser))
 
 
-def model_xliff12(article: object) -> bytes:
+def model_xliff12(article: model.Article) -> bytes:
     """Return the XLIFF 1.2 of an article model (no file: no source recorded)."""
-    assert isinstance(article, type(fuller_article()))
     return write_xliff12(article, RenderContext(find_layout(None, article.series), Path(".")))
 
 
@@ -232,12 +231,20 @@ def test_codes_as_other_tools_write_them_come_back() -> None:
     assert edition == dataclasses.replace(changed_article(article, str.swapcase), lang="fr")
 
 
-def test_both_xliff_versions_at_once_are_refused(folder: Path, tmp_path: Path) -> None:
+def test_build_writes_the_xliff12_and_refuses_both_versions_at_once(
+    folder: Path, tmp_path: Path
+) -> None:
     code, _out, err = run(
         "build", str(folder / RICH.name), "--to", "xliff,xliff12", "-o", str(tmp_path / "d")
     )
     assert code != 0 and "both write .xlf files" in err
     assert not (tmp_path / "d" / "rich-article.xlf").exists()
+    code, _out, err = run(
+        "build", str(folder / RICH.name), "--to", "xliff12", "-o", str(tmp_path / "d"), "-q"
+    )
+    assert code == 0, err
+    written = etree.parse(str(tmp_path / "d" / "rich-article.xlf")).getroot()
+    assert written.tag == f"{{{X12}}}xliff"
 
 
 def test_bad_xliff12_files_get_a_one_line_error(tmp_path: Path) -> None:
