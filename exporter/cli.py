@@ -387,6 +387,13 @@ def _build(args: argparse.Namespace) -> int:
     for name in formats:
         if name not in WRITERS:
             raise UsageError(f"unknown format {name!r} in --to (known: {', '.join(WRITERS)})")
+    for first, name in enumerate(formats):
+        clash = [o for o in formats[first + 1 :] if WRITERS[o].extension == WRITERS[name].extension]
+        if clash:
+            extension = WRITERS[name].extension
+            raise UsageError(
+                f"--to names {name} and {clash[0]}, which both write {extension} files"
+            )
     variant = "" if args.pdf_variant == "none" else args.pdf_variant
     if variant:
         from weasyprint.pdf import VARIANTS
