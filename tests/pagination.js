@@ -1,8 +1,9 @@
 // Probes of a chapter paginated in CSS columns, run in the page by tests/test_epub_pagination.py.
 // Takes the page's width and height (a column and the gap after it, and its height; 0 for
 // a scrolled view, which has one page as tall as the document).
-// Returns {bodyRows, pages, scrolling, split, clipped, lost}: how many body rows it saw
-// shown, the pages they are on, the tables that scroll sideways, and lists of problems.
+// Returns {bodyRows, pages, scrolling, unheaded, split, clipped, lost}: how many body rows
+// it saw shown, the pages they are on, the tables that scroll sideways, the tables whose
+// header row is not repeated on every page they span, and lists of problems.
 ({ width, height }) => {
   const name = (e) => {
     const text = e.textContent.replace(/\s+/g, " ").trim().slice(0, 40);
@@ -33,6 +34,7 @@
   const lost = [];
   const pages = new Set();
   const scrolling = [];
+  const unheaded = [];
   let bodyRows = 0;
   for (const table of document.querySelectorAll("table")) {
     for (const row of table.querySelectorAll("tr")) {
@@ -46,6 +48,12 @@
       if (!head && boxes.length > 1) split.push(`${name(row)} in ${boxes.length} pieces`);
       else if (head ? !boxes.every((r) => onOnePage(r) || scroller(row)) : !placed(row)) split.push(`${name(row)} across pages`);
     }
+    const header = table.querySelector("thead tr");
+    if (header && shown(header)) {
+      // Chromium gives a repeated header row one box per page, each at the first's place.
+      const spanned = new Set([...table.querySelectorAll("tbody tr")].map((r) => page(r.getBoundingClientRect())));
+      if (header.getClientRects().length < spanned.size) unheaded.push(name(table.querySelector("caption") || table));
+    }
     const box = scroller(table);
     if (box && box.scrollWidth > box.clientWidth + 1) scrolling.push(name(table.querySelector("caption") || table));
     for (const cell of table.querySelectorAll("th, td, caption")) {
@@ -54,5 +62,5 @@
       else if (!placed(cell)) clipped.push(`${name(cell)} runs off its page`);
     }
   }
-  return { bodyRows, pages: [...pages].sort((a, b) => a - b), scrolling, split, clipped, lost };
+  return { bodyRows, pages: [...pages].sort((a, b) => a - b), scrolling, unheaded, split, clipped, lost };
 }

@@ -1,13 +1,14 @@
 """Long and wide tables in an EPUB paginated as reading systems paginate: no row lost.
 
-Two articles, one with a table of 40 rows and one with two tables of 7 columns (one of
-three rows, one of eight), are rendered in Debian's Chromium at a phone's size (390 x 844)
-and a tablet's (820 x 1180), at 100% and 200% type, three ways: under Readium CSS in its
-paginated view (CSS columns on the root, type size as `zoom`), under Readium CSS scrolled,
-and in plain CSS columns one screen wide (as epub.js and others paginate; type size as
-the root's font size). In each, every table row lies wholly on one page (one box, within
-one column's width and height), every row is shown, no cell's text is cut, and on a phone
-no table scrolls sideways. Screenshots of the pages that hold table rows (side by side;
+Two articles, one with two tables of 40 rows (4 and 6 columns) and one with two tables
+of 7 columns (3 and 8 rows), are rendered in Debian's Chromium at a phone's size
+(390 x 844) and a tablet's (820 x 1180), at 100% and 200% type, three ways: under
+Readium CSS in its paginated view (CSS columns on the root, type size as `zoom`), under
+Readium CSS scrolled, and in plain CSS columns one screen wide (as epub.js and others
+paginate; type size as the root's font size). In each, every table row lies wholly on
+one page (one box, within one column's width and height), every row is shown, a table's
+header row is repeated on each page it spans, no cell's text is cut, and on a phone no
+table scrolls sideways. Screenshots of the pages that hold table rows (side by side;
 scrolled: the whole view) go to test-artifacts/epub-pagination/.
 """
 
@@ -147,6 +148,8 @@ def test_every_table_row_lies_on_one_page_whole(
         assert found["split"] == [], f"rows across pages {where}: {found['split']}"
         assert found["clipped"] == [], f"cells cut {where}: {found['clipped']}"
         assert found["bodyRows"] == body_rows(book), f"rows missing {where}"
+        if paginated:
+            assert found["unheaded"] == [], f"header row not repeated {where}"
         if screen == "phone":
             assert found["scrolling"] == [], f"tables scroll sideways {where}"
     finally:
