@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import urlsplit
@@ -18,7 +19,11 @@ CELL_CHARACTERS = 24
 """The characters a table column is counted as at most, for its width: longer text wraps."""
 CELL_PADDING = 2
 SHORT_TABLE_ROWS = 4
-"""A table of at most this many body rows is marked `short`: layouts keep it whole."""
+"""A table of at most this many body rows, and SHORT_TABLE_LINES lines, is marked `short`:
+layouts may keep it whole (the EPUB scrolls it sideways on a wide screen)."""
+SHORT_TABLE_LINES = 12
+"""The most lines a short table's rows take, each row the lines its longest cell wraps to
+at CELL_CHARACTERS a line: a third of a page at 200% type on a phone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,7 +145,7 @@ def _table(table: model.Table, notes: _Notes, options: HtmlOptions) -> str:
     rows = "".join(_row(row, align, "td", notes, options, labels) for row in table.body)
     parts.append(f"<tbody>{rows}</tbody>")
     wide = options.column_characters and table_characters(table) > options.column_characters
-    short = len(table.body) <= SHORT_TABLE_ROWS
+    short = len(table.body) <= SHORT_TABLE_ROWS and table_lines(table) <= SHORT_TABLE_LINES
     box = "table" + (" wide" if wide else "") + (" short" if short else "")
     # A scrolling region is focusable, so that a keyboard can scroll it (WCAG 2.1.1).
     label = escape(plain_text(table.caption) or "table", quote=True)
@@ -187,6 +192,15 @@ def table_characters(table: model.Table) -> int:
         word = max((len(word) for text in texts for word in text.split()), default=0)
         width += max(min(longest, CELL_CHARACTERS), word) + CELL_PADDING
     return width
+
+
+def table_lines(table: model.Table) -> int:
+    """Return about how many lines a table's rows take: each its longest cell's, wrapped."""
+    lines = 0
+    for row in (*table.head, *table.body):
+        longest = max((len(plain_text([cell])) for cell in row.cells), default=0)
+        lines += max(1, math.ceil(longest / CELL_CHARACTERS))
+    return lines
 
 
 def _list_item(item: model.ListItem, notes: _Notes, options: HtmlOptions) -> str:
