@@ -10,7 +10,8 @@ pass over the file, opened once and saved once:
   screen readers would stop on;
 - maps the custom `Aside` role to `Div` in the role map (PDF 1.7 has no Aside; see
   `pdftags`), and gives the tree an `IDTree` of the elements with an `/ID` (notes and table
-  header cells, which data cells reference with `/Headers`).
+  header cells, which data cells reference with `/Headers`);
+- tags each font subset by what it holds (`exporter.writers.subsettags`).
 
 A PDF 2.0 file (`pdf/ua-2`) has the types of PDF 2.0's namespace instead: `FENote` for
 `Note` and a standard `Aside`, both put in that namespace (WeasyPrint names it on the
@@ -27,6 +28,7 @@ import pikepdf
 
 from exporter.writers.artifacts import mark_artifacts
 from exporter.writers.pdftags import ASIDE
+from exporter.writers.subsettags import retag_subsets
 
 ROLE_MAP = {ASIDE: "Div"}
 """The custom roles of the tags and the standard PDF 1.7 types they map to."""
@@ -41,6 +43,7 @@ def finish_tags(data: bytes) -> bytes:
         if not isinstance(root, pikepdf.Dictionary):
             return data
         mark_artifacts(pdf)
+        retag_subsets(pdf)
         pdf2 = pdf.pdf_version >= "2.0"
         spaces = root.get("/Namespaces")
         namespace = spaces[0] if isinstance(spaces, pikepdf.Array) and len(spaces) else None
