@@ -294,3 +294,27 @@ def test_short_article_without_bios_still_has_two_pages(tmp_path: Path) -> None:
     texts = page_texts(render(article, tmp_path))
     assert len(texts) == 2
     assert "The views expressed" in texts[1] and "The views expressed" not in texts[0]
+
+
+def test_links_cover_their_text_and_say_where_they_go(rich_pdf: bytes) -> None:
+    import pypdfium2
+
+    found: dict[str, str] = {}
+    document = pypdfium2.PdfDocument(rich_pdf)
+    try:
+        with pikepdf.open(io.BytesIO(rich_pdf)) as pdf:
+            for number, page in enumerate(pdf.pages):
+                text = document[number].get_textpage()
+                for annotation in page.obj.get("/Annots", []):
+                    left, bottom, right, top = (float(v) for v in annotation.Rect)
+                    assert left < right and bottom < top  # in order, of some height
+                    covered = " ".join(text.get_text_bounded(left, bottom, right, top).split())
+                    found[str(annotation.Contents)] = covered
+    finally:
+        document.close()
+    # Each description says where the link goes; the rectangle holds the link's text.
+    for number in (1, 2, 3):
+        assert found[f"Note {number}"] == str(number)
+        assert found[f"Back to the text of note {number}"] == f"{number}."
+    assert "Mekong River" in found["Web page: example.org/mrc"]
+    assert found["Web page: EastWestCenter.org/APB"] == "EastWestCenter.org/APB"

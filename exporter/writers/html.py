@@ -29,6 +29,9 @@ class HtmlOptions:
     """Mark note calls and notes with `epub:type` and set the notes as footnote asides."""
     column_characters: int = 0
     """The characters of body text a column holds: a wider table spans every column (0: none)."""
+    link_labels: dict[str, str] | None = None
+    """Where links go in words (`Series.links`), given each link as its `aria-label`: the
+    PDF's link descriptions (none: links have no label)."""
 
 
 @dataclass(slots=True)
@@ -88,7 +91,8 @@ def notes_html(article: model.Article, options: HtmlOptions) -> list[Markup]:
     notes = _Notes(note_numbers(article))
     result = []
     for number, note in enumerate(article.notes, start=1):
-        back = f'<a href="#note-ref-{number}" role="doc-backlink">{number}.</a> '
+        label = _label(options, "backlink", number=str(number))
+        back = f'<a href="#note-ref-{number}" role="doc-backlink"{label}>{number}.</a> '
         blocks = [_block(block, notes, options) for block in note.content]
         if blocks and blocks[0].startswith("<p>"):
             blocks[0] = "<p>" + back + blocks[0][3:]
@@ -232,7 +236,8 @@ def _inline(inline: model.Inline, notes: _Notes, options: HtmlOptions) -> str:
             return text
         title = f' title="{escape(inline.title)}"' if inline.title else ""
         url = "#" + ANCHOR_PREFIX + inline.url[1:] if inline.url.startswith("#") else inline.url
-        return f'<a href="{escape(url)}"{title}>{text}</a>'
+        label = _link_label(inline, options)
+        return f'<a href="{escape(url)}"{title}{label}>{text}</a>'
     assert isinstance(inline, model.NoteRef)
     return _note_ref(inline, notes, options)
 
@@ -245,10 +250,43 @@ def _note_ref(ref: model.NoteRef, notes: _Notes, options: HtmlOptions) -> str:
     notes.calls[ref.note] = count
     ref_id = f"note-ref-{number}" if count == 1 else f"note-ref-{number}-{count}"
     epub_type = ' epub:type="noteref"' if options.epub else ""
+    label = _label(options, "note", number=str(number))
     return (
         f'<a class="note-ref" id="{ref_id}" href="#note-{number}" role="doc-noteref"'
-        f"{epub_type}>{number}</a>"
+        f"{epub_type}{label}>{number}</a>"
     )
+
+
+def _link_label(link: model.Link, options: HtmlOptions) -> str:
+    """Return a link's `aria-label` attribute: where it goes, in the series' words."""
+    if options.link_labels is None:
+        return ""
+    if link.url.startswith("#"):
+        return _label(options, "place", text=" ".join(plain_text([link]).split()))
+    scheme, _, rest = link.url.partition(":")
+    if scheme.lower() == "mailto":
+        return _label(options, "mail", address=rest.split("?")[0])
+    if scheme.lower() == "tel":
+        return _label(options, "phone", address=rest)
+    return _label(options, "web", address=web_address(link.url))
+
+
+def web_address(url: str) -> str:
+    """Return a web address as people say it: no scheme, no `www.`, no final slash."""
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    rest = parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+    return host + rest if host else url
+
+
+def _label(options: HtmlOptions, kind: str, **values: str) -> str:
+    """Return the ` aria-label="..."` of a link of `kind`, or nothing without labels."""
+    if options.link_labels is None or kind not in options.link_labels:
+        return ""
+    words = options.link_labels[kind]
+    for name, value in values.items():
+        words = words.replace("{" + name + "}", value)
+    return f' aria-label="{escape(words, quote=True)}"'
 
 
 def is_safe_link(url: str) -> bool:

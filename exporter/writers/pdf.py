@@ -285,7 +285,10 @@ def _page_layout(
     base_url = context.source_dir.resolve().as_uri() + "/"
     image_cache = _image_cache(context.source_dir)
     line = issue_line(context.layout.series, article.number, article.date, article.lang)
-    html_options = HtmlOptions(column_characters=context.layout.series.column_characters)
+    html_options = HtmlOptions(
+        column_characters=context.layout.series.column_characters,
+        link_labels=context.layout.series.links,
+    )
     parts = {
         "article": article,
         "series": context.layout.series,

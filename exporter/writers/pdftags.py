@@ -26,7 +26,9 @@ module's own name) is wrapped here, and each structure element it makes is given
 - nothing, for the publisher block (the series' standing text at the foot of page 2,
   printed the same in every bulletin) and an `aria-hidden` element: their elements are
   left out of the tree, as WeasyPrint leaves out the page-margin boxes, and their content
-  is marked as artifacts by `exporter.writers.structure`.
+  is marked as artifacts by `exporter.writers.structure`; but for the series' web address
+  (`.web`), a link a reader may follow, which a PDF/UA link must be in the tree to be:
+  its paragraph joins the tree where the publisher block would have been.
 
 The masthead band is drawn as an artifact by WeasyPrint already (backgrounds and borders
 are); its wordmark and publisher's name stay content, the series' name being said nowhere
@@ -45,6 +47,8 @@ from exporter.writers.hooks import expected
 EXPECTED = ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"]
 ARTIFACT_CLASSES = {"publisher-block"}
 """Classes of the elements whose content is marked as artifacts, not tagged."""
+KEPT_CLASSES = {"web"}
+"""Classes of the elements inside an artifact's that stay in the tree (they hold links)."""
 LIST_NUMBERING = {"ol": "/Decimal", "ul": "/Disc"}
 """How the layout labels the items of each kind of list (`bulletin.css.j2`)."""
 ASIDE = "Aside"
@@ -52,6 +56,8 @@ ASIDE = "Aside"
 _installed = False
 _note_ids: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
 _given: weakref.WeakKeyDictionary[Any, set[tuple[int, str, int]]] = weakref.WeakKeyDictionary()
+_kept: weakref.WeakKeyDictionary[Any, list[list[Any]]] = weakref.WeakKeyDictionary()
+"""Per PDF, for each artifact being built (innermost last), the elements kept from it."""
 
 
 def install() -> None:
@@ -79,16 +85,28 @@ def install() -> None:
             return
         element_tag = str(getattr(box, "element_tag", ""))
         classes = set((element.get("class") or "").split())
+        artifacts = _kept.setdefault(pdf, [])
         if classes & ARTIFACT_CLASSES or element.get("aria-hidden") == "true":
-            for _ in _original(box, parent, pdf, *rest):
-                pass  # made, so that WeasyPrint maps its content, but out of the tree
+            kept: list[Any] = []
+            artifacts.append(kept)
+            try:
+                for _ in _original(box, parent, pdf, *rest):
+                    pass  # made, so that WeasyPrint maps its content, but out of the tree
+            finally:
+                artifacts.pop()
+            for made in kept:
+                made["P"] = parent.reference
+                yield made
             return
         lang = element.get("lang")
         own = lang and element_tag not in ("html", "body")
         for made in _original(box, parent, pdf, *rest):
             if own and "Lang" not in made:
                 made["Lang"] = pydyf.String(lang)
-            yield _role(made, element, element_tag, classes, parent, pdf, rest[0])
+            result = _role(made, element, element_tag, classes, parent, pdf, rest[0])
+            if artifacts and classes & KEPT_CLASSES:
+                artifacts[-1].append(result)
+            yield result
 
     def _role(
         made: Any,
