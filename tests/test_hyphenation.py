@@ -138,3 +138,14 @@ def test_the_fitting_says_how_often_it_hyphenates(
     assert 0 < hyphenated < lines and lines > 100
     assert per_100 == round(100 * hyphenated / lines)
     assert hyphenated == len(broken_words(example, EXAMPLE.parent))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_no_column_or_page_ends_in_a_hyphen(example: model.Article, seed: int) -> None:
+    article = example if seed == 0 else full_article(700 + 150 * seed, seed=seed)
+    result = layout_bulletin(article, RenderContext(find_layout(None), EXAMPLE.parent))
+    columns = [ends for ends in column_line_ends(result.document) if ends]
+    assert len(columns) >= 4
+    for ends in columns:
+        assert not ends[-1].endswith(LAYOUT_HYPHEN), f"a column ends {ends[-1]!r}"
+    assert sum(end.endswith(LAYOUT_HYPHEN) for ends in columns for end in ends) >= 5

@@ -14,6 +14,12 @@ text the line starts with, so that a line tried again (column balancing) is brok
 same way. A line that starts another inline box (a link, an emphasis) starts its count
 afresh. Installed once, over `linebreaks`, where the function has the shape it expects.
 
+Nor does the last line of a column or page end in a hyphen: a reader would turn the page
+or go up to the next column in mid-word. Where a line breaks is known only once the
+columns are laid out, so the PDF writer looks at the foot lines of a finished layout
+(`pagefill.foot_hyphens`) and lays it out again with those lines broken at a space:
+`unbroken_lines` names them by the text they start with, as the line breaker sees it.
+
 A capitalised word (a name, "Washington", or a sentence's first word) is never broken,
 as house styles ask: WeasyPrint's line breaker takes its patterns from
 `pyphen.Pyphen`, which it finds on its module's `pyphen`; that name is given a module
@@ -22,8 +28,10 @@ whose `Pyphen` offers no break in a word that starts with a capital.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from exporter.writers.hooks import expected, log
@@ -33,7 +41,20 @@ MOST_IN_A_ROW = 2
 """Hyphenated lines allowed in a row."""
 RUNS = "_exporter_hyphen_runs"
 """The attribute of WeasyPrint's layout context that holds the counts."""
+SHORTEST_START = 12
+"""The fewest characters a line kept whole is named by: fewer might name another line."""
+_unbroken: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("unbroken", default=())
 _installed = False
+
+
+@contextlib.contextmanager
+def unbroken_lines(starts: Collection[str]) -> Iterator[None]:
+    """Lay out, within the block, the lines that start with one of `starts` unhyphenated."""
+    token = _unbroken.set(tuple(start for start in starts if len(start) >= SHORTEST_START))
+    try:
+        yield
+    finally:
+        _unbroken.reset(token)
 
 
 def install() -> None:
@@ -70,8 +91,10 @@ def install() -> None:
         if runs is None:
             runs = {}
             setattr(context, RUNS, runs)
-        before = runs.get((id(style), text.lstrip(" ")), 0)
-        if before >= MOST_IN_A_ROW:
+        start = text.lstrip(" ")
+        before = runs.get((id(style), start), 0)
+        whole = _unbroken.get()
+        if before >= MOST_IN_A_ROW or (whole and start.startswith(whole)):
             style["hyphens"] = "manual"
             try:
                 answer = breaker(

@@ -43,7 +43,13 @@ from exporter.writers.copyfit import (
 from exporter.writers.enginefault import engine_faults_refused
 from exporter.writers.fetcher import PolicyFetcher
 from exporter.writers.html import HtmlOptions, body_html, notes_html
-from exporter.writers.pagefill import LinePlace, hyphenated_lines, last_line, measure
+from exporter.writers.pagefill import (
+    LinePlace,
+    foot_hyphens,
+    hyphenated_lines,
+    last_line,
+    measure,
+)
 from exporter.writers.press import finish_for_press, read_press
 
 log = logging.getLogger("exporter")
@@ -259,10 +265,30 @@ def _fit_layout(
     if short and result.setting.step not in apart:
         result.document = lay_out_at(result.setting, True)
         extra += 1
+    closing_on_last_page = short or result.setting.step in apart
+    extra += _no_hyphen_at_column_feet(
+        result, lambda: lay_out_at(result.setting, closing_on_last_page)
+    )
     result.extra_layouts = extra
     if result.report is not None:
         result.report = dataclasses.replace(result.report, passes=result.passes)
     return result
+
+
+def _no_hyphen_at_column_feet(result: FitResult, lay_out: Callable[[], Any]) -> int:
+    """Lay the chosen setting out again if a column's last line ends in a hyphen.
+
+    The lines are broken at a space instead (`hyphenruns.unbroken_lines`); the new layout
+    is kept if it has as many pages. Return the layouts made (0 or 1).
+    """
+    starts = foot_hyphens(result.document)
+    if not starts:
+        return 0
+    with hyphenruns.unbroken_lines(starts):
+        again = lay_out()
+    if len(again.pages) == len(result.document.pages):
+        result.document = again
+    return 1
 
 
 def _page_layout(
