@@ -17,6 +17,8 @@ ANCHOR_PREFIX = "at-"
 CELL_CHARACTERS = 24
 """The characters a table column is counted as at most, for its width: longer text wraps."""
 CELL_PADDING = 2
+SHORT_LAST_WORD = 6
+"""A paragraph's last word of fewer characters (its punctuation aside) keeps its neighbour."""
 SHORT_TABLE_ROWS = 4
 """A table of at most this many body rows is marked `short`: layouts keep it whole."""
 
@@ -29,6 +31,9 @@ class HtmlOptions:
     """Mark note calls and notes with `epub:type` and set the notes as footnote asides."""
     column_characters: int = 0
     """The characters of body text a column holds: a wider table spans every column (0: none)."""
+    tie_last_words: bool = False
+    """Join a paragraph's last word, when shorter than SHORT_LAST_WORD, to the word before
+    with a no-break space: no runt last line (print)."""
     link_labels: dict[str, str] | None = None
     """Where links go in words (`Series.links`), given each link as its `aria-label`: the
     PDF's link descriptions (none: links have no label)."""
@@ -104,7 +109,8 @@ def notes_html(article: model.Article, options: HtmlOptions) -> list[Markup]:
 
 def _block(block: model.Block, notes: _Notes, options: HtmlOptions) -> str:
     if isinstance(block, model.Paragraph):
-        return f"<p>{_inlines(block.content, notes, options)}</p>"
+        content = _tied(block.content) if options.tie_last_words else block.content
+        return f"<p>{_inlines(content, notes, options)}</p>"
     if isinstance(block, model.Heading):
         return f"<h{block.level}>{_inlines(block.content, notes, options)}</h{block.level}>"
     if isinstance(block, model.ListBlock):
@@ -128,6 +134,24 @@ def _block(block: model.Block, notes: _Notes, options: HtmlOptions) -> str:
     return (
         f'<figure><img src="{escape(block.src)}" alt="{escape(block.alt)}"/>{figcaption}</figure>'
     )
+
+
+def _tied(inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
+    """Return a paragraph's inlines with a short last word tied to the one before it.
+
+    The last word is the end of the last text, before any note calls that follow it.
+    """
+    end = len(inlines)
+    while end and isinstance(inlines[end - 1], model.NoteRef):
+        end -= 1
+    if not end or not isinstance(last := inlines[end - 1], model.Text):
+        return inlines
+    head, space, word = last.text.rstrip(" ").rpartition(" ")
+    letters = word.strip(".,;:!?)]}\"'’”»…")
+    if not space or not head.strip() or not word or len(letters) >= SHORT_LAST_WORD:
+        return inlines
+    tied = model.Text(head + "\u00a0" + word)
+    return (*inlines[: end - 1], tied, *inlines[end:])
 
 
 def _table(table: model.Table, notes: _Notes, options: HtmlOptions) -> str:

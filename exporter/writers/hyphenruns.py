@@ -1,6 +1,7 @@
 """Hyphenation rules WeasyPrint lacks: no ladders, no capitalised word broken.
 
-At most two hyphenated lines in a row: the third line of a run breaks between words.
+At most two hyphenated lines in a row: the third line of a run breaks between words; and
+a text's last word is not broken, which would leave its tail alone on the last line.
 
 A justified column hyphenates wherever a word fits better broken, and three or four
 lines in a row can end in hyphens (a "ladder"), which typographers avoid and CSS's
@@ -94,31 +95,60 @@ def install() -> None:
         start = text.lstrip(" ")
         before = runs.get((id(style), start), 0)
         whole = _unbroken.get()
-        if before >= MOST_IN_A_ROW or (whole and start.startswith(whole)):
-            style["hyphens"] = "manual"
-            try:
-                answer = breaker(
-                    text, style, context, max_width, justification_spacing, is_line_start, False
-                )
-            finally:
-                style["hyphens"] = "auto"
-        else:
-            answer = breaker(
-                text, style, context, max_width, justification_spacing, is_line_start, False
+        unhyphenated = before >= MOST_IN_A_ROW or bool(whole and start.startswith(whole))
+        answer = _break(
+            breaker,
+            unhyphenated,
+            text,
+            style,
+            context,
+            max_width,
+            justification_spacing,
+            is_line_start,
+        )
+        rest, hyphenated = _hyphenated(answer, text, style)
+        if hyphenated and not unhyphenated and rest and " " not in rest.rstrip():
+            # The text's last word broken: its tail alone would be a runt last line.
+            answer = _break(
+                breaker, True, text, style, context, max_width, justification_spacing, is_line_start
             )
-        layout, length, resume_index = answer[0], answer[1], answer[2]
-        if resume_index is not None:
-            encoded = text.encode()
-            rest = encoded[resume_index:].decode(errors="ignore").lstrip(" ")
-            hyphen = style["hyphenate_character"]
-            line = encoded[:length].decode(errors="ignore")
-            inserted = str(getattr(layout, "text", "")).endswith(hyphen)
-            hyphenated = bool(hyphen) and inserted and not line.endswith(hyphen)
+            rest, hyphenated = _hyphenated(answer, text, style)
+        if rest is not None:
             runs[(id(style), rest)] = before + 1 if hyphenated else 0
         return answer
 
     inline.split_first_line = split_first_line
     _install_lowercase_breaks()
+
+
+def _break(
+    breaker: Callable[..., Any],
+    unhyphenated: bool,
+    text: str,
+    style: Any,
+    *rest: Any,
+) -> Any:
+    """Return WeasyPrint's first line of `text`, with its hyphenation off if `unhyphenated`."""
+    if not unhyphenated:
+        return breaker(text, style, *rest, False)
+    style["hyphens"] = "manual"
+    try:
+        return breaker(text, style, *rest, False)
+    finally:
+        style["hyphens"] = "auto"
+
+
+def _hyphenated(answer: Any, text: str, style: Any) -> tuple[str | None, bool]:
+    """Return the text after a first line (None at the end) and whether a hyphen ends it."""
+    layout, length, resume_index = answer[0], answer[1], answer[2]
+    if resume_index is None:
+        return None, False
+    encoded = text.encode()
+    rest = encoded[resume_index:].decode(errors="ignore").lstrip(" ")
+    hyphen = style["hyphenate_character"]
+    line = encoded[:length].decode(errors="ignore")
+    inserted = str(getattr(layout, "text", "")).endswith(hyphen)
+    return rest, bool(hyphen) and inserted and not line.endswith(hyphen)
 
 
 def _install_lowercase_breaks() -> None:

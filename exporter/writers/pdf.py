@@ -314,6 +314,7 @@ def _page_layout(
     html_options = HtmlOptions(
         column_characters=context.layout.series.column_characters,
         link_labels=context.layout.series.links,
+        tie_last_words=True,
     )
     parts = {
         "article": article,
