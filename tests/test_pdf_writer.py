@@ -318,3 +318,18 @@ def test_links_cover_their_text_and_say_where_they_go(rich_pdf: bytes) -> None:
         assert found[f"Back to the text of note {number}"] == f"{number}."
     assert "Mekong River" in found["Web page: example.org/mrc"]
     assert found["Web page: EastWestCenter.org/APB"] == "EastWestCenter.org/APB"
+
+
+def test_a_character_set_in_a_face_outside_the_series_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    article = generated_article(700, seed=3)
+    minus = dataclasses.replace(
+        article, body=(para("Temperatures fell to \u22125 degrees."), *article.body)
+    )
+    with caplog.at_level("WARNING", logger="exporter"):
+        render(article, tmp_path)
+        assert not [r for r in caplog.records if "outside the series' fonts" in r.getMessage()]
+        render(minus, tmp_path)
+    (said,) = [r.getMessage() for r in caplog.records if "outside the series" in r.getMessage()]
+    assert said.startswith("\u2212 (U+2212) set in ") and "Noto" not in said

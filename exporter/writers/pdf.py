@@ -41,6 +41,7 @@ from exporter.writers.copyfit import (
     read_bounds,
 )
 from exporter.writers.enginefault import engine_faults_refused
+from exporter.writers.fallbacks import warn_of_fallbacks
 from exporter.writers.fetcher import PolicyFetcher
 from exporter.writers.html import HtmlOptions, body_html, notes_html
 from exporter.writers.pagefill import (
@@ -199,6 +200,7 @@ def _write(document: Any, article: model.Article, context: RenderContext) -> byt
         pdf_tags=context.variant == "pdf/x-4",
         uncompressed_pdf=False,
     )
+    warn_of_fallbacks(document, context.layout, article.lang)
     if context.print_marks:
         pdf = finish_for_press(pdf, read_press(context.layout.folder))
     # pikepdf, which finishes the tags, loads only for a PDF written: an EPUB's build
