@@ -333,3 +333,35 @@ def test_a_character_set_in_a_face_outside_the_series_is_named(
         render(minus, tmp_path)
     (said,) = [r.getMessage() for r in caplog.records if "outside the series" in r.getMessage()]
     assert said.startswith("\u2212 (U+2212) set in ") and "Noto" not in said
+
+
+def actual_texts(data: bytes) -> dict[str, list[str]]:
+    """Return the `/ActualText` of the tagged PDF's structure elements, by type."""
+    found: dict[str, list[str]] = {}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            kids = stack.pop().get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    if "/ActualText" in kid:
+                        found.setdefault(str(kid.S), []).append(str(kid.ActualText))
+                    stack.append(kid)
+    return found
+
+
+def test_scripts_and_the_kicker_read_as_written(tmp_path: Path) -> None:
+    article = generated_article(700, seed=4)
+    scripts = para(
+        "It holds 10",
+        model.Superscript((T("8"),)),
+        " litres of H",
+        model.Subscript((T("2"),)),
+        "O and x",
+        model.Superscript((T("ab"),)),
+        ".",
+    )
+    article = dataclasses.replace(article, kicker="Analysis", body=(scripts, *article.body))
+    found = actual_texts(render(article, tmp_path))
+    assert found["/Span"] == ["\u2078", "\u2082", "^ab"]
+    assert found["/P"] == ["Analysis"]

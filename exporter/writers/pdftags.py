@@ -23,6 +23,10 @@ module's own name) is wrapped here, and each structure element it makes is given
 - `/ListNumbering` on lists (`Decimal` or `Disc`), which their labels spell;
 - `/Scope` on table header cells (`Column`, or `Row` for `scope="row"`), whose `/ID`
   WeasyPrint gives and data cells reference with `/Headers`;
+- `/ActualText` on superscripts and subscripts, which extract as plain digits ("10" and
+  "8" read "108"): the text in Unicode's superscript or subscript characters where it
+  has them all ("10⁸", "H₂O"), else marked "^" or "_" before it; and on the kicker, set in
+  small capitals from lower case, its words as written ("Analysis", not "analysis");
 - nothing, for the publisher block (the series' standing text at the foot of page 2,
   printed the same in every bulletin) and an `aria-hidden` element: their elements are
   left out of the tree, as WeasyPrint leaves out the page-margin boxes, and their content
@@ -51,6 +55,14 @@ KEPT_CLASSES = {"web"}
 """Classes of the elements inside an artifact's that stay in the tree (they hold links)."""
 LIST_NUMBERING = {"ol": "/Decimal", "ul": "/Disc"}
 """How the layout labels the items of each kind of list (`bulletin.css.j2`)."""
+SCRIPTS = {
+    "sup": ("^", str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")),
+    "sub": ("_", str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")),
+}
+"""For superscripts and subscripts: the mark before one Unicode cannot write, and its
+characters in Unicode's superscript or subscript forms."""
+SPELLED_CLASSES = {"kicker"}
+"""Classes of the elements whose printed letters are not their text (small capitals)."""
 ASIDE = "Aside"
 """The pull quote's role, mapped to `Div` in the role map (PDF 1.7 has no Aside)."""
 _installed = False
@@ -119,6 +131,8 @@ def install() -> None:
     ) -> Any:
         """Return the element made for a box, given its role (or wrapped in one)."""
         role = made["S"]
+        if element_tag in SCRIPTS or classes & SPELLED_CLASSES:
+            return _actual_text(made, element, element_tag, pdf, page)
         if role == "/TH":
             made["A"]["Scope"] = "/Row" if element.get("scope") == "row" else "/Column"
             return made
@@ -162,6 +176,28 @@ def install() -> None:
 
     _original: Callable[..., Iterator[Any]] = original
     tags._build_box_tree = build
+
+
+def _actual_text(made: Any, element: Any, element_tag: str, pdf: Any, page: int) -> Any:
+    """Give the element made for a superscript, subscript or kicker the text it stands for.
+
+    Once per element and page: its anonymous boxes make elements of their own.
+    """
+    import pydyf
+
+    given = _given.setdefault(pdf, set())
+    if (id(element), element_tag, page) in given:
+        return made
+    given.add((id(element), element_tag, page))
+    text = " ".join("".join(element.itertext()).split())
+    if element_tag in SCRIPTS:
+        mark, forms = SCRIPTS[element_tag]
+        written = text.translate(forms)
+        text = written if written != text and not set(written) & set(text) else mark + text
+        if made["S"] == "/NonStruct":
+            made["S"] = "/Span"
+    made["ActualText"] = pydyf.String(text)
+    return made
 
 
 def _unique(pdf: Any, wanted: str) -> str:
