@@ -43,6 +43,7 @@ from exporter.writers.copyfit import (
 from exporter.writers.enginefault import engine_faults_refused
 from exporter.writers.fallbacks import warn_of_fallbacks
 from exporter.writers.fetcher import PolicyFetcher
+from exporter.writers.figureplaces import other_placements
 from exporter.writers.html import HtmlOptions, body_html, notes_html
 from exporter.writers.pagefill import (
     LinePlace,
@@ -180,6 +181,15 @@ def _fitted(article: model.Article, context: RenderContext, start: int | None = 
             if cached_article == article and cached_context == context:
                 return cached
     result = _fit_layout(article, context, context.fit_start)
+    if not result.chosen.clean and result.chosen.fits:
+        # A column left short by a figure that moved on: try the figure further down.
+        for placed in other_placements(article):
+            again = _fit_layout(placed, context, context.fit_start)
+            if again.chosen.clean:
+                again.extra_layouts += result.passes
+                result = again
+                break
+            result.extra_layouts += again.passes
     with _layouts_lock:
         _layouts.insert(0, (article, context, result))
         del _layouts[LAYOUT_CACHE_SIZE:]
