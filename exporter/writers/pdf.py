@@ -278,9 +278,10 @@ def _fit_layout(
         result.document = lay_out_at(result.setting, True)
         extra += 1
     closing_on_last_page = short or result.setting.step in apart
-    extra += _no_hyphen_at_column_feet(
-        result, lambda: lay_out_at(result.setting, closing_on_last_page)
-    )
+    if chosen.pages <= bounds.pages:  # an article too long is refused or cut: not set again
+        extra += _no_hyphen_at_column_feet(
+            result, lambda: lay_out_at(result.setting, closing_on_last_page)
+        )
     result.extra_layouts = extra
     if result.report is not None:
         result.report = dataclasses.replace(result.report, passes=result.passes)
