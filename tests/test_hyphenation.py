@@ -151,3 +151,42 @@ def test_the_fitting_says_how_often_it_hyphenates(
     assert 0 < hyphenated < lines and lines > 100
     assert per_100 == round(100 * hyphenated / lines)
     assert hyphenated == len(broken_words(example, EXAMPLE.parent))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_no_column_or_page_ends_in_a_hyphen(example: model.Article, seed: int) -> None:
+    article = example if seed == 0 else full_article(700 + 150 * seed, seed=seed)
+    result = layout_bulletin(article, RenderContext(find_layout(None), EXAMPLE.parent))
+    columns = [ends for ends in column_line_ends(result.document) if ends]
+    assert len(columns) >= 4
+    for ends in columns:
+        assert not ends[-1].endswith(LAYOUT_HYPHEN), f"a column ends {ends[-1]!r}"
+    assert sum(end.endswith(LAYOUT_HYPHEN) for ends in columns for end in ends) >= 5
+
+
+def paragraph_last_lines(document: Any) -> list[str]:
+    """Return the last line of each paragraph of the layout set in more than one line."""
+    found: list[str] = []
+
+    def walk(box: Any) -> None:
+        lines = [c for c in getattr(box, "children", ()) if type(c).__name__ == "LineBox"]
+        if getattr(box, "element_tag", "") == "p" and len(lines) > 1:
+            texts = [t.text for t in lines[-1].descendants() if type(t).__name__ == "TextBox"]
+            found.append("".join(texts).strip())
+        for child in getattr(box, "children", ()):
+            if type(child).__name__ != "LineBox":
+                walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return found
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_no_paragraph_ends_in_a_runt(example: model.Article, seed: int) -> None:
+    article = example if seed == 0 else full_article(700 + 150 * seed, seed=seed)
+    result = layout_bulletin(article, RenderContext(find_layout(None), EXAMPLE.parent))
+    last_lines = paragraph_last_lines(result.document)
+    assert len(last_lines) >= 8
+    assert [line for line in last_lines if len(line) < 6] == []
+    assert not any(line.endswith(LAYOUT_HYPHEN) for line in last_lines[:-1])

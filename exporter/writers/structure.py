@@ -10,7 +10,8 @@ pass over the file, opened once and saved once:
   screen readers would stop on;
 - maps the custom `Aside` role to `Div` in the role map (PDF 1.7 has no Aside; see
   `pdftags`), and gives the tree an `IDTree` of the elements with an `/ID` (notes and table
-  header cells, which data cells reference with `/Headers`).
+  header cells, which data cells reference with `/Headers`);
+- tags each font subset by what it holds (`exporter.writers.subsettags`).
 
 The same pass makes the layout's hyphens read as "-" (`exporter.writers.hyphentext`), so
 that readers rejoin hyphenated words.
@@ -31,6 +32,7 @@ import pikepdf
 from exporter.writers.artifacts import mark_artifacts
 from exporter.writers.hyphentext import read_hyphens_as_hyphen_minus
 from exporter.writers.pdftags import ASIDE
+from exporter.writers.subsettags import retag_subsets
 
 ROLE_MAP = {ASIDE: "Div"}
 """The custom roles of the tags and the standard PDF 1.7 types they map to."""
@@ -47,6 +49,7 @@ def finish_tags(data: bytes) -> bytes:
         if not isinstance(root, pikepdf.Dictionary):
             return _saved(pdf) if hyphens else data
         mark_artifacts(pdf)
+        retag_subsets(pdf)
         pdf2 = pdf.pdf_version >= "2.0"
         spaces = root.get("/Namespaces")
         namespace = spaces[0] if isinstance(spaces, pikepdf.Array) and len(spaces) else None
