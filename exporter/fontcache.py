@@ -1,0 +1,67 @@
+"""What is read or cut from a font file with HarfBuzz, kept in the cache folder.
+
+A cold build would otherwise load HarfBuzz (about 7 ms) only to read the layout's fonts
+again and cut the same subsets as the last build. An entry is made again when the font
+file's size or time changes, or the code that made it, or HarfBuzz's installed files.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from exporter import cache
+
+
+def kept(
+    slot_kind: str,
+    path: Path,
+    parts: Iterable[str],
+    code: Iterable[str],
+    make: Callable[[], bytes],
+) -> bytes:
+    """Return what `make` reads from the font at `path`, from the cache folder if kept.
+
+    `parts` are the other inputs (a face index, the characters of a subset), each its own
+    slot; `code` the source files of the modules whose code makes the data.
+    """
+    inputs_parts = tuple(parts)
+    slot = f"{slot_kind}-" + cache.digest(str(path), *inputs_parts).hex()[:24]
+    inputs = _inputs(path, inputs_parts, tuple(code))
+    if inputs is not None:
+        data = cache.load(slot, inputs)
+        if data is not None:
+            return data
+    data = make()
+    if inputs is not None:
+        cache.store(slot, inputs, data)
+    return data
+
+
+def _inputs(path: Path, parts: tuple[str, ...], code: tuple[str, ...]) -> bytes | None:
+    """Return the digest of everything an entry is made from; None if it cannot be told."""
+    reader = _reader(code)
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    if reader is None:
+        return None
+    return cache.digest(reader, str(path), str(status.st_size), str(status.st_mtime_ns), *parts)
+
+
+@functools.cache
+def _reader(code: tuple[str, ...]) -> bytes | None:
+    """Return the digest of the reading code and of HarfBuzz's files; None if unknown."""
+    spec = importlib.util.find_spec("uharfbuzz")
+    if spec is None or spec.origin is None:
+        return None
+    try:
+        # HarfBuzz's behaviour changes only with uharfbuzz, whose files then change.
+        harfbuzz = Path(spec.origin).stat()
+        sources = [Path(name).read_bytes() for name in code]
+    except OSError:
+        return None
+    return cache.digest(*sources, spec.origin, str(harfbuzz.st_size), str(harfbuzz.st_mtime_ns))
