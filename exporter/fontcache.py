@@ -25,7 +25,7 @@ def kept(
     """Return what `make` reads from the font at `path`, from the cache folder if kept.
 
     `parts` are the other inputs (a face index, the characters of a subset), each its own
-    slot; `code` the source files of the modules whose code makes the data.
+    slot; `code` names the modules whose code makes the data (found, not imported).
     """
     inputs_parts = tuple(parts)
     slot = f"{slot_kind}-" + cache.digest(str(path), *inputs_parts).hex()[:24]
@@ -55,13 +55,20 @@ def _inputs(path: Path, parts: tuple[str, ...], code: tuple[str, ...]) -> bytes 
 @functools.cache
 def _reader(code: tuple[str, ...]) -> bytes | None:
     """Return the digest of the reading code and of HarfBuzz's files; None if unknown."""
-    spec = importlib.util.find_spec("uharfbuzz")
-    if spec is None or spec.origin is None:
+    origins = [_origin(name) for name in ("uharfbuzz", *code)]
+    if None in origins:
         return None
+    harfbuzz, *modules = [Path(str(origin)) for origin in origins]
     try:
         # HarfBuzz's behaviour changes only with uharfbuzz, whose files then change.
-        harfbuzz = Path(spec.origin).stat()
-        sources = [Path(name).read_bytes() for name in code]
-    except OSError:
+        status = harfbuzz.stat()
+        sources = [module.read_bytes() for module in modules]
+    except OSError:  # no source to tell a changed toolkit by: made afresh every time
         return None
-    return cache.digest(*sources, spec.origin, str(harfbuzz.st_size), str(harfbuzz.st_mtime_ns))
+    return cache.digest(*sources, str(harfbuzz), str(status.st_size), str(status.st_mtime_ns))
+
+
+def _origin(module: str) -> str | None:
+    """Return the file a module is loaded from, without loading it; None if not found."""
+    spec = importlib.util.find_spec(module)
+    return None if spec is None else spec.origin

@@ -16,7 +16,6 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from exporter import fontcache, model
-from exporter.fontfaces import open_face
 from exporter.layouts import Series, issue_line
 from exporter.walk import plain_text
 
@@ -77,11 +76,15 @@ def font_coverage(path: Path) -> frozenset[int]:
     """Return the code points a font file shows (its best Unicode cmap subtable)."""
 
     def read() -> bytes:
+        from exporter.fontfaces import open_face
+
         # HarfBuzz reads the best Unicode cmap subtable, as fontTools' getBestCmap does,
         # in C: a fortieth of fontTools' time, which parses the subtables in Python.
         return array("I", sorted(open_face(path).unicodes)).tobytes()
 
-    return frozenset(array("I", fontcache.kept("fonts-cmap", path, (), (__file__,), read)))
+    return frozenset(
+        array("I", fontcache.kept("fonts-cmap", path, (), (__name__, "exporter.fontfaces"), read))
+    )
 
 
 @functools.cache

@@ -47,7 +47,7 @@ NOT_LOADED = {
 # the layout's fonts, fontconfig's listing (a subprocess) finds the system's, uuid makes
 # the embedded fonts' keys; the cache folder keeps what they made.
 NOT_LOADED_FROM_THE_CACHE = {
-    "docx": {"uharfbuzz", "subprocess", "uuid"},
+    "docx": {"uharfbuzz", "exporter.fontfaces", "exporter.fontsubset", "subprocess", "uuid"},
 }
 SCRIPT = """
 import runpy, sys
@@ -238,7 +238,7 @@ def test_what_is_read_from_a_font_is_read_again_once_the_font_changes(
     monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path / "cache"))
     font = tmp_path / "face.ttf"
     font.write_bytes(b"first")
-    code = (fontcache.__file__,)
+    code = ("exporter.fontcache",)
     made: list[bytes] = []
 
     def read() -> bytes:

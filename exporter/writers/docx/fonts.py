@@ -34,18 +34,9 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
-from exporter import fontcache, fontfaces, fontsubset
+from exporter import fontcache
 from exporter.context import RenderContext
 from exporter.docx_styles import StyleSheet
-from exporter.fontfaces import (
-    OS2_SELECTION,
-    OS2_WEIGHT_CLASS,
-    family_name,
-    open_face,
-    table,
-    uint16,
-    uint32,
-)
 from exporter.glyphs import font_coverage
 from exporter.language_fonts import installed_faces
 from exporter.layouts import language_prefix
@@ -61,7 +52,7 @@ FONT_KEY_NAMESPACE = "0c7b9c1e-5d2a-5f57-8d0e-3b6f1a9d4e21"
 """A fixed namespace (a UUID) for the fonts' keys, so that the same font gets the same key."""
 # The modules whose code reads a font's facts or cuts and obfuscates it: a change to them
 # is a change to what the cache folder keeps for a font file.
-FONT_CODE = (__file__, fontfaces.__file__, fontsubset.__file__)
+FONT_CODE = (__name__, "exporter.fontfaces", "exporter.fontsubset")
 EMBED_ELEMENTS = {
     (False, False): "embedRegular",
     (True, False): "embedBold",
@@ -329,6 +320,16 @@ def read_font(path: Path, index: int = 0) -> FontFacts:
 
 def _read_font(path: Path, index: int) -> FontFacts:
     """Return what a font says of its family and face, read with HarfBuzz."""
+    from exporter.fontfaces import (
+        OS2_SELECTION,
+        OS2_WEIGHT_CLASS,
+        family_name,
+        open_face,
+        table,
+        uint16,
+        uint32,
+    )
+
     face = open_face(path, index)
     os2 = table(face, "OS/2")
     post = table(face, "post")
@@ -387,7 +388,9 @@ def _embedded_face(
     def cut() -> bytes:
         import uuid  # on use: a face kept in the cache folder has its key
 
-        subset = fontsubset.subset_font(_font_data(path), array("I", shown))
+        from exporter.fontsubset import subset_font
+
+        subset = subset_font(_font_data(path), array("I", shown))
         # The key follows from the bytes, so that the same document gets the same file.
         digest = hashlib.sha256(subset).hexdigest()
         name = f"{bold}/{italic}/{digest}"
