@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -12,6 +13,7 @@ import docx
 import jinja2
 import pyphen
 import pytest
+import yaml
 
 from exporter import cache, fontcache, language_fonts
 from exporter.context import RenderContext
@@ -19,6 +21,7 @@ from exporter.hyphenation import preload
 from exporter.layouts import BUNDLED_LAYOUTS, find_layout
 from exporter.templatecache import TemplateCache
 from exporter.writers.markdown import write_markdown
+from exporter.yamlfile import read_yaml
 from tests.articles import full_article
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -102,10 +105,10 @@ def test_a_docx_from_the_cache_folder_is_the_same_and_needs_no_babel(
     assert outputs["made"] == outputs["off"]
     assert outputs["kept"] == outputs["off"]
     # The byline's list pattern and the issue line's date came from the cache folder, and
-    # the fonts' facts and subsets.
+    # the fonts' facts and subsets, and the data of the layout's YAML files.
     assert "babel" not in loaded and "uharfbuzz" not in loaded
     kinds = {p.name.split("-")[0] for p in (tmp_path / "cache").iterdir()}
-    assert kinds == {"cldr", "docx", "fonts"}
+    assert kinds == {"cldr", "docx", "fonts", "yaml"}
 
 
 def test_a_damaged_or_foreign_cache_entry_is_made_again(article: Path, tmp_path: Path) -> None:
@@ -277,3 +280,19 @@ def test_an_installed_family_is_looked_for_again_once_its_file_has_gone(
     assert language_fonts.installed_faces("Family")[(400, "normal")].path == second
     assert listings == [first, second]
     language_fonts.installed_faces.cache_clear()
+
+
+def test_a_yaml_file_read_again_gives_its_data_until_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path / "cache"))
+    data = tmp_path / "series.yaml"
+    data.write_text("name: A\nsizes: [1, 2.5, true, null]\nmap: {a: [b, c]}\n", encoding="utf-8")
+    first = read_yaml(data)
+    assert list((tmp_path / "cache").iterdir())  # kept
+    assert read_yaml(data) == first == yaml.safe_load(data.read_text(encoding="utf-8"))
+    data.write_text("name: B\n", encoding="utf-8")
+    assert read_yaml(data) == {"name": "B"}
+    # A date cannot be kept as plain data: such a file is read again, never kept wrong.
+    data.write_text("date: 2024-05-01\n", encoding="utf-8")
+    assert read_yaml(data) == read_yaml(data) == {"date": datetime.date(2024, 5, 1)}
