@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from exporter.collector import collect_rarely
 from exporter.context import RenderContext
 from exporter.errors import ExportError, UsageError
 from exporter.limits import (
@@ -36,17 +37,11 @@ EXIT_OK = 0
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_INTERRUPTED = 130
-COLLECT_AFTER = 100_000
-"""The objects made, less those freed, after which a run of the program collects cycles."""
 
 
 def run() -> NoReturn:
     """Run the command line as a program (`exporter`, `python -m exporter`) and exit."""
-    # The collector looks for cycles every COLLECT_AFTER new objects rather than 700: a
-    # cold build of one article makes some 45,000, nearly all kept (modules, classes), and
-    # the collections that scanned them took a tenth of a DOCX build. A long run still
-    # frees its cycles, a few megabytes of them at most at a time.
-    gc.set_threshold(COLLECT_AFTER, *gc.get_threshold()[1:])
+    collect_rarely()  # python -m exporter has already, before importing this module
     code = main()
     # Nothing this process made is needed any more: frozen, it is spared the interpreter's
     # collections on the way out, which scan every object the libraries made (a tenth of

@@ -15,7 +15,7 @@ import pyphen
 import pytest
 import yaml
 
-from exporter import cache, fontcache, language_fonts
+from exporter import cache, collector, fontcache, language_fonts
 from exporter.context import RenderContext
 from exporter.hyphenation import preload
 from exporter.layouts import BUNDLED_LAYOUTS, find_layout
@@ -296,3 +296,37 @@ def test_a_yaml_file_read_again_gives_its_data_until_it_changes(
     # A date cannot be kept as plain data: such a file is read again, never kept wrong.
     data.write_text("date: 2024-05-01\n", encoding="utf-8")
     assert read_yaml(data) == read_yaml(data) == {"date": datetime.date(2024, 5, 1)}
+
+
+COUNT_COLLECTIONS = """
+import gc, runpy, sys
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(phase))
+sys.argv = ["exporter", *sys.argv[1:]]
+try:
+    runpy.run_module("exporter", run_name="__main__", alter_sys=True)
+except SystemExit as done:
+    assert not done.code, done.code
+print(len(collections), gc.get_threshold()[0])
+"""
+
+
+def test_a_one_article_build_run_as_a_program_hardly_collects_cycles(
+    article: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, cache.CACHE_VARIABLE: str(tmp_path / "cache")}
+    command = [sys.executable, "-c", COUNT_COLLECTIONS, "build", str(article), "--to", "docx"]
+    for _run in range(2):  # with an empty cache folder, then a filled one
+        done = subprocess.run(
+            [*command, "-o", str(tmp_path / "out")],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
+        collections, threshold = map(int, done.stdout.split())
+        assert threshold == collector.COLLECT_AFTER
+        # Only while Python starts, before the command line's imports: with Python's
+        # threshold, some seventy.
+        assert collections <= 10
