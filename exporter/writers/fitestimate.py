@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from unicodedata import east_asian_width
 
 from exporter import model
-from exporter.walk import plain_text, text_length
+from exporter.walk import plain_text, text_length, walk
 from exporter.writers.html import CELL_CHARACTERS, CELL_PADDING, table_characters
 
 if TYPE_CHECKING:
@@ -118,6 +118,9 @@ class Part:
     """A figure's picture's height against its width (set to the column's width)."""
     source: str = ""
     """A figure's picture's reference."""
+    breaks: tuple[float, ...] = ()
+    """A paragraph broken by hard line breaks: the length of each of its pieces, each
+    set from a new line; empty for one unbroken."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +213,9 @@ def _add(
     """Append the parts of one body block (a table wider than `column_characters` is
     set across the page)."""
     if isinstance(block, model.Paragraph):
-        parts.append(Part("paragraph", length(plain_text(block.content)), depth))
+        pieces = _pieces(block.content)
+        breaks = tuple(length(piece) for piece in pieces) if len(pieces) > 1 else ()
+        parts.append(Part("paragraph", length(plain_text(block.content)), depth, breaks=breaks))
     elif isinstance(block, model.Heading):
         kind = "heading2" if block.level <= 2 else "heading3"
         parts.append(Part(kind, length(plain_text(block.content)), depth))
@@ -286,7 +291,15 @@ class _Lengths:
         """Return the column length of one part of the body."""
         size = self.size
         if part.kind == "paragraph":
-            lines = self.lines(part.length, 1 - 0.06 * part.depth)
+            measure = 1 - 0.06 * part.depth
+            if part.breaks:
+                # Each piece starts a line; an empty one (two breaks in a row) is a
+                # line of its own, an empty last one none.
+                *pieces, last = part.breaks
+                lines = sum(max(self.lines(piece, measure), 1) for piece in pieces)
+                lines += self.lines(last, measure)
+            else:
+                lines = self.lines(part.length, measure)
             return lines * size * self.leading + self.space("paragraph_space")
         if part.kind in ("heading2", "heading3"):
             heading = size * (1.05 if part.kind == "heading2" else 0.95)
@@ -338,6 +351,18 @@ class _Lengths:
         for note in self.parts.notes:
             length += self.lines(note, self.size / size) * size * leading + 2
         return length
+
+
+def _pieces(content: tuple[model.Inline, ...]) -> list[str]:
+    """Return the text of some inlines cut at their hard line breaks."""
+    pieces = [""]
+    for node in content:
+        for found in walk(node):
+            if isinstance(found, model.Text | model.Code):
+                pieces[-1] += found.text
+            elif isinstance(found, model.LineBreak):
+                pieces.append("")
+    return pieces
 
 
 def _shape(found: float | None) -> float:
