@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -41,6 +42,9 @@ text widths are counted in, so that a width is about a character count."""
 MISSING_EM = 0.63
 """The advance (em) taken for a character the body face lacks, which a system font sets
 (DejaVu Serif's Cyrillic, for one, is 0.63 em on average); a wide (CJK) one takes 1 em."""
+
+SPACES = re.compile(r"[ \t\n\r\f]+")
+"""A run of the white space HTML sets as one space (a no-break space is not one)."""
 
 Width = Callable[[str], float]
 """A text's width, in mean Latin characters."""
@@ -179,7 +183,8 @@ class Estimate:
         language = self.languages.get(article.lang.split("-")[0].lower(), Language())
 
         def length(text: str) -> float:
-            return width(text) * language.width
+            # The page sets a run of spaces as one, and none at a line's ends.
+            return width(SPACES.sub(" ", text).strip(" ")) * language.width
 
         body: list[Part] = []
         for block in article.body:
