@@ -67,6 +67,19 @@ def test_lines_broken_by_hand_each_take_a_line() -> None:
     assert added[0] > 2 * added[1] > 0, added
 
 
+def test_a_run_of_spaces_counts_as_the_one_space_the_page_sets() -> None:
+    """Manuscripts space sentences twice and indent code with spaces; HTML sets one."""
+    article = varied_article(500, seed=6)
+    words = [f"word{index}" for index in range(200)]
+    predicted = []
+    for gap in (" ", "    "):
+        paragraph = model.Paragraph((model.Text("  " + gap.join(words) + "  "),))
+        predictor = BOUNDS.predictor(dataclasses.replace(article, body=(*article.body, paragraph)))
+        assert predictor is not None
+        predicted.append(predictor(BOUNDS.steps))
+    assert predicted[0] == predicted[1], predicted
+
+
 @pytest.mark.parametrize("path", [EXAMPLE, *CJK], ids=lambda p: p.stem)
 def test_the_estimate_is_close_to_the_layout_of_the_fixtures(
     path: Path, context: RenderContext
