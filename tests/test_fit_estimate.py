@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.readers import load
@@ -45,6 +46,38 @@ def test_every_kind_of_block_takes_room() -> None:
         fewer = dataclasses.replace(article, body=article.body[:index] + article.body[index + 1 :])
         smaller = BOUNDS.predictor(fewer)
         assert smaller is not None and smaller(8) < predictor(8), article.body[index]
+
+
+def test_lines_broken_by_hand_each_take_a_line() -> None:
+    """A paragraph of short lines (an address, a list of dates) is as long as its lines:
+    twelve lines of 20 characters take more than twice the room of their text run on."""
+    article = varied_article(500, seed=5)
+    lines = [f"Item {index:02}: a short line" for index in range(12)]
+    broken: list[model.Inline] = [model.Text(lines[0])]
+    for line in lines[1:]:
+        broken += [model.LineBreak(), model.Text(line)]
+    run_on = model.Paragraph((model.Text(" ".join(lines)),))
+    without = BOUNDS.predictor(article)
+    assert without is not None
+    added = []
+    for paragraph in (model.Paragraph(tuple(broken)), run_on):
+        predictor = BOUNDS.predictor(dataclasses.replace(article, body=(*article.body, paragraph)))
+        assert predictor is not None
+        added.append(predictor(BOUNDS.steps) - without(BOUNDS.steps))
+    assert added[0] > 2 * added[1] > 0, added
+
+
+def test_a_run_of_spaces_counts_as_the_one_space_the_page_sets() -> None:
+    """Manuscripts space sentences twice and indent code with spaces; HTML sets one."""
+    article = varied_article(500, seed=6)
+    words = [f"word{index}" for index in range(200)]
+    predicted = []
+    for gap in (" ", "    "):
+        paragraph = model.Paragraph((model.Text("  " + gap.join(words) + "  "),))
+        predictor = BOUNDS.predictor(dataclasses.replace(article, body=(*article.body, paragraph)))
+        assert predictor is not None
+        predicted.append(predictor(BOUNDS.steps))
+    assert predicted[0] == predicted[1], predicted
 
 
 @pytest.mark.parametrize("path", [EXAMPLE, *CJK], ids=lambda p: p.stem)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,7 +24,7 @@ from typing import TYPE_CHECKING
 from unicodedata import east_asian_width
 
 from exporter import model
-from exporter.walk import plain_text, text_length
+from exporter.walk import plain_text, text_length, walk
 from exporter.writers.html import CELL_CHARACTERS, CELL_PADDING, table_characters
 
 if TYPE_CHECKING:
@@ -41,6 +42,9 @@ text widths are counted in, so that a width is about a character count."""
 MISSING_EM = 0.63
 """The advance (em) taken for a character the body face lacks, which a system font sets
 (DejaVu Serif's Cyrillic, for one, is 0.63 em on average); a wide (CJK) one takes 1 em."""
+
+SPACES = re.compile(r"[ \t\n\r\f]+")
+"""A run of the white space HTML sets as one space (a no-break space is not one)."""
 
 Width = Callable[[str], float]
 """A text's width, in mean Latin characters."""
@@ -118,6 +122,9 @@ class Part:
     """A figure's picture's height against its width (set to the column's width)."""
     source: str = ""
     """A figure's picture's reference."""
+    breaks: tuple[float, ...] = ()
+    """A paragraph broken by hard line breaks: the length of each of its pieces, each
+    set from a new line; empty for one unbroken."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +183,8 @@ class Estimate:
         language = self.languages.get(article.lang.split("-")[0].lower(), Language())
 
         def length(text: str) -> float:
-            return width(text) * language.width
+            # The page sets a run of spaces as one, and none at a line's ends.
+            return width(SPACES.sub(" ", text).strip(" ")) * language.width
 
         body: list[Part] = []
         for block in article.body:
@@ -210,7 +218,9 @@ def _add(
     """Append the parts of one body block (a table wider than `column_characters` is
     set across the page)."""
     if isinstance(block, model.Paragraph):
-        parts.append(Part("paragraph", length(plain_text(block.content)), depth))
+        pieces = _pieces(block.content)
+        breaks = tuple(length(piece) for piece in pieces) if len(pieces) > 1 else ()
+        parts.append(Part("paragraph", length(plain_text(block.content)), depth, breaks=breaks))
     elif isinstance(block, model.Heading):
         kind = "heading2" if block.level <= 2 else "heading3"
         parts.append(Part(kind, length(plain_text(block.content)), depth))
@@ -286,7 +296,15 @@ class _Lengths:
         """Return the column length of one part of the body."""
         size = self.size
         if part.kind == "paragraph":
-            lines = self.lines(part.length, 1 - 0.06 * part.depth)
+            measure = 1 - 0.06 * part.depth
+            if part.breaks:
+                # Each piece starts a line; an empty one (two breaks in a row) is a
+                # line of its own, an empty last one none.
+                *pieces, last = part.breaks
+                lines = sum(max(self.lines(piece, measure), 1) for piece in pieces)
+                lines += self.lines(last, measure)
+            else:
+                lines = self.lines(part.length, measure)
             return lines * size * self.leading + self.space("paragraph_space")
         if part.kind in ("heading2", "heading3"):
             heading = size * (1.05 if part.kind == "heading2" else 0.95)
@@ -338,6 +356,18 @@ class _Lengths:
         for note in self.parts.notes:
             length += self.lines(note, self.size / size) * size * leading + 2
         return length
+
+
+def _pieces(content: tuple[model.Inline, ...]) -> list[str]:
+    """Return the text of some inlines cut at their hard line breaks."""
+    pieces = [""]
+    for node in content:
+        for found in walk(node):
+            if isinstance(found, model.Text | model.Code):
+                pieces[-1] += found.text
+            elif isinstance(found, model.LineBreak):
+                pieces.append("")
+    return pieces
 
 
 def _shape(found: float | None) -> float:
