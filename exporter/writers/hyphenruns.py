@@ -16,9 +16,12 @@ same way. A line that starts another inline box (a link, an emphasis) starts its
 afresh. Installed once, over `linebreaks`, where the function has the shape it expects.
 
 Nor does the last line of a column or page end in a hyphen: a reader would turn the page
-or go up to the next column in mid-word. Where a line breaks is known only once the
-columns are laid out, so the PDF writer looks at the foot lines of a finished layout
-(`pagefill.foot_hyphens`) and lays it out again with those lines broken at a space:
+or go up to the next column in mid-word. WeasyPrint places each line below the last, so
+when a line is begun (`get_next_linebox`) it is known whether it is the last of its
+column that a line of the paragraph's height fits: that line is broken at a space.
+Widows, a footnote taking room or a taller line can still leave a hyphen at a foot, so
+the PDF writer looks at the foot lines of a finished layout (`pagefill.foot_hyphens`)
+and, where one ends in a hyphen, lays it out again with it broken at a space:
 `unbroken_lines` names them by the text they start with, as the line breaker sees it.
 
 A capitalised word (a name, "Washington", or a sentence's first word) is never broken,
@@ -45,6 +48,20 @@ RUNS = "_exporter_hyphen_runs"
 SHORTEST_START = 12
 """The fewest characters a line kept whole is named by: fewer might name another line."""
 _unbroken: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("unbroken", default=())
+_at_foot: contextvars.ContextVar[bool] = contextvars.ContextVar("at_foot", default=False)
+FOOT_EXPECTED = [
+    "context",
+    "linebox",
+    "position_y",
+    "bottom_space",
+    "skip_stack",
+    "containing_block",
+    "absolute_boxes",
+    "fixed_boxes",
+    "first_letter_style",
+    "first_line_style",
+]
+"""The parameters of WeasyPrint's `get_next_linebox` that the foot watch wraps."""
 _installed = False
 
 
@@ -95,7 +112,9 @@ def install() -> None:
         start = text.lstrip(" ")
         before = runs.get((id(style), start), 0)
         whole = _unbroken.get()
-        unhyphenated = before >= MOST_IN_A_ROW or bool(whole and start.startswith(whole))
+        unhyphenated = (
+            before >= MOST_IN_A_ROW or _at_foot.get() or bool(whole and start.startswith(whole))
+        )
         answer = _break(
             breaker,
             unhyphenated,
@@ -118,7 +137,37 @@ def install() -> None:
         return answer
 
     inline.split_first_line = split_first_line
+    _install_foot_watch(inline)
     _install_lowercase_breaks()
+
+
+def _install_foot_watch(inline: Any) -> None:
+    """Break at a space each line begun as the last of its column that fits."""
+    begin: Callable[..., Any] | None = expected(
+        inline,
+        "get_next_linebox",
+        FOOT_EXPECTED,
+        "WeasyPrint's lines are not begun as expected: a column may end in a hyphen",
+    )
+    if begin is None:
+        return
+    from weasyprint.text.line_break import strut
+
+    def get_next_linebox(
+        context: Any, linebox: Any, position_y: float, bottom_space: float, *rest: Any
+    ) -> Any:
+        height = strut(linebox.style)[0]
+        foot = bool(height) and (
+            not context.overflows_page(bottom_space, position_y + height)
+            and context.overflows_page(bottom_space, position_y + 2 * height)
+        )
+        token = _at_foot.set(foot)
+        try:
+            return begin(context, linebox, position_y, bottom_space, *rest)
+        finally:
+            _at_foot.reset(token)
+
+    inline.get_next_linebox = get_next_linebox
 
 
 def _break(
