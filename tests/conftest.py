@@ -23,12 +23,21 @@ def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None
         os.environ[CACHE_VARIABLE] = previous
 
 
+_LOGGER = logging.getLogger("exporter")
+_LOGGER_AT_START = (_LOGGER.level, _LOGGER.propagate, list(_LOGGER.handlers))
+
+
+def _reset_logger() -> None:
+    """Set the toolkit's logger as it was before any test (the CLI sets its level)."""
+    level, propagate, handlers = _LOGGER_AT_START
+    _LOGGER.setLevel(level)
+    _LOGGER.propagate = propagate
+    _LOGGER.handlers[:] = handlers
+
+
 @pytest.fixture(autouse=True)
-def _logger_as_found() -> Iterator[None]:
-    """Give the next test the toolkit's logger as this one found it (the CLI sets its level)."""
-    logger = logging.getLogger("exporter")
-    level, propagate, handlers = logger.level, logger.propagate, list(logger.handlers)
+def _logger_as_at_start() -> Iterator[None]:
+    """Give each test the toolkit's logger as the session found it, whatever ran before."""
+    _reset_logger()
     yield
-    logger.setLevel(level)
-    logger.propagate = propagate
-    logger.handlers[:] = handlers
+    _reset_logger()
