@@ -17,7 +17,7 @@ import logging
 import os
 import tempfile
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any
@@ -294,7 +294,7 @@ def _unpack(files: Mapping[str, bytes], folder: Path) -> None:
         path.write_bytes(data)
 
 
-def _shown(shown_as: str, source: Path, folder: Path) -> Any:
+def _shown(shown_as: str, source: Path, folder: Path) -> Callable[[str], str]:
     """Return a function putting the article's own path in a message in place of the
     temporary one."""
 
