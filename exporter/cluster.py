@@ -13,6 +13,7 @@ reported failed.
 
 from __future__ import annotations
 
+import functools
 import logging
 import os
 import tempfile
@@ -25,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 from exporter.batch import ARTICLE_SUFFIXES, Outcome
 from exporter.build import BuildOptions, prepare, render, write_outputs
 from exporter.errors import ExportError, UsageError
-from exporter.fingerprint import Stamp, stamp_of
+from exporter.fingerprint import Stamp, stamp_of, toolkit_digest
 from exporter.layouts import BUNDLED_LAYOUTS, find_layout
 from exporter.report import collect_warnings
 
@@ -69,6 +70,8 @@ class Rendered:
     """The series the article names."""
     pictures: dict[str, str | None] | None = None
     """The SHA-256 of each picture it prints, by path relative to its folder; None: missing."""
+    toolkit: str = ""
+    """The digest of the worker's toolkit (`toolkit_digest`): its code and libraries."""
 
 
 def build_on_cluster(
@@ -94,6 +97,7 @@ def build_on_cluster(
             f"cannot reach the Dask scheduler at {address} within {CONNECT_TIMEOUT:g} s ({detail})"
         ) from None
     futures: dict[Any, Path] = {}
+    toolkit = toolkit_digest()
     try:
         layout = client.scatter(layout_files, broadcast=True) if layout_files else None
         for source in sorted(sources, key=_size, reverse=True):
@@ -118,7 +122,7 @@ def build_on_cluster(
             futures[future] = source
         for future in as_completed(futures):
             source = futures.pop(future)
-            yield _outcome(future, source, options, record)
+            yield _outcome(future, source, options, record, toolkit)
             future.release()
     finally:
         if futures:
@@ -172,11 +176,15 @@ def _render_in(source: Path, options: BuildOptions, messages: list[str]) -> Rend
         Path(path).relative_to(root).as_posix(): None if stamp is None else stamp.sha256
         for path, stamp in pictures.items()
     }
-    return Rendered("built", "", outputs, tuple(messages), article.series, relative)
+    toolkit = _worker_toolkit()
+    return Rendered("built", "", outputs, tuple(messages), article.series, relative, toolkit)
 
 
-def _outcome(future: Any, source: Path, options: BuildOptions, record: bool) -> Outcome:
-    """Write a finished task's outputs and return what became of its article."""
+def _outcome(
+    future: Any, source: Path, options: BuildOptions, record: bool, toolkit: str
+) -> Outcome:
+    """Write a finished task's outputs and return what became of its article; outputs
+    of a worker whose toolkit is not this one are not written (nor recorded as this one's)."""
     try:
         rendered: Rendered = future.result()
     except Exception as error:  # the worker died too often, or the task raised
@@ -187,6 +195,12 @@ def _outcome(future: Any, source: Path, options: BuildOptions, record: bool) -> 
         return Outcome(source, "failed", f"{source}: failed on the cluster: {name}: {detail}")
     if rendered.status != "built":
         return Outcome(source, rendered.status, rendered.message, (), rendered.warnings)
+    if rendered.toolkit != toolkit:
+        message = (
+            f"{source}: failed on the cluster: its worker runs another version of the "
+            "toolkit or of its libraries than this machine"
+        )
+        return Outcome(source, "failed", message, (), rendered.warnings)
     written = write_outputs(source, options, rendered.outputs)
     paths = tuple(path for path, _status in written.values())
     recorded = _record(source, options, rendered, written) if record else None
@@ -303,6 +317,12 @@ def _shown(shown_as: str, source: Path, folder: Path) -> Callable[[str], str]:
         return message.replace(str(folder.resolve()), str(Path(shown_as).parent))
 
     return shown
+
+
+@functools.cache
+def _worker_toolkit() -> str:
+    """Return the digest of the toolkit a worker runs, made once per worker process."""
+    return toolkit_digest()
 
 
 def _size(path: Path) -> int:
