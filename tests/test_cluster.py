@@ -32,10 +32,12 @@ def free_port() -> int:
 class Cluster:
     """A scheduler and its worker processes, each a `dask` command."""
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, *worker_options: str, **config: str) -> None:
         self.folder = folder
+        folder.mkdir(parents=True, exist_ok=True)
         self.address = f"tcp://127.0.0.1:{free_port()}"
-        self.env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        self.env = {**os.environ, "PYTHONPATH": str(ROOT), **config}
+        self.worker_options = worker_options or ("--no-nanny",)
         port = self.address.rsplit(":", 1)[1]
         self.scheduler = self._start(
             "scheduler", "--host", "127.0.0.1", "--port", port, "--no-dashboard"
@@ -51,7 +53,7 @@ class Cluster:
             "1",
             "--nthreads",
             "1",
-            "--no-nanny",
+            *self.worker_options,
             "--no-dashboard",
             "--local-directory",
             str(self.folder),
@@ -79,7 +81,7 @@ class Cluster:
             process.terminate()
         for process in [*self.workers, self.scheduler]:
             try:
-                process.wait(timeout=10)
+                process.wait(timeout=3)
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
@@ -202,3 +204,35 @@ def test_a_worker_killed_mid_batch_has_its_articles_built_elsewhere(
             assert (out / (source.stem + suffix)).stat().st_size > 0
     cluster.workers.append(cluster.start_worker())  # as it was, for any test after this one
     cluster.wait_for(2)
+
+
+def test_an_article_whose_worker_dies_on_every_try_is_reported_failed(
+    tmp_path: Path,
+) -> None:
+    # Each worker's nanny ends it when it passes 95% of 130 MB: every build of a bulletin
+    # (about 150 MB) kills its worker; the scheduler gives an article two tries.
+    deadly = Cluster(
+        tmp_path / "dask",
+        "--memory-limit",
+        "130MB",
+        DASK_DISTRIBUTED__SCHEDULER__ALLOWED_FAILURES="1",
+        DASK_DISTRIBUTED__WORKER__MEMORY__PAUSE="False",
+        DASK_DISTRIBUTED__WORKER__MEMORY__TARGET="False",
+        DASK_DISTRIBUTED__WORKER__MEMORY__SPILL="False",
+    )
+    try:
+        (source,) = write_articles(tmp_path / "articles", 1)
+        command = [sys.executable, "-m", "exporter", "build", str(tmp_path / "articles")]
+        command += ["--scheduler", deadly.address, "-o", str(tmp_path / "out")]
+        done = subprocess.run(
+            command, cwd=ROOT, env=deadly.env, capture_output=True, text=True, timeout=120
+        )
+    finally:
+        deadly.stop()
+    errors = [line for line in done.stderr.splitlines() if line.startswith("exporter: ")]
+    assert done.returncode == 1, done.stderr
+    assert errors == [
+        f"exporter: {source}: failed on the cluster: KilledWorker: its worker died on every "
+        "try (distributed.scheduler.allowed-failures)"
+    ]
+    assert not (tmp_path / "out" / f"{source.stem}.pdf").exists()
