@@ -141,6 +141,12 @@ def _parser() -> argparse.ArgumentParser:
         help="build in N worker processes (default: the number of cores)",
     )
     build.add_argument(
+        "--scheduler",
+        metavar="ADDRESS",
+        help="build on the Dask cluster whose scheduler is at ADDRESS (tcp://HOST:8786); "
+        "needs the 'cluster' extra",
+    )
+    build.add_argument(
         "--timeout",
         type=float,
         default=DEFAULT_TIMEOUT,
@@ -438,7 +444,13 @@ def _build(args: argparse.Namespace) -> int:
     try:
         with progress, _terminate_as_interrupt():
             record = incremental is not None
-            for outcome in build_all(pending, options, jobs, limits, wanted, record):
+            if args.scheduler:
+                from exporter.cluster import build_on_cluster
+
+                outcomes_of = build_on_cluster(pending, options, args.scheduler, wanted, record)
+            else:
+                outcomes_of = build_all(pending, options, jobs, limits, wanted, record)
+            for outcome in outcomes_of:
                 outcomes.append(outcome)
                 if incremental is not None:
                     incremental.record(outcome, wanted[outcome.source])
