@@ -16,6 +16,7 @@ from exporter.readers.docx.front import (
     core_properties,
     custom_properties,
     document_language,
+    known_byline,
     parse_issue_line,
     source_file,
     text_language,
@@ -44,17 +45,22 @@ def read_docx(data: bytes, name: str = "") -> model.Article:
     return read_docx_with_media(data, name)[0]
 
 
-def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Media]:
-    """Return the article a DOCX holds and its pictures; `name` is the file's name."""
+def read_docx_with_media(
+    data: bytes, name: str = "", *, lang: str = "", detect_language: bool = False
+) -> tuple[model.Article, Media]:
+    """Return the article a DOCX holds and its pictures; `name` is the file's name, `lang`
+    the language the article is said to be in (`--lang`), if any; with `detect_language`
+    the body's language is told from its words (a translator leaves the declared one)."""
     package = open_package(data)
     core = core_properties(package)
     named_lang = text_language(package, document_language(package, core))
-    lang = named_lang or "en"
+    declared = named_lang or "en"
     styles = StyleTable.read(package)
     numbering = Numbering.read(package)
     numbering.style_numbering = styles.numbering
     reader = DocumentReader(package, styles, numbering)
-    reader.document_lang = lang
+    # Runs tagged with a language are told against the one the document declares.
+    reader.document_lang = declared
     custom = custom_properties(package)
     extra = toolkit_metadata(custom)
     reader.toolkit_document = bool(extra)
@@ -67,13 +73,17 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     if plan.source == "property":
         reader.repeated_title = " ".join(core["title"].split())
     body = reader.read_body()
-    if not named_lang:
-        log.warning("the document names no language; assumed English (use --lang to set it)")
+    lang = edition_language(reader, named_lang, lang, detect_language)
     front = {role: " ".join(texts) for role, texts in reader.front.items()}
     title = title_of(plan, reader, core, name)
     names: list[str] = []
+    languages = [lang, declared]
+    known = recorded_authors(extra, core) if reader.toolkit_document else []
     for byline in reader.front.get("byline", []):
-        names.extend(byline_names(byline, core.get("creator", ""), lang))
+        if known:
+            names.extend(known_byline(byline, known, languages))
+        else:
+            names.extend(byline_names(byline, core.get("creator", ""), languages))
     if not names and core.get("creator"):
         candidates = person_in_property(core["creator"])
         if candidates:
@@ -132,6 +142,53 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     )
     article = called_in_order(unlink_missing(article, reader.anchors))
     return article, Media(reader.pictures.files)
+
+
+def edition_language(reader: DocumentReader, named: str, given: str, detect: bool) -> str:
+    """Return the article's language: `given` (`--lang`) if any, else (with `detect`) the
+    language its body is written in, else the one the document names, else English;
+    warn where the text says otherwise than the document or `--lang`."""
+    found = ""
+    if detect:
+        from exporter.readers.language import detected_language
+
+        body = reader.body_element
+        text = " ".join(t.text or "" for t in body.iter(w("t"))) if body is not None else ""
+        found = detected_language(text)
+    from exporter.readers.language import language_label, primary
+
+    if given:
+        if found and primary(found) != primary(given):
+            log.warning(
+                "the text reads as %s, not %s as --lang says: took %r",
+                language_label(found),
+                language_label(given),
+                given,
+            )
+        return given
+    cjk = ("ja", "ko", "zh")
+    if primary(found) in cjk and primary(named) in cjk:
+        found = ""  # the script has told them apart (`text_language`)
+    if found and primary(found) != primary(named or "en"):
+        log.warning(
+            "the text reads as %s, the document says %s: took %r (use --lang to set another)",
+            language_label(found),
+            language_label(named) if named else "nothing (English assumed)",
+            found,
+        )
+        return found
+    if not named:
+        log.warning("the document names no language; assumed English (use --lang to set it)")
+    return named or "en"
+
+
+def recorded_authors(extra: dict[str, object], core: dict[str, str]) -> list[str]:
+    """Return the authors the toolkit recorded when it wrote the document: its custom
+    property's list, else the author property ("; "-separated)."""
+    authors = extra.get("authors")
+    if isinstance(authors, list) and all(isinstance(a, str) for a in authors):
+        return [str(a) for a in authors]
+    return [name.strip() for name in core.get("creator", "").split(";") if name.strip()]
 
 
 def _holds_anything(reader: DocumentReader) -> bool:
