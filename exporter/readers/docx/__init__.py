@@ -115,10 +115,11 @@ def read_docx_with_media(
     summary = front.get("summary", "")
     if not summary and not reader.toolkit_document:
         summary, body = _italic_opening_as_summary(body, reader.guesses)
-    keywords = extra.get("keywords")
-    if not isinstance(keywords, list):
-        keywords = [k.strip() for k in core.get("keywords", "").split(",") if k.strip()]
-    affiliations = extra.get("affiliations")
+    keywords: list[str] = reader.front.get("keyword", [])
+    if not keywords:
+        recorded = extra.get("keywords")
+        keywords = recorded if isinstance(recorded, list) else core_keywords(core)
+    affiliations = body_affiliations(reader.front.get("affiliation", []), extra)
     # The article file the document was written from: a translation of it is its edition.
     source_name, source_version = source_file(custom)
     warn(reader)
@@ -129,9 +130,7 @@ def read_docx_with_media(
         date=date,
         kicker=front.get("kicker", ""),
         subtitle=front.get("subtitle", ""),
-        authors=authors_with_bios(
-            names, bios, [str(a) for a in affiliations] if isinstance(affiliations, list) else []
-        ),
+        authors=authors_with_bios(names, bios, affiliations),
         summary=summary,
         lang=lang,
         keywords=tuple(str(k) for k in keywords),
@@ -180,6 +179,25 @@ def edition_language(reader: DocumentReader, named: str, given: str, detect: boo
     if not named:
         log.warning("the document names no language; assumed English (use --lang to set it)")
     return named or "en"
+
+
+def core_keywords(core: dict[str, str]) -> list[str]:
+    """Return the keywords property's keywords (comma-separated)."""
+    return [k.strip() for k in core.get("keywords", "").split(",") if k.strip()]
+
+
+def body_affiliations(found: list[str], extra: dict[str, object]) -> list[str]:
+    """Return each author's affiliation, by position: the Affiliation paragraphs (the
+    translated ones) in place of those the document recorded, where they are as many;
+    else the paragraphs in order, else the record."""
+    recorded = extra.get("affiliations")
+    record = [str(a) for a in recorded] if isinstance(recorded, list) else []
+    if not found:
+        return record
+    if len(found) == sum(1 for a in record if a.strip()):
+        texts = iter(found)
+        return [next(texts) if a.strip() else "" for a in record]
+    return found
 
 
 def recorded_authors(extra: dict[str, object], core: dict[str, str]) -> list[str]:

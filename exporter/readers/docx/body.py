@@ -33,6 +33,8 @@ FRONT_MATTER_ROLES = {
     "summary": "summary",
     "abstract": "summary",
     "bio": "bio",
+    "affiliation": "affiliation",
+    "keyword": "keyword",
 }
 # Styles only the toolkit's own documents have: their presence means "ours, edited".
 TOOLKIT_ONLY_ROLES = frozenset(

@@ -293,9 +293,10 @@ def text_language(package: Package, named: str) -> str:
         slot = lang.get(w("eastAsia"), "") if lang is not None else ""
         found = slot if slot.lower().startswith("zh") and LANGUAGE_TAG.match(slot) else "zh"
     log.warning(
-        "the text is in %s, the document says %r: took %r (use --lang to set another)",
+        "the text reads as %s (%s), the document says %s: took %r (use --lang to set another)",
         SCRIPT_NAMES[found[:2]],
-        named or "en",
+        found,
+        repr(named) if named else "nothing (English assumed)",
         found,
     )
     return found
