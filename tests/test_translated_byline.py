@@ -12,8 +12,10 @@ import pypdf
 import pytest
 from lxml import etree
 
+from exporter import model
 from exporter.build import BuildOptions, render_file
 from exporter.readers import load
+from exporter.walk import query
 from tests.test_cli import run
 from tests.test_omegat_round_trip import article_file
 from tests.translation import OMEGAT_FILTERS, Tokens, omegat_available, omegat_translate
@@ -88,9 +90,12 @@ def test_a_translated_byline_keeps_every_author(lang: str, count: int, tmp_path:
         *(author.bio for author in edition.authors),
         *(author.affiliation for author in edition.authors),
         *edition.keywords,
+        *(figure.alt for block in edition.body for figure in query(block, model.Figure)),
     ]
     assert [text for text in texts if text and tokens.untranslated(text)] == []
     assert len(edition.keywords) == len(original.keywords)
+    alts = [figure.alt for block in edition.body for figure in query(block, model.Figure)]
+    assert len(alts) == 1 and alts[0].strip()
 
     built = render_file(
         tmp_path / f"rich-article.{lang}.md",

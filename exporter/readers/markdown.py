@@ -466,7 +466,8 @@ def _front_matter(source: str, first_line: int = 2) -> dict[str, Any]:
     data = dict(data)
     if isinstance(data.get("summary"), str):
         _refuse_markup(data["summary"], "the summary", place("summary"))
-    for index, item in enumerate(data.get("authors") or []):
+    authors = data.get("authors")
+    for index, item in enumerate(authors if isinstance(authors, list) else []):
         if isinstance(item, dict) and isinstance(item.get("bio"), str):
             where = place(f"authors[{index}].bio")
             _refuse_markup(item["bio"], f"authors[{index}]'s bio", where)

@@ -253,6 +253,8 @@ class DocumentReader:
         inlines = group(atoms)
         text = plain_text(inlines).strip()
         role = self._front_role(paragraph, role, text)
+        if role == "figure_alt" and builder.describe_figure(text):
+            return
         if role in FRONT_MATTER_ROLES:
             if text:
                 self.front.setdefault(FRONT_MATTER_ROLES[role], []).append(text)

@@ -94,19 +94,20 @@ def known_byline(byline: str, known: list[str], languages: list[str]) -> list[st
     Names are usually kept in a translation: where every known name is in the byline,
     in order, with at most one word or mark between two (any language's "and": "et",
     "y", "und", "、"), they are the authors. A transliterated byline ("フトリ・ヒデシ")
-    is split by the joining words of `languages` (the edition's first) and, as long as
-    it has as many names, taken name for name. A byline that names more or fewer
+    is split by the joining words of `languages` (the edition's, the document's) and,
+    where it has as many names, taken name for name. A byline that names more or fewer
     authors than the record says is taken as written, with a warning naming both.
     """
     if not known:
         return split_byline(byline, languages[0] if languages else "en")
     if _names_kept(byline, known):
         return list(known)
+    # The split that finds the most names: each language's joining words are none of
+    # another's names, and names not kept are matched by position.
     splits = [split_byline(byline, lang) for lang in dict.fromkeys(languages or ["en"])]
-    for names in splits:
-        if len(names) == len(known):
-            return [name.strip() for name in names]
     names = [name.strip() for name in max(splits, key=len)]
+    if len(names) == len(known):
+        return names
     log.warning(
         "the byline names %s, the document was written for %s: took the byline's",
         "; ".join(names),
