@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
+from exporter.collector import collect_rarely
 from exporter.context import RenderContext
 from exporter.errors import ExportError, UsageError
 from exporter.limits import (
@@ -40,6 +41,7 @@ EXIT_INTERRUPTED = 130
 
 def run() -> NoReturn:
     """Run the command line as a program (`exporter`, `python -m exporter`) and exit."""
+    collect_rarely()  # python -m exporter has already, before importing this module
     code = main()
     # Nothing this process made is needed any more: frozen, it is spared the interpreter's
     # collections on the way out, which scan every object the libraries made (a tenth of
@@ -387,6 +389,13 @@ def _build(args: argparse.Namespace) -> int:
     for name in formats:
         if name not in WRITERS:
             raise UsageError(f"unknown format {name!r} in --to (known: {', '.join(WRITERS)})")
+    for first, name in enumerate(formats):
+        clash = [o for o in formats[first + 1 :] if WRITERS[o].extension == WRITERS[name].extension]
+        if clash:
+            extension = WRITERS[name].extension
+            raise UsageError(
+                f"--to names {name} and {clash[0]}, which both write {extension} files"
+            )
     variant = "" if args.pdf_variant == "none" else args.pdf_variant
     if variant:
         from weasyprint.pdf import VARIANTS

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import uharfbuzz
-
 FONT_SUFFIXES = (".ttf", ".otf")
 # Where the OpenType OS/2 table keeps a face's weight and slant (OpenType 1.9, "OS/2 -
 # OS/2 and Windows Metrics Table").
@@ -57,6 +55,9 @@ def font_faces(folder: Path) -> tuple[FontFace, ...]:
 
 def open_face(path: Path, index: int = 0) -> Any:
     """Return HarfBuzz's face of a font file (face `index` of a collection)."""
+    # Loaded on use: a build whose font facts come from the cache folder never needs it.
+    import uharfbuzz
+
     return uharfbuzz.Face(uharfbuzz.Blob.from_file_path(str(path)), index)
 
 
@@ -64,6 +65,8 @@ def family_name(face: Any, path: Path) -> str:
     """Return a font's typographic family name, else its family name, else the file's stem."""
     # The typographic family (name 16) groups all weights; the legacy family (1) is the
     # fallback. HarfBuzz gives the English name.
+    import uharfbuzz
+
     names = uharfbuzz.OTNameIdPredefined
     family = face.get_name(names.TYPOGRAPHIC_FAMILY) or face.get_name(names.FONT_FAMILY)
     return str(family or path.stem)

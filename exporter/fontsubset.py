@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-import uharfbuzz
-
 from exporter.errors import LayoutError
 
 # Name records kept besides HarfBuzz's default 0-6 (copyright, family, style, unique
@@ -26,6 +24,8 @@ def subset_font(
     The default OpenType layout features are kept, with `features` added; the outline
     of .notdef stays, so that a character left out still draws a visible box.
     """
+    import uharfbuzz  # on use: a subset kept in the cache folder needs no HarfBuzz
+
     face = uharfbuzz.Face(uharfbuzz.Blob(data), index)
     wanted = uharfbuzz.SubsetInput()
     wanted.unicode_set.update(code_points)

@@ -10,13 +10,12 @@ from __future__ import annotations
 import bisect
 import functools
 import shutil
-import subprocess
 import unicodedata
+from array import array
 from collections.abc import Iterable
 from pathlib import Path
 
-from exporter import model
-from exporter.fontfaces import open_face
+from exporter import fontcache, model
 from exporter.layouts import Series, issue_line
 from exporter.walk import plain_text
 
@@ -48,7 +47,7 @@ def shipped_coverage(font_files: Iterable[Path]) -> set[int]:
     """Return the code points the given font files show."""
     covered: set[int] = set()
     for path in font_files:
-        covered |= _cmap(path)
+        covered |= font_coverage(path)
     return covered
 
 
@@ -57,7 +56,7 @@ def missing_characters(text: str, font_files: Iterable[Path]) -> list[str]:
     wanted = {ch for ch in text if unicodedata.category(ch) not in INVISIBLE_CATEGORIES}
     shipped: set[int] = set()
     for path in font_files:
-        shipped |= _cmap(path)
+        shipped |= font_coverage(path)
     rest = [ch for ch in wanted if ord(ch) not in shipped]
     if not rest:
         return []
@@ -73,15 +72,26 @@ def describe(characters: list[str], limit: int = 12) -> str:
 
 
 @functools.cache
-def _cmap(path: Path) -> frozenset[int]:
-    # HarfBuzz reads the best Unicode cmap subtable, as fontTools' getBestCmap does, in
-    # C: a fortieth of fontTools' time, which parses the subtables in Python.
-    return frozenset(open_face(path).unicodes)
+def font_coverage(path: Path) -> frozenset[int]:
+    """Return the code points a font file shows (its best Unicode cmap subtable)."""
+
+    def read() -> bytes:
+        from exporter.fontfaces import open_face
+
+        # HarfBuzz reads the best Unicode cmap subtable, as fontTools' getBestCmap does,
+        # in C: a fortieth of fontTools' time, which parses the subtables in Python.
+        return array("I", sorted(open_face(path).unicodes)).tobytes()
+
+    return frozenset(
+        array("I", fontcache.kept("fonts-cmap", path, (), (__name__, "exporter.fontfaces"), read))
+    )
 
 
 @functools.cache
 def _system_coverage() -> tuple[list[int], list[int]]:
     """Return the merged code point ranges of every system font, as start and end lists."""
+    import subprocess  # on use: most articles need no font but the layout's
+
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return [], []

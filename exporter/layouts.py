@@ -50,6 +50,17 @@ NAVIGATION_LABELS = {
     "pages": "Pages of the print edition",
 }
 """The headings and entries of the EPUB's navigation document, when series.yaml has none."""
+LINK_LABELS = {
+    "note": "Note {number}",
+    "backlink": "Back to the text of note {number}",
+    "web": "Web page: {address}",
+    "mail": "E-mail: {address}",
+    "phone": "Telephone: {address}",
+    "place": "Elsewhere in the article: {text}",
+}
+"""Where the PDF's links go, in words (its annotations' descriptions), when series.yaml
+has no `links`: a note call, a note's way back, a web page, an e-mail address, a
+telephone number, a place in the article."""
 OPTIONAL_TRANSLATIONS = (
     "name",
     "short_name",
@@ -58,6 +69,7 @@ OPTIONAL_TRANSLATIONS = (
     "kickers",
     "byline",
     "quotes",
+    "links",
 )
 ENGLISH_NAMES = ("name", "short_name", "publisher")
 """The series' names: English words (the masthead's) unless a translation gives them."""
@@ -137,6 +149,8 @@ class Series:
     """How the byline joins names (see BYLINE_JOINERS); empty: the language's own way."""
     navigation: dict[str, str] = field(default_factory=lambda: dict(NAVIGATION_LABELS))
     """The labels of the EPUB's navigation document (see NAVIGATION_LABELS)."""
+    links: dict[str, str] = field(default_factory=lambda: dict(LINK_LABELS))
+    """The descriptions of the PDF's links (see LINK_LABELS)."""
     lang: str = "en"
     """The language of the edition the texts are for."""
     english: frozenset[str] = frozenset()
@@ -209,6 +223,8 @@ class Series:
                 changes[name] = texts[name]
         if "navigation" in texts:
             changes["navigation"] = {**self.navigation, **texts["navigation"]}
+        if "links" in texts:
+            changes["links"] = {**self.links, **texts["links"]}
         given = {*texts, *(f"navigation.{key}" for key in texts.get("navigation", {}))}
         return dataclasses.replace(self, **changes, lang=lang, english=english - given)
 
@@ -460,12 +476,13 @@ def _read_series(folder: Path, changed: int) -> Series:
         hyphenation={k.lower(): v for k, v in hyphenation.items()},
         translations=translations,
         navigation={**NAVIGATION_LABELS, **_labels("navigation", data.get("navigation"), where)},
+        links={**LINK_LABELS, **_labels("links", data.get("links"), where)},
     )
 
 
 def _labels(name: str, value: Any, where: str, place: str = "") -> dict[str, str]:
-    """Check a map of labels (`byline`, `navigation`) against the names it may give."""
-    known = BYLINE_JOINERS if name == "byline" else NAVIGATION_LABELS
+    """Check a map of labels (`byline`, `navigation`, `links`) against the names it may give."""
+    known = {"byline": BYLINE_JOINERS, "links": LINK_LABELS}.get(name, NAVIGATION_LABELS)
     if value is None and not place:
         return {}
     if not isinstance(value, dict) or not set(map(str, value)) <= set(known):
@@ -492,7 +509,7 @@ def _read_translations(data: Any, where: str) -> dict[str, dict[str, Any]]:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     raise LayoutError("'editors' must be a list of texts", file=where, where=place)
                 entry[name] = tuple(value)
-            elif name in ("byline", "navigation"):
+            elif name in ("byline", "navigation", "links"):
                 entry[name] = _labels(name, value, where, place)
             elif name == "quotes":
                 if not (

@@ -12,11 +12,17 @@ a sentence:
   inside (`U.S.`, `e.g.`).
 - Chinese and Japanese: a sentence ends at `。`, `！`, `？` (and their half-width forms
   after CJK text), with their closing brackets; no space follows.
+
+`sentence_pieces` cuts a unit's inlines by this rule, only in text outside any markup.
 """
 
 from __future__ import annotations
 
 import re
+from typing import TypeAlias
+
+from exporter import model
+from exporter.walk import plain_text
 
 ABBREVIATIONS = frozenset(
     {
@@ -110,3 +116,47 @@ def _ends_sentence(match: re.Match[str]) -> bool:
     if len(word) == 1 and word.isalpha():  # an initial
         return False
     return word.lower() not in ABBREVIATIONS
+
+
+Piece: TypeAlias = "tuple[model.Inline, ...] | str"
+"""A sentence's inlines, or the white space between two sentences."""
+
+
+def sentence_pieces(inlines: tuple[model.Inline, ...]) -> list[Piece]:
+    """Return a unit's inlines cut into sentences and the space between them, cut only in
+    text outside any markup, a note call kept with the sentence it ends."""
+    spans: list[tuple[int, int]] = []
+    texts: list[str] = []
+    for inline in inlines:
+        text = inline.text if isinstance(inline, model.Text) else plain_text([inline])
+        start = spans[-1][1] if spans else 0
+        spans.append((start, start + len(text)))
+        texts.append(text)
+    cuts: dict[int, list[tuple[int, int]]] = {}
+    for end, begin in sentence_breaks("".join(texts)):
+        for index, (inline, (start, stop)) in enumerate(zip(inlines, spans, strict=True)):
+            inside = start <= end and begin <= stop if end < begin else start <= end < stop
+            if isinstance(inline, model.Text) and inside and begin > 0:
+                cuts.setdefault(index, []).append((end - start, begin - start))
+                break
+    pieces: list[Piece] = []
+    current: list[model.Inline] = []
+    for index, inline in enumerate(inlines):
+        if index not in cuts or not isinstance(inline, model.Text):
+            current.append(inline)
+            continue
+        last = 0
+        for end, begin in cuts[index]:
+            if end > last:
+                current.append(model.Text(inline.text[last:end]))
+            if current:
+                pieces.append(tuple(current))
+            current = []
+            if begin > end:
+                pieces.append(inline.text[end:begin])
+            last = begin
+        if inline.text[last:]:
+            current.append(model.Text(inline.text[last:]))
+    if current:
+        pieces.append(tuple(current))
+    return pieces

@@ -1,11 +1,13 @@
-"""The toolkit's XLIFF 2.1 vocabulary, shared by its writer and its reader.
+"""The toolkit's XLIFF vocabulary (2.1, and 1.2), shared by its writers and its reader.
 
 An inline of the model is a `<pc>` (emphasis, strong, link, super- and subscript, a
 passage in another language) or a `<ph>` (a line break, a note call, code, an anchor);
 what it stands for is its original data, a short tag in the unit's `<originalData>`
 that a translator's tool shows and that the reader parses back: `<em>`, `<a href="...">`,
 `<note-ref label="n1"/>`, `<code>x = 1</code>`. Blocks are units and groups whose `type`
-says what they are (`exporter:p`, `exporter:h2`, `exporter:list`, ...).
+says what they are (`exporter:p`, `exporter:h2`, `exporter:list`, ...). In XLIFF 1.2 the
+same original data is the content of a `<bpt>`/`<ept>` pair or a `<ph>`, and the kinds are
+`restype`s (`x-exporter-p`).
 """
 
 from __future__ import annotations
@@ -14,12 +16,18 @@ import html
 import re
 from dataclasses import dataclass
 
+from lxml import etree
+
 from exporter import model
 
 XLIFF = "urn:oasis:names:tc:xliff:document:2.0"
 MDA = "urn:oasis:names:tc:xliff:metadata:2.0"
 XML = "http://www.w3.org/XML/1998/namespace"
 VERSION = "2.1"
+XLIFF12 = "urn:oasis:names:tc:xliff:document:1.2"
+VERSION12 = "1.2"
+RESTYPE = "x-exporter-"
+"""The prefix of the toolkit's `restype` values in XLIFF 1.2."""
 PREFIX = "exporter"
 """The prefix of the toolkit's own `type` and `subType` values."""
 CATEGORY = "exporter"
@@ -81,6 +89,17 @@ def code_of(inline: model.Inline, note_number: int = 0) -> Code:
     raise TypeError(f"no XLIFF code for {type(inline).__name__}")
 
 
+CTYPES = {"xlf:i": "italic", "xlf:b": "bold", "xlf:lb": "lb"}
+"""XLIFF 1.2's own `ctype`s for the subtypes that have one; a link is `link`."""
+
+
+def ctype_of(code: Code) -> str:
+    """Return a code's XLIFF 1.2 `ctype`: `italic`, `link`, or the toolkit's `x-` value."""
+    if code.type == "link":
+        return "link"
+    return CTYPES.get(code.sub_type) or "x-" + code.sub_type.replace(":", "-")
+
+
 TAG = re.compile(r'<([a-z-]+)((?:\s+[a-z]+="[^"<>]*")*)\s*(/?)>')
 ATTRIBUTE = re.compile(r'([a-z]+)="([^"]*)"')
 CODE = re.compile(r"<code>(.*)</code>", re.S)
@@ -140,3 +159,26 @@ def placeholder(parsed: Parsed) -> model.Inline | None:
         case "anchor" if parsed.attributes.get("id"):
             return model.Anchor(parsed.attributes["id"])
     return None
+
+
+def merged_inlines(inlines: list[model.Inline]) -> tuple[model.Inline, ...]:
+    """Return the inlines with neighbouring text runs joined and empty ones dropped."""
+    result: list[model.Inline] = []
+    for inline in inlines:
+        if isinstance(inline, model.Text):
+            if not inline.text:
+                continue
+            if result and isinstance(result[-1], model.Text):
+                result[-1] = model.Text(result[-1].text + inline.text)
+                continue
+        result.append(inline)
+    return tuple(result)
+
+
+def place_of(element: etree._Element) -> str:
+    """Return the place of an element in a file: its line, and the unit or group it is in."""
+    units = (qualified(XLIFF, "unit"), qualified(XLIFF12, "trans-unit"))
+    holder = next((e for e in element.iterancestors() if e.tag in units), element)
+    ident = holder.get("id")
+    named = f", {etree.QName(holder).localname} {ident}" if ident else ""
+    return f"line {element.sourceline}{named}"

@@ -16,8 +16,9 @@ PDFJS_DIR = ROOT / ".pdfjs"
 PDFJS_SCRIPT = Path(__file__).resolve().parent / "pdfjs_text.mjs"
 MUTOOL_NOISE = ("warning: ICC support is not available",)
 """What Debian's mutool, built without colour management, says of every file it opens."""
-LAYOUT_HYPHEN = "\u2010"
-"""The hyphen the layout prints where it breaks a word (a typed hyphen is U+002D)."""
+PDFJS_FIND_SCRIPT = Path(__file__).resolve().parent / "pdfjs_find.mjs"
+HYPHEN_AT_LINE_END = re.compile(r"([^\W\d_])-\n([^\W\d_])")
+"""A letter, a hyphen ending its line, and the next line's first letter."""
 
 
 def require(tool: str, package: str) -> str:
@@ -91,14 +92,27 @@ def page_text(page: dict[str, Any]) -> str:
 
 
 def reader_text(text: str) -> str:
-    """Return copied text as read: a line ending in the layout's hyphen joins the next line.
-
-    A typed hyphen (U+002D) at a line end stays and the lines join without a space; any
-    other line end is a space.
+    """Return copied text as pdf.js's search reads it: a line ending in "-" between two
+    lower-case letters joins the next without it (a hyphenated word, the layout's hyphen
+    reading as "-"), before a capital with it ("Japan-ROK"); any other line end is a space.
     """
-    text = re.sub(f"{LAYOUT_HYPHEN}\n", "", text)
-    text = re.sub("-\n", "-", text)
+    text = HYPHEN_AT_LINE_END.sub(lambda m: m[1] + ("" if m[2].islower() else "-") + m[2], text)
     return " ".join(text.split())
+
+
+def pdfjs_find(path: Path, queries: list[str]) -> dict[str, int]:
+    """Return how many times pdf.js's viewer search (its find controller) finds each query
+    in a PDF, whole words, case ignored, as a reader's Ctrl+F does."""
+    folder = require_pdfjs()
+    run = subprocess.run(
+        ["node", str(PDFJS_FIND_SCRIPT), str(folder), str(path), *queries],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=300,
+    )
+    found: dict[str, int] = json.loads(run.stdout)
+    return found
 
 
 def words(text: str) -> set[str]:

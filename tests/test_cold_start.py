@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import shutil
 import subprocess
@@ -12,31 +13,44 @@ import docx
 import jinja2
 import pyphen
 import pytest
+import yaml
 
-from exporter import cache
+from exporter import cache, collector, fontcache, language_fonts
 from exporter.context import RenderContext
 from exporter.hyphenation import preload
 from exporter.layouts import BUNDLED_LAYOUTS, find_layout
 from exporter.templatecache import TemplateCache
 from exporter.writers.markdown import write_markdown
+from exporter.yamlfile import read_yaml
 from tests.articles import full_article
 
 ROOT = Path(__file__).resolve().parent.parent
 # What each build must not load: the PDF's engine (WeasyPrint, Pango through cffi,
 # pikepdf), the EPUB cover's pdfium and Pillow, the writers of other formats, the worker
-# pool (a build of one article runs in this process), the DOCX reader.
+# pool (a build of one article runs in this process), the DOCX reader, and the raw HTML
+# sanitiser of an article that has no raw HTML.
 PRINT = {"weasyprint", "cffi", "pikepdf", "pypdfium2", "PIL", "fontTools", "pyphen"}
+HTML = {"nh3", "html.parser", "exporter.readers.sanitize", "exporter.readers.html_table"}
 NOT_LOADED = {
     "docx": PRINT
+    | HTML
     | {"ebooklib", "jinja2", "multiprocessing", "concurrent.futures", "exporter.readers.docx"}
     | {"urllib.request", "http.client", "ssl"},
     "json": PRINT
+    | HTML
     | {"docx", "lxml", "uharfbuzz", "babel", "ebooklib", "jinja2"}
     | {"multiprocessing", "concurrent.futures", "urllib.request"},
     "md": PRINT
+    | HTML
     | {"docx", "lxml", "uharfbuzz", "babel", "ebooklib", "jinja2"}
     | {"multiprocessing", "concurrent.futures", "urllib.request"},
     "pdf": {"docx", "ebooklib", "pypdfium2", "multiprocessing", "exporter.readers.docx"},
+}
+# What a build whose cache folder is filled does not load either: HarfBuzz reads and cuts
+# the layout's fonts, fontconfig's listing (a subprocess) finds the system's, uuid makes
+# the embedded fonts' keys; the cache folder keeps what they made.
+NOT_LOADED_FROM_THE_CACHE = {
+    "docx": {"uharfbuzz", "exporter.fontfaces", "exporter.fontsubset", "subprocess", "uuid"},
 }
 SCRIPT = """
 import runpy, sys
@@ -77,6 +91,7 @@ def test_a_build_loads_only_what_its_format_needs(fmt: str, article: Path, tmp_p
     for _run in range(2):  # with an empty cache folder, then a filled one
         loaded = build(article, fmt, tmp_path / "out", tmp_path / "cache")
         assert not NOT_LOADED[fmt] & loaded
+    assert not NOT_LOADED_FROM_THE_CACHE.get(fmt, set()) & loaded  # the second build's
     assert (tmp_path / "out" / f"article.{fmt}").is_file()
 
 
@@ -89,9 +104,11 @@ def test_a_docx_from_the_cache_folder_is_the_same_and_needs_no_babel(
         outputs[run] = (tmp_path / run / "article.docx").read_bytes()
     assert outputs["made"] == outputs["off"]
     assert outputs["kept"] == outputs["off"]
-    # The byline's list pattern and the issue line's date came from the cache folder.
-    assert "babel" not in loaded
-    assert {p.name.split("-")[0] for p in (tmp_path / "cache").iterdir()} == {"cldr", "docx"}
+    # The byline's list pattern and the issue line's date came from the cache folder, and
+    # the fonts' facts and subsets, and the data of the layout's YAML files.
+    assert "babel" not in loaded and "uharfbuzz" not in loaded
+    kinds = {p.name.split("-")[0] for p in (tmp_path / "cache").iterdir()}
+    assert kinds == {"cldr", "docx", "fonts", "yaml"}
 
 
 def test_a_damaged_or_foreign_cache_entry_is_made_again(article: Path, tmp_path: Path) -> None:
@@ -216,3 +233,100 @@ def test_hyphenation_patterns_from_the_cache_folder_are_pyphens_own(
     words = ("hyphenation", "Silbentrennung", "internationalisation", "bulletin")
     assert [kept.positions(w) for w in words] == [parsed.positions(w) for w in words]
     assert pyphen.Pyphen(lang=lang).hd is kept  # where WeasyPrint's calls find it
+
+
+def test_what_is_read_from_a_font_is_read_again_once_the_font_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path / "cache"))
+    font = tmp_path / "face.ttf"
+    font.write_bytes(b"first")
+    code = ("exporter.fontcache",)
+    made: list[bytes] = []
+
+    def read() -> bytes:
+        made.append(font.read_bytes())
+        return b"read from " + made[-1]
+
+    assert fontcache.kept("fonts-test", font, ("a",), code, read) == b"read from first"
+    assert fontcache.kept("fonts-test", font, ("a",), code, read) == b"read from first"
+    assert fontcache.kept("fonts-test", font, ("b",), code, read) == b"read from first"
+    assert len(made) == 2  # once for each of the other inputs
+    font.write_bytes(b"second")
+    assert fontcache.kept("fonts-test", font, ("a",), code, read) == b"read from second"
+    assert len(made) == 3
+
+
+def test_an_installed_family_is_looked_for_again_once_its_file_has_gone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path / "cache"))
+    first, second = tmp_path / "first.ttf", tmp_path / "second.ttf"
+    first.write_bytes(b"font")
+    second.write_bytes(b"font")
+    listings: list[Path] = []
+
+    def listed(family: str) -> dict[tuple[int, str], language_fonts.FontFile]:
+        listings.append(first if first.exists() else second)
+        return {(400, "normal"): language_fonts.FontFile(listings[-1], 0)}
+
+    monkeypatch.setattr(language_fonts, "_listed_faces", listed)
+    for _build in range(2):
+        language_fonts.installed_faces.cache_clear()  # a new process
+        assert language_fonts.installed_faces("Family")[(400, "normal")].path == first
+    assert listings == [first]  # the second build found it in the cache folder
+    first.unlink()
+    language_fonts.installed_faces.cache_clear()
+    assert language_fonts.installed_faces("Family")[(400, "normal")].path == second
+    assert listings == [first, second]
+    language_fonts.installed_faces.cache_clear()
+
+
+def test_a_yaml_file_read_again_gives_its_data_until_it_changes(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(cache.CACHE_VARIABLE, str(tmp_path / "cache"))
+    data = tmp_path / "series.yaml"
+    data.write_text("name: A\nsizes: [1, 2.5, true, null]\nmap: {a: [b, c]}\n", encoding="utf-8")
+    first = read_yaml(data)
+    assert list((tmp_path / "cache").iterdir())  # kept
+    assert read_yaml(data) == first == yaml.safe_load(data.read_text(encoding="utf-8"))
+    data.write_text("name: B\n", encoding="utf-8")
+    assert read_yaml(data) == {"name": "B"}
+    # A date cannot be kept as plain data: such a file is read again, never kept wrong.
+    data.write_text("date: 2024-05-01\n", encoding="utf-8")
+    assert read_yaml(data) == read_yaml(data) == {"date": datetime.date(2024, 5, 1)}
+
+
+COUNT_COLLECTIONS = """
+import gc, runpy, sys
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(phase))
+sys.argv = ["exporter", *sys.argv[1:]]
+try:
+    runpy.run_module("exporter", run_name="__main__", alter_sys=True)
+except SystemExit as done:
+    assert not done.code, done.code
+print(len(collections), gc.get_threshold()[0])
+"""
+
+
+def test_a_one_article_build_run_as_a_program_hardly_collects_cycles(
+    article: Path, tmp_path: Path
+) -> None:
+    env = {**os.environ, cache.CACHE_VARIABLE: str(tmp_path / "cache")}
+    command = [sys.executable, "-c", COUNT_COLLECTIONS, "build", str(article), "--to", "docx"]
+    for _run in range(2):  # with an empty cache folder, then a filled one
+        done = subprocess.run(
+            [*command, "-o", str(tmp_path / "out")],
+            capture_output=True,
+            text=True,
+            env=env,
+            cwd=ROOT,
+            check=True,
+        )
+        collections, threshold = map(int, done.stdout.split())
+        assert threshold == collector.COLLECT_AFTER
+        # Only while Python starts, before the command line's imports: with Python's
+        # threshold, some seventy.
+        assert collections <= 10

@@ -2,8 +2,12 @@
 
 Each book is converted with calibre's `ebook-convert` to AZW3 and back to EPUB; the
 round-tripped EPUB must keep the cover, every note linked from its reference, the
-tables and the figures. What calibre keeps of the page list is written to
+tables (every row) and the figures. What calibre keeps of the page list is written to
 test-artifacts/epub-calibre/<book>.json (calibre 6 drops it: AZW3 has no page list).
+The AZW3's own text, as `calibre-debug --inspect-mobi` unpacks it, is rendered in
+Debian's Chromium at a phone's size: its first screen holds the whole opening, and its
+tables, paginated in CSS columns, keep every row whole on one page (screenshots beside
+the JSON).
 """
 
 from __future__ import annotations
@@ -17,12 +21,14 @@ import re
 import shutil
 import subprocess
 import zipfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 from lxml import etree
 from PIL import Image
+from playwright.sync_api import Browser
 
 from exporter import model
 from exporter.context import RenderContext
@@ -30,6 +36,7 @@ from exporter.layouts import find_layout
 from exporter.readers import load
 from exporter.writers.epub import write_epub
 from tests.articles import T, french_article, para
+from tests.chromium import CHROMIUM, MISSING, launched_chromium
 from tests.css_colours import THEME_PAGES, declarations, faint_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,7 +44,17 @@ ARTIFACTS = ROOT / "test-artifacts" / "epub-calibre"
 SOURCES = {
     "example": ROOT / "examples" / "japan-rok-relations.md",
     "rich": ROOT / "tests" / "fixtures" / "rich-article.md",
+    # A title calibre takes for a chapter's ("Part of ..."), two tables of 7 columns.
+    "wide-table": ROOT / "tests" / "fixtures" / "wide-table-article.md",
+    "long-table": ROOT / "tests" / "fixtures" / "long-table-article.md",
 }
+PHONE = {"width": 390, "height": 844}
+PAGINATION_PROBE = (Path(__file__).parent / "pagination.js").read_text(encoding="utf-8")
+COLUMNS = (
+    "<style>html { height: 100vh; margin: 0; column-width: 100vw; column-gap: 0;"
+    " column-fill: auto; } body { margin: 0; padding: 0 1em; }</style>"
+)
+"""A reading system's pagination: one column per screen."""
 JAPANESE = ROOT / "tests" / "fixtures" / "cjk" / "japan-rok-relations-ja.md"
 EMPHASISED = "傍点付き"
 CALIBRE_ENVIRONMENT = {
@@ -157,7 +174,9 @@ def page_targets(epub: Path) -> list[str]:
     return []
 
 
-@pytest.fixture(scope="module", params=["example", "rich", "french", "japanese"])
+@pytest.fixture(
+    scope="module", params=["example", "rich", "french", "japanese", "wide-table", "long-table"]
+)
 def book(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Book:
     """A book converted to AZW3 and back to EPUB."""
     name: str = request.param
@@ -231,23 +250,46 @@ def test_figures_keep_their_images_and_text_alternatives(book: Book) -> None:
             assert alt in kept
 
 
+def inspected(book: Book) -> Path:
+    """Return the folder where `calibre-debug --inspect-mobi` unpacks the AZW3 (once)."""
+    folder = book.azw3.parent / f"inspected-{book.name}"
+    if not folder.exists():
+        folder.mkdir()
+        run = subprocess.run(
+            ["calibre-debug", "--inspect-mobi", str(book.azw3)],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=300,
+            cwd=folder,
+            env={**os.environ, **CALIBRE_ENVIRONMENT},
+        )
+        assert run.returncode == 0, run.stdout + run.stderr
+    (unpacked,) = folder.glob("decompiled_*")
+    return unpacked
+
+
+def kindle_text(book: Book, holding: str) -> Path:
+    """Return the AZW3's first text file holding `holding`, its stylesheets linked as files
+    (the fonts stay unresolved: the system's fonts of the same names stand in)."""
+    unpacked = inspected(book)
+    for part in sorted((unpacked / "files").glob("*.html")):
+        html = part.read_text(encoding="utf-8")
+        if holding in html:
+            html = re.sub(r"kindle:flow:(\d+)\?mime=text/css", r"../flows/flow\1.css", html)
+            for flow in (unpacked / "flows").glob("*.txt"):
+                flow.with_suffix(".css").write_bytes(flow.read_bytes())
+            shown = part.with_name(f"{part.stem}-shown.html")
+            shown.write_text(html, encoding="utf-8")
+            return shown
+    raise AssertionError(f"no text of the AZW3 holds {holding!r}")
+
+
 def kindle_stylesheets(book: Book) -> dict[str, str]:
     """Return the CSS of the AZW3 as `calibre-debug --inspect-mobi` unpacks it: the
     stylesheet flows the book's pages link and each `style` attribute of their text (as a
     rule of its own)."""
-    folder = book.azw3.parent / f"inspected-{book.name}"
-    folder.mkdir(exist_ok=True)
-    run = subprocess.run(
-        ["calibre-debug", "--inspect-mobi", str(book.azw3)],
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-        cwd=folder,
-        env={**os.environ, **CALIBRE_ENVIRONMENT},
-    )
-    assert run.returncode == 0, run.stdout + run.stderr
-    (unpacked,) = folder.glob("decompiled_*")
+    unpacked = inspected(book)
     found = {}
     for part in sorted((unpacked / "files").glob("*.html")):
         html = part.read_text(encoding="utf-8")
@@ -313,3 +355,55 @@ def test_cjk_emphasis_keeps_its_dots_on_the_kindle_route(book: Book) -> None:
         if any(f".{c}" in selector for c in classes.split() for selector in d.selectors)
     ]
     assert {"text-emphasis-style", "-webkit-text-emphasis-style"} & {d.name for d in rules}
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        pytest.skip(MISSING)
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with launched_chromium() as chromium:
+        yield chromium
+
+
+def test_the_first_kindle_screen_holds_the_whole_opening(book: Book, browser: Browser) -> None:
+    """calibre puts a page break before a title it takes for a chapter's ("Part of ..."):
+    the book's stylesheet outweighs it, so the masthead, issue line, kicker and title
+    open the same text, within the first screen."""
+    text = kindle_text(book, 'class="masthead"')
+    page = browser.new_page(viewport=PHONE)  # type: ignore[arg-type]
+    try:
+        page.goto(text.as_uri())
+        page.evaluate("document.fonts.ready")
+        page.screenshot(path=ARTIFACTS / f"{book.name}-kindle-first-screen.png")
+        bottoms = page.evaluate(
+            "[...document.querySelectorAll('.masthead, .issue-line, .kicker, h1')]"
+            ".map(e => [e.tagName, e.getBoundingClientRect().bottom])"
+        )
+        assert [name for name, _ in bottoms][-1] == "H1", f"not together: {bottoms}"
+        assert all(0 < bottom <= PHONE["height"] for _, bottom in bottoms), bottoms
+    finally:
+        page.close()
+
+
+def test_the_kindle_books_tables_keep_every_row_whole_on_a_page(
+    book: Book, browser: Browser
+) -> None:
+    if not tables(book.original):
+        pytest.skip(f"the {book.name} book has no table")
+    text = kindle_text(book, "<table")
+    html = text.read_text(encoding="utf-8").replace("</head>", COLUMNS + "</head>", 1)
+    text.write_text(html, encoding="utf-8")
+    page = browser.new_page(viewport=PHONE)  # type: ignore[arg-type]
+    try:
+        page.goto(text.as_uri())
+        page.evaluate("document.fonts.ready")
+        found = page.evaluate(PAGINATION_PROBE, PHONE)
+        rows = len(etree.parse(text, etree.HTMLParser()).xpath("//tbody/tr"))
+        assert found["lost"] == [], found["lost"]
+        assert found["split"] == [], found["split"]
+        assert found["clipped"] == [], found["clipped"]
+        assert found["scrolling"] == [], "a Kindle scrolls no box sideways"
+        assert found["bodyRows"] == rows
+    finally:
+        page.close()

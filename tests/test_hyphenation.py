@@ -17,21 +17,34 @@ from exporter import model
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.readers import load
+from exporter.walk import plain_text, walk
 from exporter.writers.pdf import layout_bulletin, write_pdf
 from tests.articles import full_article
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "japan-rok-relations.md"
 LAYOUT_HYPHEN = "\u2010"
-BROKEN = re.compile(rf"([A-Za-z]+){LAYOUT_HYPHEN}\n([a-z]+)")
+"""The hyphen WeasyPrint's lines end in where it hyphenates (the PDF reads it as "-")."""
+BROKEN = re.compile(r"([A-Za-z]+)-\n([a-z]+)")
 
 
 def broken_words(article: model.Article, folder: Path) -> list[tuple[str, str]]:
-    """Return each word the layout hyphenated, as (before, after) the break."""
+    """Return each word the layout hyphenated, as (before, after) the break: a "-" at a
+    line end that the article's text does not have there."""
     pdf = write_pdf(article, RenderContext(find_layout(None), folder))
     reader = pypdf.PdfReader(io.BytesIO(pdf))
     text = "\n".join(page.extract_text() or "" for page in reader.pages)
-    return BROKEN.findall(text)
+    typed = " ".join(
+        plain_text(node.content)
+        for block in (*article.body, *article.notes)
+        for node in walk(block)
+        if isinstance(node, model.Paragraph | model.Heading)
+    ).casefold()
+    return [
+        (before, after)
+        for before, after in BROKEN.findall(text)
+        if f"{before}-{after}".casefold() not in typed
+    ]
 
 
 def example_words(article: model.Article) -> list[str]:
@@ -138,3 +151,42 @@ def test_the_fitting_says_how_often_it_hyphenates(
     assert 0 < hyphenated < lines and lines > 100
     assert per_100 == round(100 * hyphenated / lines)
     assert hyphenated == len(broken_words(example, EXAMPLE.parent))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_no_column_or_page_ends_in_a_hyphen(example: model.Article, seed: int) -> None:
+    article = example if seed == 0 else full_article(700 + 150 * seed, seed=seed)
+    result = layout_bulletin(article, RenderContext(find_layout(None), EXAMPLE.parent))
+    columns = [ends for ends in column_line_ends(result.document) if ends]
+    assert len(columns) >= 4
+    for ends in columns:
+        assert not ends[-1].endswith(LAYOUT_HYPHEN), f"a column ends {ends[-1]!r}"
+    assert sum(end.endswith(LAYOUT_HYPHEN) for ends in columns for end in ends) >= 5
+
+
+def paragraph_last_lines(document: Any) -> list[str]:
+    """Return the last line of each paragraph of the layout set in more than one line."""
+    found: list[str] = []
+
+    def walk(box: Any) -> None:
+        lines = [c for c in getattr(box, "children", ()) if type(c).__name__ == "LineBox"]
+        if getattr(box, "element_tag", "") == "p" and len(lines) > 1:
+            texts = [t.text for t in lines[-1].descendants() if type(t).__name__ == "TextBox"]
+            found.append("".join(texts).strip())
+        for child in getattr(box, "children", ()):
+            if type(child).__name__ != "LineBox":
+                walk(child)
+
+    for page in document.pages:
+        walk(page._page_box)
+    return found
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_no_paragraph_ends_in_a_runt(example: model.Article, seed: int) -> None:
+    article = example if seed == 0 else full_article(700 + 150 * seed, seed=seed)
+    result = layout_bulletin(article, RenderContext(find_layout(None), EXAMPLE.parent))
+    last_lines = paragraph_last_lines(result.document)
+    assert len(last_lines) >= 8
+    assert [line for line in last_lines if len(line) < 6] == []
+    assert not any(line.endswith(LAYOUT_HYPHEN) for line in last_lines[:-1])

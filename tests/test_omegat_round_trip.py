@@ -6,18 +6,23 @@ from __future__ import annotations
 import io
 import shutil
 from pathlib import Path
-from typing import Any
 
 import pypdf
 import pytest
 
-from exporter import codec, model
+from exporter import codec
 from exporter.build import BuildOptions, render_file
 from exporter.layouts import find_layout
 from exporter.readers import load
-from exporter.walk import plain_text, walk
 from tests.test_cli import run
-from tests.translation import OMEGAT_FILTERS, Tokens, omegat_available, omegat_translate
+from tests.translation import (
+    OMEGAT_FILTERS,
+    Tokens,
+    back,
+    omegat_available,
+    omegat_translate,
+    units,
+)
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "japan-rok-relations.md"
@@ -35,16 +40,6 @@ Table: Storage by country
 """
 """What the rich fixture lacks of a translator's material: a table (a link in a cell, a
 caption) and raised text."""
-TRANSLATED_UNITS = (
-    model.Paragraph,
-    model.Heading,
-    model.TableCell,
-    model.Link,
-    model.Superscript,
-    model.Subscript,
-)
-"""The units that must come back translated; list items and notes are paragraphs."""
-
 pytestmark = [
     pytest.mark.slow,
     pytest.mark.skipif(not omegat_available(), reason="OmegaT is not installed (Debian: omegat)"),
@@ -62,30 +57,6 @@ def article_file(name: str, folder: Path) -> Path:
         encoding="utf-8",
     )
     return path
-
-
-def back(data: Any, tokens: Tokens | None = None) -> Any:
-    """Return an article's JSON data with every translated text turned back to its source
-    (if `tokens`), and without spaces: OmegaT joins the sentences of a Japanese target
-    without the source's spaces between them, as Japanese is written."""
-    if isinstance(data, str):
-        return "".join((tokens.back(data) if tokens else data).split())
-    if isinstance(data, list):
-        return [back(item, tokens) for item in data]
-    if isinstance(data, dict):
-        return {key: back(value, tokens) for key, value in data.items()}
-    return data
-
-
-def units(article: model.Article) -> list[tuple[str, str]]:
-    """Return each paragraph, heading, list item, note, cell, link and raised text, in order."""
-    found = []
-    for block in (*article.body, *article.notes):
-        for node in walk(block):
-            if isinstance(node, TRANSLATED_UNITS):
-                content = node.content
-                found.append((type(node).kind, plain_text(content)))
-    return found
 
 
 @pytest.mark.parametrize("name", [EXAMPLE.stem, "rich-article"])

@@ -294,3 +294,74 @@ def test_short_article_without_bios_still_has_two_pages(tmp_path: Path) -> None:
     texts = page_texts(render(article, tmp_path))
     assert len(texts) == 2
     assert "The views expressed" in texts[1] and "The views expressed" not in texts[0]
+
+
+def test_links_cover_their_text_and_say_where_they_go(rich_pdf: bytes) -> None:
+    import pypdfium2
+
+    found: dict[str, str] = {}
+    document = pypdfium2.PdfDocument(rich_pdf)
+    try:
+        with pikepdf.open(io.BytesIO(rich_pdf)) as pdf:
+            for number, page in enumerate(pdf.pages):
+                text = document[number].get_textpage()
+                for annotation in page.obj.get("/Annots", []):
+                    left, bottom, right, top = (float(v) for v in annotation.Rect)
+                    assert left < right and bottom < top  # in order, of some height
+                    covered = " ".join(text.get_text_bounded(left, bottom, right, top).split())
+                    found[str(annotation.Contents)] = covered
+    finally:
+        document.close()
+    # Each description says where the link goes; the rectangle holds the link's text.
+    for number in (1, 2, 3):
+        assert found[f"Note {number}"] == str(number)
+        assert found[f"Back to the text of note {number}"] == f"{number}."
+    assert "Mekong River" in found["Web page: example.org/mrc"]
+    assert found["Web page: EastWestCenter.org/APB"] == "EastWestCenter.org/APB"
+
+
+def test_a_character_set_in_a_face_outside_the_series_is_named(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    article = generated_article(700, seed=3)
+    minus = dataclasses.replace(
+        article, body=(para("Temperatures fell to \u22125 degrees."), *article.body)
+    )
+    with caplog.at_level("WARNING", logger="exporter"):
+        render(article, tmp_path)
+        assert not [r for r in caplog.records if "outside the series' fonts" in r.getMessage()]
+        render(minus, tmp_path)
+    (said,) = [r.getMessage() for r in caplog.records if "outside the series" in r.getMessage()]
+    assert said.startswith("\u2212 (U+2212) set in ") and "Noto" not in said
+
+
+def actual_texts(data: bytes) -> dict[str, list[str]]:
+    """Return the `/ActualText` of the tagged PDF's structure elements, by type."""
+    found: dict[str, list[str]] = {}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        stack = [pdf.Root.StructTreeRoot]
+        while stack:
+            kids = stack.pop().get("/K")
+            for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+                if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+                    if "/ActualText" in kid:
+                        found.setdefault(str(kid.S), []).append(str(kid.ActualText))
+                    stack.append(kid)
+    return found
+
+
+def test_scripts_and_the_kicker_read_as_written(tmp_path: Path) -> None:
+    article = generated_article(700, seed=4)
+    scripts = para(
+        "It holds 10",
+        model.Superscript((T("8"),)),
+        " litres of H",
+        model.Subscript((T("2"),)),
+        "O and x",
+        model.Superscript((T("ab"),)),
+        ".",
+    )
+    article = dataclasses.replace(article, kicker="Analysis", body=(scripts, *article.body))
+    found = actual_texts(render(article, tmp_path))
+    assert found["/Span"] == ["\u2078", "\u2082", "^ab"]
+    assert found["/P"] == ["Analysis"]

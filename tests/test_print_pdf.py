@@ -17,10 +17,14 @@ from PIL import Image
 
 from exporter.context import RenderContext
 from exporter.layouts import find_layout
+from exporter.readers import load
 from exporter.writers.pdf import write_pdf
 from exporter.writers.press import read_press
 from tests.articles import full_article
 
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+RICH = FIXTURES / "rich-article.md"
+"""An article with a picture, a web link, note calls and their backlinks."""
 LETTER = [0.0, 0.0, 612.0, 792.0]
 A4 = [0.0, 0.0, 595.28, 841.89]
 PRESS = read_press(find_layout(None).folder)
@@ -36,6 +40,12 @@ def print_pdf(folder: Path, paper: str = "") -> bytes:
 @pytest.fixture(scope="module")
 def letter(tmp_path_factory: pytest.TempPathFactory) -> bytes:
     return print_pdf(tmp_path_factory.mktemp("print"))
+
+
+@pytest.fixture(scope="module")
+def rich_print() -> bytes:
+    context = RenderContext(find_layout(None), FIXTURES, print_marks=True)
+    return write_pdf(load(RICH), context)
 
 
 def box(page: pikepdf.Page, name: str) -> Box:
@@ -214,3 +224,126 @@ def test_marks_print_on_every_plate_and_nothing_is_device_rgb(
         # The top left corner of the sheet, beyond the bleed: only the crop marks.
         corner = image.crop((0, 0, round(width * 0.06), round(height * 0.045)))
         assert corner.getextrema()[0] < 128, plate
+
+
+def device_rgb_uses(pdf: pikepdf.Pdf) -> list[str]:
+    """Return where the file paints in DeviceRGB: every content stream, form, image,
+    shading, pattern, soft mask and annotation appearance of every page, walked."""
+    found: list[str] = []
+    seen: set[tuple[int, int]] = set()
+
+    def rgb(space: Any) -> bool:
+        if isinstance(space, pikepdf.Array):
+            return any(rgb(item) for item in space if isinstance(item, pikepdf.Name))
+        return isinstance(space, pikepdf.Name) and space == pikepdf.Name.DeviceRGB
+
+    def content(stream: Any, where: str) -> None:
+        for operands, operator in pikepdf.parse_content_stream(stream):
+            if str(operator) in ("rg", "RG"):
+                found.append(f"{where}: {operator}")
+            if str(operator) in ("cs", "CS") and operands[0] == pikepdf.Name.DeviceRGB:
+                found.append(f"{where}: {operator} DeviceRGB")
+
+    def resources(res: Any, where: str) -> None:
+        if not isinstance(res, pikepdf.Dictionary):
+            return
+        for name, space in (res.get("/ColorSpace") or {}).items():
+            if name != "/DefaultRGB" and rgb(space):
+                found.append(f"{where}: colour space {name}")
+        for name, shading in (res.get("/Shading") or {}).items():
+            if rgb(shading.get("/ColorSpace")):
+                found.append(f"{where}: shading {name}")
+        for name, pattern in (res.get("/Pattern") or {}).items():
+            if "/Shading" in pattern and rgb(pattern.Shading.get("/ColorSpace")):
+                found.append(f"{where}: pattern {name}")
+            if isinstance(pattern, pikepdf.Stream):
+                xobject(pattern, f"{where} pattern {name}")
+        for name, state in (res.get("/ExtGState") or {}).items():
+            mask = state.get("/SMask")
+            if isinstance(mask, pikepdf.Dictionary) and "/G" in mask:
+                xobject(mask.G, f"{where} soft mask {name}")
+        for name, inner in (res.get("/XObject") or {}).items():
+            xobject(inner, f"{where} {name}")
+
+    def xobject(stream: Any, where: str) -> None:
+        if stream.objgen in seen:
+            return
+        seen.add(stream.objgen)
+        group = stream.get("/Group")
+        if isinstance(group, pikepdf.Dictionary) and rgb(group.get("/CS")):
+            found.append(f"{where}: group")
+        if stream.get("/Subtype") == pikepdf.Name.Image:
+            if rgb(stream.get("/ColorSpace")):
+                found.append(f"{where}: image")
+            return
+        content(stream, where)
+        resources(stream.get("/Resources"), where)
+
+    for number, page in enumerate(pdf.pages, start=1):
+        where = f"page {number}"
+        group = page.obj.get("/Group")
+        if isinstance(group, pikepdf.Dictionary) and rgb(group.get("/CS")):
+            found.append(f"{where}: group")
+        content(page.obj, where)
+        resources(page.obj.Resources, where)
+        for annotation in page.obj.get("/Annots") or []:
+            for appearance in (annotation.get("/AP") or {}).values():
+                if isinstance(appearance, pikepdf.Stream):
+                    xobject(appearance, f"{where} annotation")
+    return found
+
+
+def test_nothing_anywhere_is_device_rgb_and_no_annotation_is_left(
+    rich_print: bytes,
+) -> None:
+    with pikepdf.open(io.BytesIO(rich_print)) as pdf:
+        images = [
+            xobject
+            for page in pdf.pages
+            for xobject in page.obj.Resources.XObject.values()
+            if xobject.Subtype == pikepdf.Name.Image
+        ]
+        assert images, "the rich article's picture is drawn"
+        assert device_rgb_uses(pdf) == []
+        # PDF/X allows no annotation inside the bleed box, and paper has no links: none.
+        assert all("/Annots" not in page.obj for page in pdf.pages)
+        # The links' words keep their place in the tags, as spans.
+        kinds = [str(element.S) for element in _elements(pdf.Root.StructTreeRoot)]
+        assert "/Link" not in kinds and "/Reference" in kinds
+
+
+def _elements(element: Any) -> list[Any]:
+    """Return the structure elements under `element`."""
+    kids = element.get("/K")
+    found = []
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            found += [kid, *_elements(kid)]
+    return found
+
+
+def subset_tags(data: bytes) -> dict[str, set[bytes]]:
+    """Return each subset font's tag and the digests of the font programs tagged so."""
+    import hashlib
+
+    tags: dict[str, set[bytes]] = {}
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        for page in pdf.pages:
+            for font in page.obj.Resources.Font.values():
+                descriptor = font.DescendantFonts[0].FontDescriptor
+                program = descriptor.get("/FontFile2") or descriptor.get("/FontFile3")
+                tag, _, _name = str(font.BaseFont)[1:].partition("+")
+                assert re.fullmatch("[A-Z]{6}", tag) and str(descriptor.FontName)[1:7] == tag
+                digest = hashlib.sha256(program.read_bytes()).digest()
+                tags.setdefault(tag, set()).add(digest)
+    return tags
+
+
+def test_subset_tags_are_unique_to_each_subset(rich_print: bytes, letter: bytes) -> None:
+    rich, other = subset_tags(rich_print), subset_tags(letter)
+    for tags in (rich, other):
+        assert all(len(programs) == 1 for programs in tags.values())
+    # Two bulletins' subsets of the same face hold other glyphs, and have other tags.
+    shared = set(rich) & set(other)
+    assert all(rich[tag] == other[tag] for tag in shared)
+    assert len(shared) < len(rich)

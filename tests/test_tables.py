@@ -107,6 +107,23 @@ def test_only_a_table_wider_than_a_column_spans_the_columns(article: model.Artic
     assert '<a href="#at-shares">' in html and '<span id="at-shares"></span>' in html
 
 
+def test_a_short_table_has_few_rows_whose_cells_wrap_to_few_lines() -> None:
+    """Only a short table may be kept whole (the EPUB scrolls it sideways on a wide line):
+    few rows, and few lines when its longest cells wrap."""
+
+    def table(note: str, rows: int) -> model.Table:
+        def row(*texts: str) -> model.TableRow:
+            return model.TableRow(tuple(model.TableCell((model.Text(t),)) for t in texts))
+
+        return model.Table(head=(row("Country", "Note"),), body=(row("Laos", note),) * rows)
+
+    wordy = "Sediment trapped behind the dam, fish passage disputed downstream. " * 2
+    article = model.Article("T", body=(table("Dry", 3), table(wordy, 3), table("Dry", 5)))
+    html = body_html(article, HtmlOptions(epub=True, column_characters=45))
+    classes = re.findall(r'<div class="(table[^"]*)" role="region"', html)
+    assert classes == ["table short", "table", "table"]
+
+
 def text_box(page: pypdfium2.PdfPage, text: str) -> tuple[float, float, float, float]:
     """Return the box (left, bottom, right, top) of the first match of `text` on a page."""
     textpage = page.get_textpage()

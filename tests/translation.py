@@ -1,5 +1,5 @@
 """Test helpers that stand in for a translator: a DOCX's text translated, its custom
-properties read and forged, and OmegaT run headless on it."""
+properties read and forged, and OmegaT run headless on a DOCX or an XLIFF 1.2 file."""
 
 from __future__ import annotations
 
@@ -11,9 +11,12 @@ import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from lxml import etree
+
+from exporter import model
+from exporter.walk import plain_text, walk
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = {"w": W}
@@ -46,6 +49,15 @@ the series' texts, are not offered as segments)."""
 SEGMENT = re.compile(r"(<tuv lang=\"JA\">\s*<seg>)(.*?)(</seg>)", re.S)
 TAG = re.compile(r"&lt;/?[a-z]+\d+/?&gt;")
 INLINE_TAG = re.compile(r"(</?[a-z]+\d+/?>)")
+TRANSLATED_UNITS = (
+    model.Paragraph,
+    model.Heading,
+    model.TableCell,
+    model.Link,
+    model.Superscript,
+    model.Subscript,
+)
+"""The units that must come back translated; list items and notes are paragraphs."""
 
 
 def edit_parts(data: bytes, edits: dict[str, bytes]) -> bytes:
@@ -91,23 +103,32 @@ def omegat_available() -> bool:
     return OMEGAT_JAR.is_file() and shutil.which("java") is not None
 
 
-def omegat_segments(docx: Path, work: Path, filters: Path | None = None) -> list[str]:
-    """Return the source segments OmegaT cuts a DOCX into, inline tags as `<f0>`, `<a0/>`;
-    `filters` is a project's `omegat/filters.xml` (OmegaT's defaults without)."""
-    project = _project(docx, work, filters)
+def omegat_segments(
+    document: Path, work: Path, filters: Path | None = None, sentences: bool = True
+) -> list[str]:
+    """Return the source segments OmegaT cuts a document into, inline tags as `<f0>`,
+    `<a0/>`; `filters` is a project's `omegat/filters.xml` (OmegaT's defaults without);
+    `sentences` False turns off OmegaT's sentence segmentation (a file's own is kept)."""
+    project = _project(document, work, filters, sentences)
     memory, _ = _pseudo_memory(project, work)
     found = re.findall(r'<tuv lang="EN[^"]*">\s*<seg>(.*?)</seg>', memory.read_text("utf-8"), re.S)
     return [html.unescape(segment) for segment in found]
 
 
-def _project(docx: Path, work: Path, filters: Path | None = None) -> Path:
-    """Return a new OmegaT project in `work` whose one source file is `docx`, with the
-    project's own file filters if given."""
+def _project(
+    document: Path, work: Path, filters: Path | None = None, sentences: bool = True
+) -> Path:
+    """Return a new OmegaT project in `work` whose one source file is `document`, with the
+    project's own file filters if given, and OmegaT's sentence segmentation or not."""
     project = work / "project"
     for folder in ("source", "target", "tm/auto", "glossary", "dictionary", "omegat"):
         (project / folder).mkdir(parents=True, exist_ok=True)
-    (project / "omegat.project").write_text(OMEGAT_PROJECT, encoding="utf-8")
-    shutil.copy(docx, project / "source" / docx.name)
+    settings = OMEGAT_PROJECT.replace(
+        "<sentence_seg>true</sentence_seg>",
+        f"<sentence_seg>{str(sentences).lower()}</sentence_seg>",
+    )
+    (project / "omegat.project").write_text(settings, encoding="utf-8")
+    shutil.copy(document, project / "source" / document.name)
     if filters is not None:
         shutil.copy(filters, project / "omegat" / "filters.xml")
     return project
@@ -131,20 +152,22 @@ def _pseudo_memory(project: Path, work: Path) -> tuple[Path, list[str]]:
 
 
 def omegat_translate(
-    docx: Path,
+    document: Path,
     work: Path,
     translate: Callable[[str], str] | None = None,
     filters: Path | None = None,
+    sentences: bool = True,
 ) -> Path:
-    """Translate a DOCX with OmegaT headless and return the translated DOCX.
+    """Translate a document (DOCX, XLIFF 1.2) with OmegaT headless; return its translation.
 
     OmegaT makes a pseudo-translation memory (each target its source); every target is
     then "translated" by `translate` (a segment's text, inline tags as `<f0>`, in; its
     translation out), and OmegaT applies the memory as exact matches to write the target.
     By default a segment becomes Japanese: a tagged one keeps its tags and its text
-    behind a Japanese mark. `filters` is the project's `omegat/filters.xml`.
+    behind a Japanese mark. `filters` is the project's `omegat/filters.xml`; `sentences`
+    False turns OmegaT's sentence segmentation off.
     """
-    project = _project(docx, work, filters)
+    project = _project(document, work, filters, sentences)
     memory, common = _pseudo_memory(project, work)
     counter = iter(range(1, 100_000))
 
@@ -161,7 +184,7 @@ def omegat_translate(
     translated = SEGMENT.sub(japanese, memory.read_text(encoding="utf-8"))
     (project / "tm" / "auto" / "ja.tmx").write_text(translated, encoding="utf-8")
     _omegat("--mode=console-translate", *common, str(project))
-    return project / "target" / docx.name
+    return project / "target" / document.name
 
 
 class Tokens:
@@ -208,6 +231,30 @@ class Tokens:
     def untranslated(self, text: str) -> str:
         """Return what of a translated text is no token (spaces aside): source text left."""
         return "".join(self.TOKEN.sub(" ", text).split())
+
+
+def back(data: Any, tokens: Tokens | None = None) -> Any:
+    """Return an article's JSON data with every translated text turned back to its source
+    (if `tokens`), and without spaces: OmegaT joins the sentences of a Japanese target
+    without the source's spaces between them, as Japanese is written."""
+    if isinstance(data, str):
+        return "".join((tokens.back(data) if tokens else data).split())
+    if isinstance(data, list):
+        return [back(item, tokens) for item in data]
+    if isinstance(data, dict):
+        return {key: back(value, tokens) for key, value in data.items()}
+    return data
+
+
+def units(article: model.Article) -> list[tuple[str, str]]:
+    """Return each paragraph, heading, list item, note, cell, link and raised text, in order."""
+    found = []
+    for block in (*article.body, *article.notes):
+        for node in walk(block):
+            if isinstance(node, TRANSLATED_UNITS):
+                content = node.content
+                found.append((type(node).kind, plain_text(content)))
+    return found
 
 
 def _omegat(*arguments: str) -> None:

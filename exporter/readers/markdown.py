@@ -27,7 +27,7 @@ from mdit_py_plugins.superscript import superscript_plugin
 from exporter import model
 from exporter.codec import article_from_data
 from exporter.errors import InputError
-from exporter.readers import headings, html_table, sanitize
+from exporter.readers import addresses, headings
 from exporter.readers import lines as places
 from exporter.readers.quotes import (
     ENGLISH,
@@ -36,7 +36,9 @@ from exporter.readers.quotes import (
     pair_leftover_quotes,
     quotes_for,
 )
+from exporter.readers.runs import merged
 from exporter.walk import plain_text, query
+from exporter.yamlfile import LIBYAML_SAFE_LOADER
 
 FRONT_MATTER_KEYS = (
     "series",
@@ -82,10 +84,15 @@ class _FrontMatterLoader(yaml.SafeLoader):
     """YAML's safe loader, but dates stay text: the model checks them with a clear message."""
 
 
+class _QuickFrontMatterLoader(LIBYAML_SAFE_LOADER):  # type: ignore[misc]
+    """The same loader through libyaml, where PyYAML was built with it: a tenth of the time."""
+
+
 _FrontMatterLoader.yaml_implicit_resolvers = {
     first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
+_QuickFrontMatterLoader.yaml_implicit_resolvers = _FrontMatterLoader.yaml_implicit_resolvers
 
 
 def _dashes(state: StateCore) -> None:
@@ -401,20 +408,28 @@ def _dropped_html(tokens: list[Token]) -> list[str]:
     for token in tokens:
         line = token.map[0] + 1 if token.map else 0
         if token.type == "html_block":
-            found.extend(sanitize.dropped(token.content, line))
+            found.extend(_dropped(token.content, line))
         for child in _flattened(token.children or []):
             if child.type == "html_inline" and not child.content.startswith("</"):
-                found.extend(sanitize.dropped(child.content, line))
+                found.extend(_dropped(child.content, line))
             elif child.type == "link_open" and not _is_allowed_link(child):
-                scheme = sanitize.url_scheme(str(child.attrs.get("href", "")))
+                scheme = addresses.url_scheme(str(child.attrs.get("href", "")))
                 found.append(f"{scheme}: link (line {line})")
             elif child.type == "image" and child.attrs.get("title"):
-                found.extend(sanitize.dropped(str(child.attrs["title"]), line))
+                found.extend(_dropped(str(child.attrs["title"]), line))
             if child.type in ("softbreak", "hardbreak"):
                 line += 1
             else:
                 line += child.content.count("\n")  # a raw tag may span lines
     return found
+
+
+def _dropped(raw: str, line: int) -> list[str]:
+    """Return what the sanitiser removes from a piece of raw HTML starting at `line`."""
+    # The HTML modules are loaded on use: most articles have no raw HTML.
+    from exporter.readers import sanitize
+
+    return sanitize.dropped(raw, line)
 
 
 def _flattened(tokens: list[Token]) -> Iterator[Token]:
@@ -425,13 +440,22 @@ def _flattened(tokens: list[Token]) -> Iterator[Token]:
 
 
 def _is_allowed_link(token: Token | SyntaxTreeNode) -> bool:
-    return sanitize.is_allowed_url(str(token.attrs.get("href", "")))
+    return addresses.is_allowed_url(str(token.attrs.get("href", "")))
 
 
 def _is_script_autolink(node: SyntaxTreeNode) -> bool:
     """Return True for an autolink whose address is a program or a document in itself."""
-    scheme = sanitize.url_scheme(str(node.attrs.get("href", "")))
-    return node.markup == "autolink" and scheme in sanitize.SCRIPT_SCHEMES
+    scheme = addresses.url_scheme(str(node.attrs.get("href", "")))
+    return node.markup == "autolink" and scheme in addresses.SCRIPT_SCHEMES
+
+
+def _load_front_matter(source: str) -> Any:
+    """Return the data of a front matter; raise yaml.YAMLError if it does not read."""
+    try:
+        return yaml.load(source, Loader=_QuickFrontMatterLoader)
+    except yaml.YAMLError:
+        # Read again by PyYAML's own parser, whose messages say what is wrong.
+        return yaml.load(source, Loader=_FrontMatterLoader)
 
 
 def _front_matter(source: str, first_line: int = 2) -> dict[str, Any]:
@@ -442,7 +466,7 @@ def _front_matter(source: str, first_line: int = 2) -> dict[str, Any]:
         return places.front_matter_place(source, path, first_line, _FrontMatterLoader, key=key)
 
     try:
-        data = yaml.load(source, Loader=_FrontMatterLoader)
+        data = _load_front_matter(source)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or "invalid YAML"
@@ -544,6 +568,8 @@ def _blocks(nodes: list[SyntaxTreeNode]) -> list[model.Block]:
             continue
         try:
             if table:
+                from exporter.readers import html_table
+
                 made = _kept(html_table.html_blocks(table, _line(node)), node)
             else:
                 made = _kept(_block(node), node)
@@ -554,7 +580,7 @@ def _blocks(nodes: list[SyntaxTreeNode]) -> list[model.Block]:
             # A heading set as a bold paragraph runs into the paragraph after it.
             if type(made[0]) is model.Paragraph:
                 joined = (*last.content, model.Text(" "), *made[0].content)
-                made[0] = model.Paragraph(sanitize.merged(list(joined)))
+                made[0] = model.Paragraph(merged(list(joined)))
             else:
                 made.insert(0, model.Paragraph(last.content))
             blocks[-1] = made.pop(0)
@@ -577,7 +603,7 @@ def _with_whole_tables(nodes: list[SyntaxTreeNode]) -> Iterator[tuple[SyntaxTree
         if i < skip_to:
             continue
         content = node.content.lower() if node.type == "html_block" else ""
-        if not (html_table.has_table(content) and "</table" not in content and node.map):
+        if not (content and _has_table(content) and "</table" not in content and node.map):
             yield node, ""
             continue
         source = _SOURCE.get().split("\n")
@@ -589,6 +615,13 @@ def _with_whole_tables(nodes: list[SyntaxTreeNode]) -> Iterator[tuple[SyntaxTree
                 break
         else:
             yield node, ""
+
+
+def _has_table(html: str) -> bool:
+    """Return True when a piece of raw HTML holds a table."""
+    from exporter.readers import html_table
+
+    return html_table.has_table(html)
 
 
 def _line(node: SyntaxTreeNode) -> int:
@@ -662,6 +695,8 @@ def _block(node: SyntaxTreeNode) -> list[model.Block]:
     if kind == "hr":
         return []
     if kind == "html_block":
+        from exporter.readers import html_table, sanitize
+
         if html_table.has_table(node.content):
             return html_table.html_blocks(node.content, node.map[0] + 1 if node.map else 0)
         return sanitize.html_blocks(node.content)
@@ -673,7 +708,7 @@ def _heading(node: SyntaxTreeNode) -> list[model.Block]:
     as a bold paragraph that runs into the next one."""
     plan = _HEADINGS.get() or headings.Plan()
     # A line break in a subhead (pandoc writes Word's as `\`) reads as a space.
-    content = sanitize.merged(
+    content = merged(
         [
             model.Text(" ") if isinstance(i, model.LineBreak) else i
             for i in _inlines(node.children[0].children)
@@ -879,6 +914,8 @@ def _inlines_through_html(nodes: list[SyntaxTreeNode]) -> tuple[model.Inline, ..
     The Markdown around the raw tags is written as HTML too, so that a tag may open in
     one emphasis and close after it, as browsers allow; note calls travel as marks.
     """
+    from exporter.readers import sanitize
+
     calls: list[model.NoteRef] = []
     return tuple(_with_note_calls(sanitize.html_inlines(_html(nodes, calls)), calls))
 

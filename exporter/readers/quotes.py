@@ -13,6 +13,7 @@ import yaml
 from markdown_it.rules_core import StateCore
 
 from exporter.layouts import best_language_match
+from exporter.yamlfile import LIBYAML_SAFE_LOADER
 
 Quotes = tuple[str, str, str, str]
 ENGLISH: Quotes = ("\u201c", "\u201d", "\u2018", "\u2019")
@@ -50,7 +51,7 @@ def front_matter_language(text: str) -> tuple[str, str]:
         return "en", "apb"
     end = text.find("\n---", 3)
     try:
-        data = yaml.safe_load(text.lstrip("\ufeff")[3:end]) if end > 0 else None
+        data = yaml.load(text.lstrip("\ufeff")[3:end], LIBYAML_SAFE_LOADER) if end > 0 else None
     except (yaml.YAMLError, ValueError, TypeError):  # a date such as 2022-13-45
         data = None
     if not isinstance(data, dict):

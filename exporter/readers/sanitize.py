@@ -6,11 +6,12 @@ import dataclasses
 import re
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import urlsplit
 
 import nh3
 
 from exporter import model
+from exporter.readers.addresses import URL_SCHEMES, is_allowed_url, url_scheme
+from exporter.readers.runs import merged
 
 INLINE_TAGS = frozenset(
     {"a", "abbr", "b", "bdi", "br", "cite", "code", "del", "dfn", "em", "i", "ins", "kbd"}
@@ -21,10 +22,6 @@ BLOCK_TAGS = frozenset(
     | {"h1", "h2", "h3", "h4", "h5", "h6"}
 )
 ATTRIBUTES = {"a": {"href", "title"}, "span": {"lang", "id"}, "ol": {"start"}}
-URL_SCHEMES = frozenset({"http", "https", "mailto", "tel"})
-SCRIPT_SCHEMES = frozenset({"javascript", "vbscript", "data"})
-"""Schemes whose address is a program or a document in itself: an autolink to one loses
-its text too, where another scheme's autolink keeps its address as text."""
 TABLE_TAGS = frozenset(
     {"table", "caption", "thead", "tbody", "tfoot", "tr", "th", "td", "colgroup", "col"}
 )
@@ -56,20 +53,6 @@ def clean(fragment: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
-
-
-def is_allowed_url(url: str) -> bool:
-    """Return True for a relative address or one in a scheme a reader may follow."""
-    return not url_scheme(url) or url_scheme(url) in URL_SCHEMES
-
-
-def url_scheme(url: str) -> str:
-    """Return the scheme of an address in lower case, "" for a relative one."""
-    try:
-        return urlsplit(url.strip()).scheme.lower()
-    except ValueError:  # a broken host such as "http://[x": read only the scheme
-        scheme, colon, _rest = url.strip().partition(":")
-        return scheme.lower() if colon else ""
 
 
 def dropped(raw: str, line: int) -> list[str]:
@@ -158,7 +141,7 @@ def parse(fragment: str) -> list[Element | str]:
 
 def html_inlines(fragment: str) -> tuple[model.Inline, ...]:
     """Return the inlines of a fragment of running text, after cleaning it."""
-    return _merge(_inlines(parse(fragment)))
+    return merged(_inlines(parse(fragment)))
 
 
 def html_blocks(fragment: str) -> list[model.Block]:
@@ -177,7 +160,7 @@ def _inlines(nodes: list[Element | str]) -> list[model.Inline]:
         if isinstance(node, str):
             result.append(model.Text(node))
             continue
-        inner = _merge(_inlines(node.children))
+        inner = merged(_inlines(node.children))
         if node.tag in ("em", "i", "cite", "dfn", "var"):
             result.append(model.Emphasis(inner))
         elif node.tag in ("strong", "b"):
@@ -226,7 +209,7 @@ def _block(element: Element) -> list[model.Block]:
     if tag in ("h2", "h3"):
         content = _trimmed(element.children)
         content = tuple(model.Text(" ") if isinstance(i, model.LineBreak) else i for i in content)
-        return [model.Heading(int(tag[1]), _merge(list(content)))] if content else []
+        return [model.Heading(int(tag[1]), merged(list(content)))] if content else []
     if tag in ("ul", "ol"):
         items = [
             model.ListItem(tuple(_blocks(c.children if isinstance(c, Element) else [c])))
@@ -259,7 +242,7 @@ def _paragraph(nodes: list[Element | str]) -> list[model.Block]:
 
 def _trimmed(nodes: list[Element | str]) -> tuple[model.Inline, ...]:
     """Return the inlines of HTML text with its spaces collapsed, as a browser shows them."""
-    inlines = [_collapse(i) for i in _merge(_inlines(nodes))]
+    inlines = [_collapse(i) for i in merged(_inlines(nodes))]
     if inlines and isinstance(inlines[0], model.Text):
         inlines[0] = model.Text(inlines[0].text.lstrip())
     if inlines and isinstance(inlines[-1], model.Text):
@@ -276,19 +259,3 @@ def _collapse(inline: model.Inline) -> model.Inline:
     if isinstance(inline, model.CONTAINER_TYPES):
         return dataclasses.replace(inline, content=tuple(_collapse(i) for i in inline.content))
     return inline
-
-
-def merged(inlines: list[model.Inline]) -> tuple[model.Inline, ...]:
-    """Return the inlines with neighbouring text runs joined into one."""
-    return _merge(inlines)
-
-
-def _merge(inlines: list[model.Inline]) -> tuple[model.Inline, ...]:
-    """Return the inlines with neighbouring text runs joined into one."""
-    result: list[model.Inline] = []
-    for inline in inlines:
-        if isinstance(inline, model.Text) and result and isinstance(result[-1], model.Text):
-            result[-1] = model.Text(result[-1].text + inline.text)
-        elif not (isinstance(inline, model.Text) and not inline.text):
-            result.append(inline)
-    return tuple(result)

@@ -1,10 +1,12 @@
-"""Read a translated XLIFF 2 that the toolkit wrote (`--to xliff`) back into an article.
+"""Read a translated XLIFF 2 or 1.2 that the toolkit wrote (`--to xliff`, `--to xliff12`)
+back into an article.
 
 Each unit's text is its segments' targets and the space between them, in order; a segment
 without a target keeps its source, with a warning. The structure comes from the groups'
 and units' types, the inline markup from the codes' original data (`exporter.xliff_codes`),
-the language from `trgLang`, and the article file and version the XLIFF was written from
-from its metadata, so that `exporter import` makes the source's edition as for a DOCX.
+the language from `trgLang` (1.2: `target-language`), and the article file and version the
+XLIFF was written from from its metadata, so that `exporter import` makes the source's
+edition as for a DOCX. The version is told by the root's namespace.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from __future__ import annotations
 import datetime
 import logging
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from lxml import etree
 
 from exporter import model
 from exporter.editions import is_file_name, is_version
 from exporter.errors import InputError
+from exporter.readers.xliff12 import unit_text
 from exporter.safezip import parse_xml
 from exporter.walk import plain_text
 from exporter.xliff_codes import (
@@ -25,9 +29,13 @@ from exporter.xliff_codes import (
     GENERATOR,
     MDA,
     PREFIX,
+    RESTYPE,
     XLIFF,
+    XLIFF12,
     container,
+    merged_inlines,
     parse_code,
+    place_of,
     placeholder,
     qualified,
 )
@@ -40,38 +48,72 @@ MAX_REPORTED = 8
 """How many untranslated units the warning names."""
 
 
+@dataclass(frozen=True, slots=True)
+class Dialect:
+    """How a version of XLIFF names what the toolkit writes."""
+
+    namespace: str
+    """The version's namespace."""
+    unit: str
+    """The element of a unit: `unit`, `trans-unit`."""
+    kind: str
+    """The attribute that says what a unit or group is: `type`, `restype`."""
+    prefix: str
+    """The toolkit's prefix of those kinds: `exporter:`, `x-exporter-`."""
+    name: str
+    """The attribute of a note's label on its group: `name`, `resname`."""
+
+
+XLIFF2 = Dialect(XLIFF, "unit", "type", f"{PREFIX}:", "name")
+XLIFF1 = Dialect(XLIFF12, "trans-unit", "restype", RESTYPE, "resname")
+
+
 def read_xliff(data: bytes) -> model.Article:
     """Return the article a translated XLIFF holds; warnings say what was left untranslated."""
     root = parse_xml(data, "the file", "XLIFF")
-    if root.tag != qualified(XLIFF, "xliff") or not root.get("version", "").startswith("2."):
+    if root.tag == qualified(XLIFF, "xliff") and root.get("version", "").startswith("2."):
+        dialect = XLIFF2
+    elif root.tag == qualified(XLIFF12, "xliff") and root.get("version") == "1.2":
+        dialect = XLIFF1
+    else:
         raise InputError(
-            f"not an XLIFF 2 document (its root is <{etree.QName(root).localname}> version "
-            f"{root.get('version', 'none')!r})",
-            where=_at(root),
+            f"not an XLIFF 2 or 1.2 document (its root is <{etree.QName(root).localname}> "
+            f"version {root.get('version', 'none')!r})",
+            where=place_of(root),
         )
-    files = root.findall(qualified(XLIFF, "file"))
+    files = root.findall(qualified(dialect.namespace, "file"))
     if len(files) != 1:
         raise InputError(
-            f"holds {len(files)} <file> elements; the toolkit writes one", where=_at(root)
+            f"holds {len(files)} <file> elements; the toolkit writes one", where=place_of(root)
         )
     file = files[0]
-    meta = _metadata(file)
-    if meta.get("generator") != GENERATOR:
+    if dialect is XLIFF1:  # its header holds the metadata, its body the groups
+        meta = _metadata(file.find(qualified(XLIFF12, "header")))
+        lang = file.get("target-language", "")
+        source_lang = file.get("source-language", "en")
+        holder = file.find(qualified(XLIFF12, "body"))
+    else:
+        meta = _metadata(file)
+        lang = root.get("trgLang", "")
+        source_lang = root.get("srcLang", "en")
+        holder = file
+    if meta.get("generator") != GENERATOR or holder is None:
         raise InputError(
             "not an XLIFF file written by exporter (its <file> has no exporter metadata)",
-            where=_at(file),
+            where=place_of(file),
         )
-    lang = root.get("trgLang", "")
     if not lang:
-        lang = root.get("srcLang", "en")
-        log.warning("the file names no target language (trgLang): %s assumed", lang)
-    reader = _Reader()
-    front = _only(file, "front")
+        lang = source_lang
+        attribute = "target-language" if dialect is XLIFF1 else "trgLang"
+        log.warning("the file names no target language (%s): %s assumed", attribute, lang)
+    reader = _Reader(dialect)
+    file = holder
+    front = reader.only(file, "front")
     # Read in the file's order, so that the warning names untranslated units in it.
     kicker, title, subtitle, summary = (
         reader.field(front, name) for name in ("kicker", "title", "subtitle", "summary")
     )
-    authors = tuple(reader.author(group) for kind, group in _parts(front) if kind == "author")
+    authors = tuple(reader.author(group) for kind, group in reader.parts(front) if kind == "author")
     article = model.Article(
         title=title,
         series=meta.get("series", "apb"),
@@ -82,13 +124,15 @@ def read_xliff(data: bytes) -> model.Article:
         authors=authors,
         summary=summary,
         lang=lang,
-        keywords=tuple(plain_text(reader.text(u)) for k, u in _parts(front) if k == "keyword"),
+        keywords=tuple(
+            plain_text(reader.text(u)) for k, u in reader.parts(front) if k == "keyword"
+        ),
         translation_of=meta.get("source-file", "") if _source_ok(meta) else "",
         translated_from=meta.get("source-version", "") if _source_ok(meta) else "",
-        body=reader.blocks(_only(file, "body")),
+        body=reader.blocks(reader.only(file, "body")),
         notes=tuple(
-            model.Footnote(group.get("name", ""), reader.blocks(group))
-            for kind, group in _parts(_optional(file, "notes"))
+            model.Footnote(group.get(dialect.name, ""), reader.blocks(group))
+            for kind, group in reader.parts(reader.optional(file, "notes"))
             if kind == "note"
         ),
     )
@@ -107,25 +151,31 @@ def read_xliff(data: bytes) -> model.Article:
 class _Reader:
     """Reads units into inlines and groups into blocks, noting the untranslated units."""
 
-    def __init__(self) -> None:
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
         self.untranslated: list[str] = []
 
     def field(self, front: Element, name: str) -> str:
         """Return the plain text of a front matter unit, or "" when there is none."""
-        unit = next((u for kind, u in _parts(front) if kind == name), None)
+        unit = next((u for kind, u in self.parts(front) if kind == name), None)
         return "" if unit is None else plain_text(self.text(unit)).strip()
 
     def author(self, group: Element) -> model.Author:
         """Return an author from the group of their name, affiliation and bio."""
-        fields = {kind: plain_text(self.text(unit)).strip() for kind, unit in _parts(group)}
+        fields = {kind: plain_text(self.text(unit)).strip() for kind, unit in self.parts(group)}
         return model.Author(
             fields.get("name", ""), fields.get("bio", ""), fields.get("affiliation", "")
         )
 
     def text(self, unit: Element) -> tuple[model.Inline, ...]:
         """Return a unit's inlines: each segment's target (else its source) in order."""
-        if unit.tag != qualified(XLIFF, "unit"):
-            raise InputError("a text is a group, not a unit", where=_at(unit))
+        if unit.tag != qualified(self.dialect.namespace, self.dialect.unit):
+            raise InputError("a text is a group, not a unit", where=place_of(unit))
+        if self.dialect is XLIFF1:
+            text, complete = unit_text(unit)
+            if not complete and unit.get("translate") != "no":
+                self.untranslated.append(unit.get("id", "?"))
+            return text
         codes = _Codes(unit)
         inlines: list[model.Inline] = []
         missing = False
@@ -136,19 +186,19 @@ class _Reader:
             target = piece.find(qualified(XLIFF, "target"))
             if source is None:
                 raise InputError(
-                    f"a <{etree.QName(piece).localname}> without a source", where=_at(piece)
+                    f"a <{etree.QName(piece).localname}> without a source", where=place_of(piece)
                 )
             if target is None and piece.tag == qualified(XLIFF, "segment"):
                 missing = missing or bool(str(source.xpath("string()")).strip()) or len(source) > 0
             inlines.extend(codes.inlines(source if target is None else target))
         if missing and unit.get("translate") != "no":
             self.untranslated.append(unit.get("id", "?"))
-        return _merged(inlines)
+        return merged_inlines(inlines)
 
     def blocks(self, group: Element | None) -> tuple[model.Block, ...]:
         """Return the blocks of a group's units and groups, in order."""
         blocks: list[model.Block] = []
-        for kind, part in _parts(group):
+        for kind, part in self.parts(group):
             blocks.append(self.block(kind, part))
         return tuple(blocks)
 
@@ -159,7 +209,7 @@ class _Reader:
         if kind in ("h2", "h3"):
             return model.Heading(int(kind[1]), self.text(part))
         if kind in ("ol", "ul"):
-            items = tuple(model.ListItem(self.blocks(item)) for _k, item in _parts(part))
+            items = tuple(model.ListItem(self.blocks(item)) for _k, item in self.parts(part))
             return model.ListBlock(
                 kind == "ol", items, _number(_metadata(part).get("start", "1"), part) or 1
             )
@@ -167,24 +217,25 @@ class _Reader:
             quoted = self.blocks(part)
             return model.BlockQuote(quoted) if kind == "quote" else model.PullQuote(quoted)
         if kind == "figure":
-            texts = {k: self.text(unit) for k, unit in _parts(part)}
+            texts = {k: self.text(unit) for k, unit in self.parts(part)}
             alt = plain_text(texts.get("alt", ())).strip()
             return model.Figure(_metadata(part).get("src", ""), alt, texts.get("caption", ()))
         if kind == "table":
             return self.table(part)
         raise InputError(
-            f"a unit or group of type {kind!r}, which the toolkit never writes", where=_at(part)
+            f"a unit or group of type {kind!r}, which the toolkit never writes",
+            where=place_of(part),
         )
 
     def table(self, group: Element) -> model.Table:
         """Return a table from its caption and row groups."""
         rows: dict[str, list[model.TableRow]] = {"head-row": [], "row": []}
         caption: tuple[model.Inline, ...] = ()
-        for kind, part in _parts(group):
+        for kind, part in self.parts(group):
             if kind == "caption":
                 caption = self.text(part)
             elif kind in rows:
-                cells = tuple(model.TableCell(self.text(cell)) for _k, cell in _parts(part))
+                cells = tuple(model.TableCell(self.text(cell)) for _k, cell in self.parts(part))
                 rows[kind].append(model.TableRow(cells))
         align = _metadata(group).get("align", "")
         return model.Table(
@@ -193,6 +244,39 @@ class _Reader:
             tuple(align.split(",")) if align else (),
             caption,
         )
+
+    def parts(self, parent: Element | None) -> Iterator[tuple[str, Element]]:
+        """Yield the units and groups of a group or file with their kind (`exporter:KIND`)."""
+        if parent is None:
+            return
+        dialect = self.dialect
+        tags = (qualified(dialect.namespace, dialect.unit), qualified(dialect.namespace, "group"))
+        for child in parent:
+            if child.tag in tags:
+                kind = child.get(dialect.kind, "")
+                if not kind.startswith(dialect.prefix):
+                    raise InputError(
+                        f"<{etree.QName(child).localname} id={child.get('id', '')!r}> has no "
+                        "type the toolkit writes",
+                        where=place_of(child),
+                    )
+                yield kind.removeprefix(dialect.prefix), child
+
+    def only(self, file: Element, kind: str) -> Element:
+        """Return the one group of a kind in the file; refuse a file without it."""
+        found = self.optional(file, kind)
+        if found is None:
+            raise InputError(f"holds no group of type {PREFIX}:{kind}", where=place_of(file))
+        return found
+
+    def optional(self, file: Element, kind: str) -> Element | None:
+        """Return the group of a kind in the file, if any; refuse a file with two."""
+        found = [part for k, part in self.parts(file) if k == kind]
+        if len(found) > 1:
+            raise InputError(
+                f"holds {len(found)} groups of type {PREFIX}:{kind}", where=place_of(file)
+            )
+        return found[0] if found else None
 
 
 class _Codes:
@@ -260,7 +344,9 @@ class _Codes:
         parsed = parse_code(self.data.get(reference or "", ""))
         inline = None
         if parsed is not None:
-            inline = placeholder(parsed) if kind == "ph" else container(parsed, _merged(content))
+            inline = (
+                placeholder(parsed) if kind == "ph" else container(parsed, merged_inlines(content))
+            )
         if inline is None:
             raise self.refused(
                 element, f"<{kind} id={element.get('id', '')!r}> is no code the toolkit wrote"
@@ -271,47 +357,25 @@ class _Codes:
         """Return the error for a code the reader cannot take, naming its unit."""
         return InputError(
             f"{what} (unit {self.unit.get('id', '?')}: keep the codes as the file has them)",
-            where=_at(element),
+            where=place_of(element),
         )
 
 
-def _parts(parent: Element | None) -> Iterator[tuple[str, Element]]:
-    """Yield the units and groups of a group or file with their kind (`exporter:KIND`)."""
-    if parent is None:
-        return
-    for child in parent:
-        if child.tag in (qualified(XLIFF, "unit"), qualified(XLIFF, "group")):
-            prefix, _, kind = child.get("type", "").partition(":")
-            if prefix != PREFIX:
-                raise InputError(
-                    f"<{etree.QName(child).localname} id={child.get('id', '')!r}> has no type "
-                    "the toolkit writes",
-                    where=_at(child),
-                )
-            yield kind, child
-
-
-def _only(file: Element, kind: str) -> Element:
-    found = _optional(file, kind)
-    if found is None:
-        raise InputError(f"holds no group of type {PREFIX}:{kind}", where=_at(file))
-    return found
-
-
-def _optional(file: Element, kind: str) -> Element | None:
-    found = [part for k, part in _parts(file) if k == kind]
-    if len(found) > 1:
-        raise InputError(f"holds {len(found)} groups of type {PREFIX}:{kind}", where=_at(file))
-    return found[0] if found else None
-
-
-def _metadata(element: Element) -> dict[str, str]:
-    """Return the toolkit's metadata of a file or group, by type."""
+def _metadata(element: Element | None) -> dict[str, str]:
+    """Return the toolkit's metadata of a file, header or group, by type: 2.1's and 1.2's
+    `mda:` groups, and 1.2's contexts of a group."""
     found: dict[str, str] = {}
+    if element is None:
+        return found
     for group in element.findall(f"{qualified(MDA, 'metadata')}/{qualified(MDA, 'metaGroup')}"):
         if group.get("category") == CATEGORY:
             for meta in group.iterfind(qualified(MDA, "meta")):
                 found.setdefault(meta.get("type", ""), (meta.text or "").strip())
+    contexts = f"{qualified(XLIFF12, 'context-group')}/{qualified(XLIFF12, 'context')}"
+    for context in element.iterfind(contexts):
+        kind = context.get("context-type", "")
+        if kind.startswith(RESTYPE):
+            found.setdefault(kind.removeprefix(RESTYPE), (context.text or "").strip())
     return found
 
 
@@ -331,7 +395,7 @@ def _number(text: str, element: Element) -> int | None:
     if not text:
         return None
     if not text.isdigit() or len(text) > 9:
-        raise InputError(f"{text[:40]!r} is not a number", where=_at(element))
+        raise InputError(f"{text[:40]!r} is not a number", where=place_of(element))
     return int(text)
 
 
@@ -341,28 +405,6 @@ def _date(text: str, element: Element) -> datetime.date | None:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError:
-        raise InputError(f"{text[:40]!r} is not a date (YYYY-MM-DD)", where=_at(element)) from None
-
-
-def _merged(inlines: list[model.Inline]) -> tuple[model.Inline, ...]:
-    """Return the inlines with neighbouring text runs joined and empty ones dropped."""
-    result: list[model.Inline] = []
-    for inline in inlines:
-        if isinstance(inline, model.Text):
-            if not inline.text:
-                continue
-            if result and isinstance(result[-1], model.Text):
-                result[-1] = model.Text(result[-1].text + inline.text)
-                continue
-        result.append(inline)
-    return tuple(result)
-
-
-def _at(element: Element) -> str:
-    """Return the place of an element: its line, and the unit or group it is in."""
-    holder = next(
-        (e for e in element.iterancestors() if e.tag == qualified(XLIFF, "unit")), element
-    )
-    ident = holder.get("id")
-    named = f", {etree.QName(holder).localname} {ident}" if ident else ""
-    return f"line {element.sourceline}{named}"
+        raise InputError(
+            f"{text[:40]!r} is not a date (YYYY-MM-DD)", where=place_of(element)
+        ) from None

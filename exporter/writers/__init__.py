@@ -38,6 +38,7 @@ WRITERS: dict[str, WriterEntry] = {
     "json": WriterEntry("exporter.writers.json", "write_json", ".json"),
     "md": WriterEntry("exporter.writers.markdown", "write_markdown", ".md"),
     "xliff": WriterEntry("exporter.writers.xliff", "write_xliff", ".xlf"),
+    "xliff12": WriterEntry("exporter.writers.xliff12", "write_xliff12", ".xlf"),
 }
 DEFAULT_FORMATS = ("pdf", "epub", "docx")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from html import escape
 from urllib.parse import urlsplit
@@ -17,8 +18,14 @@ ANCHOR_PREFIX = "at-"
 CELL_CHARACTERS = 24
 """The characters a table column is counted as at most, for its width: longer text wraps."""
 CELL_PADDING = 2
+SHORT_LAST_WORD = 6
+"""A paragraph's last word of fewer characters (its punctuation aside) keeps its neighbour."""
 SHORT_TABLE_ROWS = 4
-"""A table of at most this many body rows is marked `short`: layouts keep it whole."""
+"""A table of at most this many body rows, and SHORT_TABLE_LINES lines, is marked `short`:
+layouts may keep it whole (the EPUB scrolls it sideways on a wide screen)."""
+SHORT_TABLE_LINES = 12
+"""The most lines a short table's rows take, each row the lines its longest cell wraps to
+at CELL_CHARACTERS a line: a third of a page at 200% type on a phone."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,6 +36,12 @@ class HtmlOptions:
     """Mark note calls and notes with `epub:type` and set the notes as footnote asides."""
     column_characters: int = 0
     """The characters of body text a column holds: a wider table spans every column (0: none)."""
+    tie_last_words: bool = False
+    """Join a paragraph's last word, when shorter than SHORT_LAST_WORD, to the word before
+    with a no-break space: no runt last line (print)."""
+    link_labels: dict[str, str] | None = None
+    """Where links go in words (`Series.links`), given each link as its `aria-label`: the
+    PDF's link descriptions (none: links have no label)."""
 
 
 @dataclass(slots=True)
@@ -88,7 +101,8 @@ def notes_html(article: model.Article, options: HtmlOptions) -> list[Markup]:
     notes = _Notes(note_numbers(article))
     result = []
     for number, note in enumerate(article.notes, start=1):
-        back = f'<a href="#note-ref-{number}" role="doc-backlink">{number}.</a> '
+        label = _label(options, "backlink", number=str(number))
+        back = f'<a href="#note-ref-{number}" role="doc-backlink"{label}>{number}.</a> '
         blocks = [_block(block, notes, options) for block in note.content]
         if blocks and blocks[0].startswith("<p>"):
             blocks[0] = "<p>" + back + blocks[0][3:]
@@ -100,7 +114,8 @@ def notes_html(article: model.Article, options: HtmlOptions) -> list[Markup]:
 
 def _block(block: model.Block, notes: _Notes, options: HtmlOptions) -> str:
     if isinstance(block, model.Paragraph):
-        return f"<p>{_inlines(block.content, notes, options)}</p>"
+        content = _tied(block.content) if options.tie_last_words else block.content
+        return f"<p>{_inlines(content, notes, options)}</p>"
     if isinstance(block, model.Heading):
         return f"<h{block.level}>{_inlines(block.content, notes, options)}</h{block.level}>"
     if isinstance(block, model.ListBlock):
@@ -126,6 +141,24 @@ def _block(block: model.Block, notes: _Notes, options: HtmlOptions) -> str:
     )
 
 
+def _tied(inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:
+    """Return a paragraph's inlines with a short last word tied to the one before it.
+
+    The last word is the end of the last text, before any note calls that follow it.
+    """
+    end = len(inlines)
+    while end and isinstance(inlines[end - 1], model.NoteRef):
+        end -= 1
+    if not end or not isinstance(last := inlines[end - 1], model.Text):
+        return inlines
+    head, space, word = last.text.rstrip(" ").rpartition(" ")
+    letters = word.strip(".,;:!?)]}\"'’”»…")
+    if not space or not head.strip() or not word or len(letters) >= SHORT_LAST_WORD:
+        return inlines
+    tied = model.Text(head + "\u00a0" + word)
+    return (*inlines[: end - 1], tied, *inlines[end:])
+
+
 def _table(table: model.Table, notes: _Notes, options: HtmlOptions) -> str:
     """Return a table in a box of its own, which scrolls sideways on a narrow screen."""
     align = table.align or ("",) * table.columns
@@ -140,7 +173,7 @@ def _table(table: model.Table, notes: _Notes, options: HtmlOptions) -> str:
     rows = "".join(_row(row, align, "td", notes, options, labels) for row in table.body)
     parts.append(f"<tbody>{rows}</tbody>")
     wide = options.column_characters and table_characters(table) > options.column_characters
-    short = len(table.body) <= SHORT_TABLE_ROWS
+    short = len(table.body) <= SHORT_TABLE_ROWS and table_lines(table) <= SHORT_TABLE_LINES
     box = "table" + (" wide" if wide else "") + (" short" if short else "")
     # A scrolling region is focusable, so that a keyboard can scroll it (WCAG 2.1.1).
     label = escape(plain_text(table.caption) or "table", quote=True)
@@ -189,6 +222,15 @@ def table_characters(table: model.Table) -> int:
     return width
 
 
+def table_lines(table: model.Table) -> int:
+    """Return about how many lines a table's rows take: each its longest cell's, wrapped."""
+    lines = 0
+    for row in (*table.head, *table.body):
+        longest = max((len(plain_text([cell])) for cell in row.cells), default=0)
+        lines += max(1, math.ceil(longest / CELL_CHARACTERS))
+    return lines
+
+
 def _list_item(item: model.ListItem, notes: _Notes, options: HtmlOptions) -> str:
     # The first paragraph is written without its <p>, so that it runs on from the
     # item's number or bullet; the item's other blocks follow as blocks.
@@ -232,7 +274,8 @@ def _inline(inline: model.Inline, notes: _Notes, options: HtmlOptions) -> str:
             return text
         title = f' title="{escape(inline.title)}"' if inline.title else ""
         url = "#" + ANCHOR_PREFIX + inline.url[1:] if inline.url.startswith("#") else inline.url
-        return f'<a href="{escape(url)}"{title}>{text}</a>'
+        label = _link_label(inline, options)
+        return f'<a href="{escape(url)}"{title}{label}>{text}</a>'
     assert isinstance(inline, model.NoteRef)
     return _note_ref(inline, notes, options)
 
@@ -245,10 +288,43 @@ def _note_ref(ref: model.NoteRef, notes: _Notes, options: HtmlOptions) -> str:
     notes.calls[ref.note] = count
     ref_id = f"note-ref-{number}" if count == 1 else f"note-ref-{number}-{count}"
     epub_type = ' epub:type="noteref"' if options.epub else ""
+    label = _label(options, "note", number=str(number))
     return (
         f'<a class="note-ref" id="{ref_id}" href="#note-{number}" role="doc-noteref"'
-        f"{epub_type}>{number}</a>"
+        f"{epub_type}{label}>{number}</a>"
     )
+
+
+def _link_label(link: model.Link, options: HtmlOptions) -> str:
+    """Return a link's `aria-label` attribute: where it goes, in the series' words."""
+    if options.link_labels is None:
+        return ""
+    if link.url.startswith("#"):
+        return _label(options, "place", text=" ".join(plain_text([link]).split()))
+    scheme, _, rest = link.url.partition(":")
+    if scheme.lower() == "mailto":
+        return _label(options, "mail", address=rest.split("?")[0])
+    if scheme.lower() == "tel":
+        return _label(options, "phone", address=rest)
+    return _label(options, "web", address=web_address(link.url))
+
+
+def web_address(url: str) -> str:
+    """Return a web address as people say it: no scheme, no `www.`, no final slash."""
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    rest = parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
+    return host + rest if host else url
+
+
+def _label(options: HtmlOptions, kind: str, **values: str) -> str:
+    """Return the ` aria-label="..."` of a link of `kind`, or nothing without labels."""
+    if options.link_labels is None or kind not in options.link_labels:
+        return ""
+    words = options.link_labels[kind]
+    for name, value in values.items():
+        words = words.replace("{" + name + "}", value)
+    return f' aria-label="{escape(words, quote=True)}"'
 
 
 def is_safe_link(url: str) -> bool:

@@ -1,6 +1,7 @@
 """Hyphenation rules WeasyPrint lacks: no ladders, no capitalised word broken.
 
-At most two hyphenated lines in a row: the third line of a run breaks between words.
+At most two hyphenated lines in a row: the third line of a run breaks between words; and
+a text's last word is not broken, which would leave its tail alone on the last line.
 
 A justified column hyphenates wherever a word fits better broken, and three or four
 lines in a row can end in hyphens (a "ladder"), which typographers avoid and CSS's
@@ -14,6 +15,12 @@ text the line starts with, so that a line tried again (column balancing) is brok
 same way. A line that starts another inline box (a link, an emphasis) starts its count
 afresh. Installed once, over `linebreaks`, where the function has the shape it expects.
 
+Nor does the last line of a column or page end in a hyphen: a reader would turn the page
+or go up to the next column in mid-word. Where a line breaks is known only once the
+columns are laid out, so the PDF writer looks at the foot lines of a finished layout
+(`pagefill.foot_hyphens`) and lays it out again with those lines broken at a space:
+`unbroken_lines` names them by the text they start with, as the line breaker sees it.
+
 A capitalised word (a name, "Washington", or a sentence's first word) is never broken,
 as house styles ask: WeasyPrint's line breaker takes its patterns from
 `pyphen.Pyphen`, which it finds on its module's `pyphen`; that name is given a module
@@ -22,8 +29,10 @@ whose `Pyphen` offers no break in a word that starts with a capital.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import types
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
 from typing import Any
 
 from exporter.writers.hooks import expected, log
@@ -33,7 +42,20 @@ MOST_IN_A_ROW = 2
 """Hyphenated lines allowed in a row."""
 RUNS = "_exporter_hyphen_runs"
 """The attribute of WeasyPrint's layout context that holds the counts."""
+SHORTEST_START = 12
+"""The fewest characters a line kept whole is named by: fewer might name another line."""
+_unbroken: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("unbroken", default=())
 _installed = False
+
+
+@contextlib.contextmanager
+def unbroken_lines(starts: Collection[str]) -> Iterator[None]:
+    """Lay out, within the block, the lines that start with one of `starts` unhyphenated."""
+    token = _unbroken.set(tuple(start for start in starts if len(start) >= SHORTEST_START))
+    try:
+        yield
+    finally:
+        _unbroken.reset(token)
 
 
 def install() -> None:
@@ -70,32 +92,63 @@ def install() -> None:
         if runs is None:
             runs = {}
             setattr(context, RUNS, runs)
-        before = runs.get((id(style), text.lstrip(" ")), 0)
-        if before >= MOST_IN_A_ROW:
-            style["hyphens"] = "manual"
-            try:
-                answer = breaker(
-                    text, style, context, max_width, justification_spacing, is_line_start, False
-                )
-            finally:
-                style["hyphens"] = "auto"
-        else:
-            answer = breaker(
-                text, style, context, max_width, justification_spacing, is_line_start, False
+        start = text.lstrip(" ")
+        before = runs.get((id(style), start), 0)
+        whole = _unbroken.get()
+        unhyphenated = before >= MOST_IN_A_ROW or bool(whole and start.startswith(whole))
+        answer = _break(
+            breaker,
+            unhyphenated,
+            text,
+            style,
+            context,
+            max_width,
+            justification_spacing,
+            is_line_start,
+        )
+        rest, hyphenated = _hyphenated(answer, text, style)
+        if hyphenated and not unhyphenated and rest and " " not in rest.rstrip():
+            # The text's last word broken: its tail alone would be a runt last line.
+            answer = _break(
+                breaker, True, text, style, context, max_width, justification_spacing, is_line_start
             )
-        layout, length, resume_index = answer[0], answer[1], answer[2]
-        if resume_index is not None:
-            encoded = text.encode()
-            rest = encoded[resume_index:].decode(errors="ignore").lstrip(" ")
-            hyphen = style["hyphenate_character"]
-            line = encoded[:length].decode(errors="ignore")
-            inserted = str(getattr(layout, "text", "")).endswith(hyphen)
-            hyphenated = bool(hyphen) and inserted and not line.endswith(hyphen)
+            rest, hyphenated = _hyphenated(answer, text, style)
+        if rest is not None:
             runs[(id(style), rest)] = before + 1 if hyphenated else 0
         return answer
 
     inline.split_first_line = split_first_line
     _install_lowercase_breaks()
+
+
+def _break(
+    breaker: Callable[..., Any],
+    unhyphenated: bool,
+    text: str,
+    style: Any,
+    *rest: Any,
+) -> Any:
+    """Return WeasyPrint's first line of `text`, with its hyphenation off if `unhyphenated`."""
+    if not unhyphenated:
+        return breaker(text, style, *rest, False)
+    style["hyphens"] = "manual"
+    try:
+        return breaker(text, style, *rest, False)
+    finally:
+        style["hyphens"] = "auto"
+
+
+def _hyphenated(answer: Any, text: str, style: Any) -> tuple[str | None, bool]:
+    """Return the text after a first line (None at the end) and whether a hyphen ends it."""
+    layout, length, resume_index = answer[0], answer[1], answer[2]
+    if resume_index is None:
+        return None, False
+    encoded = text.encode()
+    rest = encoded[resume_index:].decode(errors="ignore").lstrip(" ")
+    hyphen = style["hyphenate_character"]
+    line = encoded[:length].decode(errors="ignore")
+    inserted = str(getattr(layout, "text", "")).endswith(hyphen)
+    return rest, bool(hyphen) and inserted and not line.endswith(hyphen)
 
 
 def _install_lowercase_breaks() -> None:

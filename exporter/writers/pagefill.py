@@ -102,6 +102,26 @@ def hyphenated_lines(document: Any) -> tuple[int, int]:
     return hyphenated, lines
 
 
+def foot_hyphens(document: Any) -> list[str]:
+    """Return the text of each column's last line of body that ends in an inserted hyphen.
+
+    Each is the text of the line's last run, up to its hyphen: what the line breaker was
+    given for it starts so (`hyphenruns.unbroken_lines`).
+    """
+    found = []
+    for page in document.pages:
+        for column in _columns(page._page_box):
+            lines = [box for box, _ in _flow(column, True) if _is_line(box)]
+            if not lines:
+                continue
+            line = max(lines, key=lambda box: box.position_y + box.height)
+            texts = [box for box in line.descendants() if type(box).__name__ == "TextBox"]
+            hyphen = texts[-1].style["hyphenate_character"] if texts else ""
+            if hyphen and str(texts[-1].text).endswith(hyphen):
+                found.append(str(texts[-1].text)[: -len(hyphen)].lstrip(" "))
+    return found
+
+
 def last_line(document: Any, page: int) -> LinePlace | None:
     """Return the last line of the body on `page` (counted from 1), or None."""
     if page > len(document.pages):

@@ -41,9 +41,17 @@ from exporter.writers.copyfit import (
     read_bounds,
 )
 from exporter.writers.enginefault import engine_faults_refused
+from exporter.writers.fallbacks import warn_of_fallbacks
 from exporter.writers.fetcher import PolicyFetcher
+from exporter.writers.figureplaces import other_placements
 from exporter.writers.html import HtmlOptions, body_html, notes_html
-from exporter.writers.pagefill import LinePlace, hyphenated_lines, last_line, measure
+from exporter.writers.pagefill import (
+    LinePlace,
+    foot_hyphens,
+    hyphenated_lines,
+    last_line,
+    measure,
+)
 from exporter.writers.press import finish_for_press, read_press
 
 log = logging.getLogger("exporter")
@@ -173,6 +181,15 @@ def _fitted(article: model.Article, context: RenderContext, start: int | None = 
             if cached_article == article and cached_context == context:
                 return cached
     result = _fit_layout(article, context, context.fit_start)
+    if not result.chosen.clean and result.chosen.fits:
+        # A column left short by a figure that moved on: try the figure further down.
+        for placed in other_placements(article):
+            again = _fit_layout(placed, context, context.fit_start)
+            if again.chosen.clean:
+                again.extra_layouts += result.passes
+                result = again
+                break
+            result.extra_layouts += again.passes
     with _layouts_lock:
         _layouts.insert(0, (article, context, result))
         del _layouts[LAYOUT_CACHE_SIZE:]
@@ -193,6 +210,7 @@ def _write(document: Any, article: model.Article, context: RenderContext) -> byt
         pdf_tags=context.variant == "pdf/x-4",
         uncompressed_pdf=False,
     )
+    warn_of_fallbacks(document, context.layout, article.lang)
     if context.print_marks:
         pdf = finish_for_press(pdf, read_press(context.layout.folder))
     # pikepdf, which finishes the tags, loads only for a PDF written: an EPUB's build
@@ -259,10 +277,31 @@ def _fit_layout(
     if short and result.setting.step not in apart:
         result.document = lay_out_at(result.setting, True)
         extra += 1
+    closing_on_last_page = short or result.setting.step in apart
+    if chosen.pages <= bounds.pages:  # an article too long is refused or cut: not set again
+        extra += _no_hyphen_at_column_feet(
+            result, lambda: lay_out_at(result.setting, closing_on_last_page)
+        )
     result.extra_layouts = extra
     if result.report is not None:
         result.report = dataclasses.replace(result.report, passes=result.passes)
     return result
+
+
+def _no_hyphen_at_column_feet(result: FitResult, lay_out: Callable[[], Any]) -> int:
+    """Lay the chosen setting out again if a column's last line ends in a hyphen.
+
+    The lines are broken at a space instead (`hyphenruns.unbroken_lines`); the new layout
+    is kept if it has as many pages. Return the layouts made (0 or 1).
+    """
+    starts = foot_hyphens(result.document)
+    if not starts:
+        return 0
+    with hyphenruns.unbroken_lines(starts):
+        again = lay_out()
+    if len(again.pages) == len(result.document.pages):
+        result.document = again
+    return 1
 
 
 def _page_layout(
@@ -285,7 +324,11 @@ def _page_layout(
     base_url = context.source_dir.resolve().as_uri() + "/"
     image_cache = _image_cache(context.source_dir)
     line = issue_line(context.layout.series, article.number, article.date, article.lang)
-    html_options = HtmlOptions(column_characters=context.layout.series.column_characters)
+    html_options = HtmlOptions(
+        column_characters=context.layout.series.column_characters,
+        link_labels=context.layout.series.links,
+        tie_last_words=True,
+    )
     parts = {
         "article": article,
         "series": context.layout.series,

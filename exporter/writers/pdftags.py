@@ -23,10 +23,16 @@ module's own name) is wrapped here, and each structure element it makes is given
 - `/ListNumbering` on lists (`Decimal` or `Disc`), which their labels spell;
 - `/Scope` on table header cells (`Column`, or `Row` for `scope="row"`), whose `/ID`
   WeasyPrint gives and data cells reference with `/Headers`;
+- `/ActualText` on superscripts and subscripts, which extract as plain digits ("10" and
+  "8" read "108"): the text in Unicode's superscript or subscript characters where it
+  has them all ("10⁸", "H₂O"), else marked "^" or "_" before it; and on the kicker, set in
+  small capitals from lower case, its words as written ("Analysis", not "analysis");
 - nothing, for the publisher block (the series' standing text at the foot of page 2,
   printed the same in every bulletin) and an `aria-hidden` element: their elements are
   left out of the tree, as WeasyPrint leaves out the page-margin boxes, and their content
-  is marked as artifacts by `exporter.writers.structure`.
+  is marked as artifacts by `exporter.writers.structure`; but for the series' web address
+  (`.web`), a link a reader may follow, which a PDF/UA link must be in the tree to be:
+  its paragraph joins the tree where the publisher block would have been.
 
 The masthead band is drawn as an artifact by WeasyPrint already (backgrounds and borders
 are); its wordmark and publisher's name stay content, the series' name being said nowhere
@@ -45,13 +51,25 @@ from exporter.writers.hooks import expected
 EXPECTED = ["box", "parent", "pdf", "page_number", "nums", "annotations", "tags"]
 ARTIFACT_CLASSES = {"publisher-block"}
 """Classes of the elements whose content is marked as artifacts, not tagged."""
+KEPT_CLASSES = {"web"}
+"""Classes of the elements inside an artifact's that stay in the tree (they hold links)."""
 LIST_NUMBERING = {"ol": "/Decimal", "ul": "/Disc"}
 """How the layout labels the items of each kind of list (`bulletin.css.j2`)."""
+SCRIPTS = {
+    "sup": ("^", str.maketrans("0123456789+-=()ni", "⁰¹²³⁴⁵⁶⁷⁸⁹⁺⁻⁼⁽⁾ⁿⁱ")),
+    "sub": ("_", str.maketrans("0123456789+-=()", "₀₁₂₃₄₅₆₇₈₉₊₋₌₍₎")),
+}
+"""For superscripts and subscripts: the mark before one Unicode cannot write, and its
+characters in Unicode's superscript or subscript forms."""
+SPELLED_CLASSES = {"kicker"}
+"""Classes of the elements whose printed letters are not their text (small capitals)."""
 ASIDE = "Aside"
 """The pull quote's role, mapped to `Div` in the role map (PDF 1.7 has no Aside)."""
 _installed = False
 _note_ids: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
 _given: weakref.WeakKeyDictionary[Any, set[tuple[int, str, int]]] = weakref.WeakKeyDictionary()
+_kept: weakref.WeakKeyDictionary[Any, list[list[Any]]] = weakref.WeakKeyDictionary()
+"""Per PDF, for each artifact being built (innermost last), the elements kept from it."""
 
 
 def install() -> None:
@@ -79,16 +97,28 @@ def install() -> None:
             return
         element_tag = str(getattr(box, "element_tag", ""))
         classes = set((element.get("class") or "").split())
+        artifacts = _kept.setdefault(pdf, [])
         if classes & ARTIFACT_CLASSES or element.get("aria-hidden") == "true":
-            for _ in _original(box, parent, pdf, *rest):
-                pass  # made, so that WeasyPrint maps its content, but out of the tree
+            kept: list[Any] = []
+            artifacts.append(kept)
+            try:
+                for _ in _original(box, parent, pdf, *rest):
+                    pass  # made, so that WeasyPrint maps its content, but out of the tree
+            finally:
+                artifacts.pop()
+            for made in kept:
+                made["P"] = parent.reference
+                yield made
             return
         lang = element.get("lang")
         own = lang and element_tag not in ("html", "body")
         for made in _original(box, parent, pdf, *rest):
             if own and "Lang" not in made:
                 made["Lang"] = pydyf.String(lang)
-            yield _role(made, element, element_tag, classes, parent, pdf, rest[0])
+            result = _role(made, element, element_tag, classes, parent, pdf, rest[0])
+            if artifacts and classes & KEPT_CLASSES:
+                artifacts[-1].append(result)
+            yield result
 
     def _role(
         made: Any,
@@ -101,6 +131,8 @@ def install() -> None:
     ) -> Any:
         """Return the element made for a box, given its role (or wrapped in one)."""
         role = made["S"]
+        if element_tag in SCRIPTS or classes & SPELLED_CLASSES:
+            return _actual_text(made, element, element_tag, pdf, page)
         if role == "/TH":
             made["A"]["Scope"] = "/Row" if element.get("scope") == "row" else "/Column"
             return made
@@ -144,6 +176,28 @@ def install() -> None:
 
     _original: Callable[..., Iterator[Any]] = original
     tags._build_box_tree = build
+
+
+def _actual_text(made: Any, element: Any, element_tag: str, pdf: Any, page: int) -> Any:
+    """Give the element made for a superscript, subscript or kicker the text it stands for.
+
+    Once per element and page: its anonymous boxes make elements of their own.
+    """
+    import pydyf
+
+    given = _given.setdefault(pdf, set())
+    if (id(element), element_tag, page) in given:
+        return made
+    given.add((id(element), element_tag, page))
+    text = " ".join("".join(element.itertext()).split())
+    if element_tag in SCRIPTS:
+        mark, forms = SCRIPTS[element_tag]
+        written = text.translate(forms)
+        text = written if written != text and not set(written) & set(text) else mark + text
+        if made["S"] == "/NonStruct":
+            made["S"] = "/Span"
+    made["ActualText"] = pydyf.String(text)
+    return made
 
 
 def _unique(pdf: Any, wanted: str) -> str:

@@ -6,9 +6,11 @@ read from outside the layout) and sets the BleedBox at most 10 pt beyond the tri
 the layout's bleed. This module adds the output intent from the layout's `print.yaml`,
 sets the BleedBox, draws the crop marks in registration colour (the `All` separation:
 every plate, as a prepress desk expects of marks) instead of WeasyPrint's RGB black in
-RGB transparency groups, makes the remaining RGB content (images) device-independent
-sRGB, which PDF/X-4 allows beside a CMYK output intent, and names the PDF/X version in
-the Info dictionary as the XMP names it.
+RGB transparency groups, makes the remaining RGB content (images, and the groups they
+are drawn in) device-independent sRGB, which PDF/X-4 allows beside a CMYK output intent,
+and names the PDF/X version in the Info dictionary as the XMP names it. The links go:
+PDF/X allows no annotation inside the bleed box, and paper has nothing to click; their
+structure elements become spans, so that the text keeps its place in the tags.
 """
 
 from __future__ import annotations
@@ -146,6 +148,8 @@ def finish_for_press(data: bytes, press: Press) -> bytes:
             if "/ColorSpace" not in resources:
                 resources.ColorSpace = pikepdf.Dictionary()
             resources.ColorSpace.DefaultRGB = srgb
+            _rgb_as_srgb(resources, srgb, set())
+            _drop_annotations(pdf, page.obj)
         out = io.BytesIO()
         pdf.save(out)
     return out.getvalue()
@@ -189,6 +193,57 @@ def _marks_in_registration(page: Any, registration: Any) -> None:
         resources.ColorSpace.Registration = registration
         if "/Group" in xobject:
             del xobject.Group  # nothing in it is transparent or RGB any longer
+
+
+def _rgb_as_srgb(resources: Any, srgb: Any, seen: set[tuple[int, int]]) -> None:
+    """Give the images and transparency groups in `resources` (forms' too) sRGB for DeviceRGB.
+
+    A page's `DefaultRGB` does not reach into a form with resources of its own, and
+    preflight tools flag a DeviceRGB image even where it does.
+    """
+    import pikepdf
+
+    for xobject in (resources.get("/XObject") or {}).values():
+        if not isinstance(xobject, pikepdf.Stream) or xobject.objgen in seen:
+            continue
+        seen.add(xobject.objgen)
+        if xobject.get("/ColorSpace") == pikepdf.Name.DeviceRGB:
+            xobject.ColorSpace = srgb
+        group = xobject.get("/Group")
+        if isinstance(group, pikepdf.Dictionary) and group.get("/CS") == pikepdf.Name.DeviceRGB:
+            group.CS = srgb
+        inner = xobject.get("/Resources")
+        if isinstance(inner, pikepdf.Dictionary):
+            _rgb_as_srgb(inner, srgb, seen)
+
+
+def _drop_annotations(pdf: Any, page: Any) -> None:
+    """Remove the page's link annotations, their object references, and their Link roles.
+
+    A Link element left without its annotation is a `Span`: its text stays in the tags.
+    """
+    import pikepdf
+
+    annotations = page.get("/Annots")
+    if annotations is None:
+        return
+    root = pdf.Root.get("/StructTreeRoot")
+    parents = pikepdf.NumberTree(root.ParentTree) if root is not None else None
+    for annotation in annotations:
+        key = annotation.get("/StructParent")
+        if parents is None or key is None or int(key) not in parents:
+            continue
+        element = parents[int(key)]
+        del parents[int(key)]
+        kids = element.get("/K")
+        if isinstance(kids, pikepdf.Array):
+            for i in reversed(range(len(kids))):
+                kid = kids[i]
+                if isinstance(kid, pikepdf.Dictionary) and kid.get("/Obj") == annotation:
+                    del kids[i]
+        if element.get("/S") == pikepdf.Name.Link:
+            element.S = pikepdf.Name.Span
+    del page.Annots
 
 
 @functools.cache

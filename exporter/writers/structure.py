@@ -10,7 +10,11 @@ pass over the file, opened once and saved once:
   screen readers would stop on;
 - maps the custom `Aside` role to `Div` in the role map (PDF 1.7 has no Aside; see
   `pdftags`), and gives the tree an `IDTree` of the elements with an `/ID` (notes and table
-  header cells, which data cells reference with `/Headers`).
+  header cells, which data cells reference with `/Headers`);
+- tags each font subset by what it holds (`exporter.writers.subsettags`).
+
+The same pass makes the layout's hyphens read as "-" (`exporter.writers.hyphentext`), so
+that readers rejoin hyphenated words.
 
 A PDF 2.0 file (`pdf/ua-2`) has the types of PDF 2.0's namespace instead: `FENote` for
 `Note` and a standard `Aside`, both put in that namespace (WeasyPrint names it on the
@@ -26,7 +30,9 @@ from collections.abc import Iterator
 import pikepdf
 
 from exporter.writers.artifacts import mark_artifacts
+from exporter.writers.hyphentext import read_hyphens_as_hyphen_minus
 from exporter.writers.pdftags import ASIDE
+from exporter.writers.subsettags import retag_subsets
 
 ROLE_MAP = {ASIDE: "Div"}
 """The custom roles of the tags and the standard PDF 1.7 types they map to."""
@@ -35,12 +41,15 @@ PDF2_TYPES = {"/Note": "/FENote", "/Reference": "/Span", f"/{ASIDE}": f"/{ASIDE}
 
 
 def finish_tags(data: bytes) -> bytes:
-    """Return the tagged PDF with artifacts marked, labels placed, role map and ID tree."""
+    """Return the tagged PDF with artifacts marked, labels placed, role map and ID tree, and
+    the layout's hyphens read as "-"."""
     with pikepdf.open(io.BytesIO(data)) as pdf:
+        hyphens = read_hyphens_as_hyphen_minus(pdf)
         root = pdf.Root.get("/StructTreeRoot")
         if not isinstance(root, pikepdf.Dictionary):
-            return data
+            return _saved(pdf) if hyphens else data
         mark_artifacts(pdf)
+        retag_subsets(pdf)
         pdf2 = pdf.pdf_version >= "2.0"
         spaces = root.get("/Namespaces")
         namespace = spaces[0] if isinstance(spaces, pikepdf.Array) and len(spaces) else None
@@ -67,9 +76,13 @@ def finish_tags(data: bytes) -> bytes:
             for key in sorted(ids):
                 tree[key] = ids[key]
             root.IDTree = tree.obj
-        out = io.BytesIO()
-        pdf.save(out, deterministic_id=True)
-        return out.getvalue()
+        return _saved(pdf)
+
+
+def _saved(pdf: pikepdf.Pdf) -> bytes:
+    out = io.BytesIO()
+    pdf.save(out, deterministic_id=True)
+    return out.getvalue()
 
 
 def _elements(root: pikepdf.Dictionary) -> Iterator[pikepdf.Dictionary]:

@@ -12,13 +12,13 @@ block) are left out: the layout prints them in each language.
 
 from __future__ import annotations
 
-from typing import Any, TypeAlias
+from typing import Any
 
 from lxml import etree
 
 from exporter import model
 from exporter.context import RenderContext
-from exporter.sentences import sentence_breaks
+from exporter.sentences import sentence_pieces
 from exporter.walk import plain_text
 from exporter.xliff_codes import (
     CATEGORY,
@@ -53,7 +53,7 @@ def write_xliff(article: model.Article, context: RenderContext) -> bytes:
     source = context.source
     file = _sub(root, "file", id="f1", original=source.name if source else "")
     file.set(qualified(XML, "space"), "preserve")
-    _metadata(
+    metadata(
         file,
         {
             "generator": GENERATOR,
@@ -65,34 +65,43 @@ def write_xliff(article: model.Article, context: RenderContext) -> bytes:
         },
     )
     _sub(_sub(file, "notes"), "note", category=CATEGORY).text = TRANSLATOR_NOTE
-    units = _Units({note.label: n for n, note in enumerate(article.notes, 1)})
+    units = Units({note.label: n for n, note in enumerate(article.notes, 1)})
     units.front(file, article)
-    units.blocks(_group(file, "body", "body"), article.body, "b")
+    units.blocks(units.group(file, "body", "body"), article.body, "b")
     if article.notes:
-        notes = _group(file, "notes", "notes")
+        notes = units.group(file, "notes", "notes")
         for n, note in enumerate(article.notes, 1):
             units.blocks(
-                _group(notes, f"note{n}", "note", name=note.label), note.content, f"note{n}-b"
+                units.group(notes, f"note{n}", "note", name=note.label), note.content, f"note{n}-b"
             )
-    _indent(root)
+    indent(root)
     return etree.tostring(root, xml_declaration=True, encoding="UTF-8")
 
 
-class _Units:
-    """Writes units; knows each note's number, which a note call's tag shows."""
+class Units:
+    """Writes units; knows each note's number, which a note call's tag shows. The XLIFF 1.2
+    writer (`exporter.writers.xliff12`) shares the walk and writes its own groups and units."""
 
     def __init__(self, note_numbers: dict[str, int]) -> None:
         self.note_numbers = note_numbers
 
+    def group(self, parent: Element, ident: str, kind: str, name: str = "") -> Element:
+        """Add a group of a kind (`exporter:KIND`); `name` is a note's label."""
+        return _group(parent, ident, kind, name)
+
+    def metadata(self, group: Element, values: dict[str, str]) -> None:
+        """Add what a group's kind does not say: a list's start, a table's alignment."""
+        metadata(group, values)
+
     def front(self, file: Element, article: model.Article) -> None:
         """Write the front matter's texts: title, kicker, summary, authors, keywords."""
-        front = _group(file, "front", "front")
+        front = self.group(file, "front", "front")
         for field in ("kicker", "title", "subtitle", "summary"):
             text = getattr(article, field)
             if text or field == "title":
                 self.unit(front, field, field, (model.Text(text),))
         for n, author in enumerate(article.authors, 1):
-            group = _group(front, f"author{n}", "author")
+            group = self.group(front, f"author{n}", "author")
             for field in ("name", "affiliation", "bio"):
                 if getattr(author, field):
                     self.unit(
@@ -111,18 +120,18 @@ class _Units:
                 case model.Heading(level=level, content=content):
                     self.unit(parent, ident, f"h{level}", content)
                 case model.ListBlock(ordered=ordered, items=items, start=start):
-                    group = _group(parent, ident, "ol" if ordered else "ul")
+                    group = self.group(parent, ident, "ol" if ordered else "ul")
                     if ordered and start != 1:
-                        _metadata(group, {"start": str(start)})
+                        self.metadata(group, {"start": str(start)})
                     for k, item in enumerate(items, 1):
-                        entry = _group(group, f"{ident}-i{k}", "item")
+                        entry = self.group(group, f"{ident}-i{k}", "item")
                         self.blocks(entry, item.content, f"{ident}-i{k}-b")
                 case model.BlockQuote(content=content) | model.PullQuote(content=content):
                     kind = "quote" if isinstance(block, model.BlockQuote) else "pullquote"
-                    self.blocks(_group(parent, ident, kind), content, f"{ident}-b")
+                    self.blocks(self.group(parent, ident, kind), content, f"{ident}-b")
                 case model.Figure(src=src, alt=alt, caption=caption):
-                    group = _group(parent, ident, "figure")
-                    _metadata(group, {"src": src})
+                    group = self.group(parent, ident, "figure")
+                    self.metadata(group, {"src": src})
                     self.unit(group, f"{ident}-alt", "alt", (model.Text(alt),))
                     if caption:
                         self.unit(group, f"{ident}-caption", "caption", caption)
@@ -131,14 +140,14 @@ class _Units:
 
     def table(self, parent: Element, ident: str, table: model.Table) -> None:
         """Write a table: its caption, then each row a group of one unit per cell."""
-        group = _group(parent, ident, "table")
+        group = self.group(parent, ident, "table")
         if any(table.align):
-            _metadata(group, {"align": ",".join(table.align)})
+            self.metadata(group, {"align": ",".join(table.align)})
         if table.caption:
             self.unit(group, f"{ident}-caption", "caption", table.caption)
         for kind, letter, rows in (("head-row", "h", table.head), ("row", "r", table.body)):
             for r, row in enumerate(rows, 1):
-                row_group = _group(group, f"{ident}-{letter}{r}", kind)
+                row_group = self.group(group, f"{ident}-{letter}{r}", kind)
                 for c, cell in enumerate(row.cells, 1):
                     self.unit(row_group, f"{ident}-{letter}{r}-c{c}", "cell", cell.content)
 
@@ -156,7 +165,7 @@ class _Units:
         original = _sub(unit, "originalData")
         codes = _Codes(original, self.note_numbers)
         sentences = 0
-        for piece in _sentences(inlines):
+        for piece in sentence_pieces(inlines):
             if isinstance(piece, str):
                 _sub(_sub(unit, "ignorable"), "source").text = piece
             else:
@@ -179,7 +188,7 @@ class _Codes:
         """Append the inlines to `element`: text as text, the others as codes."""
         for inline in inlines:
             if isinstance(inline, model.Text):
-                _append_text(element, inline.text)
+                append_text(element, inline.text)
                 continue
             number = (
                 self.note_numbers.get(inline.note, 0) if isinstance(inline, model.NoteRef) else 0
@@ -204,51 +213,7 @@ class _Codes:
         return self.data[data]
 
 
-Piece: TypeAlias = "tuple[model.Inline, ...] | str"
-"""A sentence's inlines, or the white space between two sentences."""
-
-
-def _sentences(inlines: tuple[model.Inline, ...]) -> list[Piece]:
-    """Return a unit's inlines cut into sentences and the space between them, cut only in
-    text outside any markup, a note call kept with the sentence it ends."""
-    spans: list[tuple[int, int]] = []
-    texts: list[str] = []
-    for inline in inlines:
-        text = inline.text if isinstance(inline, model.Text) else plain_text([inline])
-        start = spans[-1][1] if spans else 0
-        spans.append((start, start + len(text)))
-        texts.append(text)
-    cuts: dict[int, list[tuple[int, int]]] = {}
-    for end, begin in sentence_breaks("".join(texts)):
-        for index, (inline, (start, stop)) in enumerate(zip(inlines, spans, strict=True)):
-            inside = start <= end and begin <= stop if end < begin else start <= end < stop
-            if isinstance(inline, model.Text) and inside and begin > 0:
-                cuts.setdefault(index, []).append((end - start, begin - start))
-                break
-    pieces: list[Piece] = []
-    current: list[model.Inline] = []
-    for index, inline in enumerate(inlines):
-        if index not in cuts or not isinstance(inline, model.Text):
-            current.append(inline)
-            continue
-        last = 0
-        for end, begin in cuts[index]:
-            if end > last:
-                current.append(model.Text(inline.text[last:end]))
-            if current:
-                pieces.append(tuple(current))
-            current = []
-            if begin > end:
-                pieces.append(inline.text[end:begin])
-            last = begin
-        if inline.text[last:]:
-            current.append(model.Text(inline.text[last:]))
-    if current:
-        pieces.append(tuple(current))
-    return pieces
-
-
-def _metadata(parent: Element, values: dict[str, str]) -> None:
+def metadata(parent: Element, values: dict[str, str]) -> None:
     """Add the toolkit's metadata group (`mda:metadata`) to a file or group; empty values
     are left out."""
     group = etree.SubElement(
@@ -272,21 +237,23 @@ def _sub(parent: Element, tag: str, **attributes: str) -> Element:
     )
 
 
-def _append_text(element: Element, text: str) -> None:
+def append_text(element: Element, text: str) -> None:
+    """Append text to an element, after its last child if it has one."""
     if len(element):
         element[-1].tail = (element[-1].tail or "") + text
     else:
         element.text = (element.text or "") + text
 
 
-def _indent(element: Element, level: int = 0) -> None:
-    """Indent the elements of element-only content, never the text of a source."""
+def indent(element: Element, structure: set[str] = STRUCTURE, level: int = 0) -> None:
+    """Indent the elements of element-only content (`structure`, the root and metadata),
+    never the text of a source or target."""
     local = etree.QName(element).localname
-    if local not in STRUCTURE and local != "xliff" and etree.QName(element).namespace != MDA:
+    if local not in structure and local != "xliff" and etree.QName(element).namespace != MDA:
         return
     if len(element):
         element.text = "\n" + "  " * (level + 1)
         for child in element:
-            _indent(child, level + 1)
+            indent(child, structure, level + 1)
             child.tail = "\n" + "  " * (level + 1)
         element[-1].tail = "\n" + "  " * level

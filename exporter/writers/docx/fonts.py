@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import json
 import logging
-import uuid
+from array import array
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -33,18 +34,10 @@ from docx.oxml.ns import nsdecls, qn
 from docx.oxml.parser import parse_xml
 from lxml import etree
 
+from exporter import fontcache
 from exporter.context import RenderContext
 from exporter.docx_styles import StyleSheet
-from exporter.fontfaces import (
-    OS2_SELECTION,
-    OS2_WEIGHT_CLASS,
-    family_name,
-    open_face,
-    table,
-    uint16,
-    uint32,
-)
-from exporter.fontsubset import subset_font
+from exporter.glyphs import font_coverage
 from exporter.language_fonts import installed_faces
 from exporter.layouts import language_prefix
 from exporter.writers import ooxml
@@ -55,8 +48,11 @@ OBFUSCATED_FONT = "application/vnd.openxmlformats-officedocument.obfuscatedFont"
 FONT_PART_NAME = "/word/fonts/font{number}.odttf"
 OBFUSCATED_LENGTH = 32
 """The bytes of a font's start that obfuscation XORs with its key (§17.8.1)."""
-FONT_KEY_NAMESPACE = uuid.UUID("0c7b9c1e-5d2a-5f57-8d0e-3b6f1a9d4e21")
-"""A fixed namespace for the fonts' keys, so that the same font gets the same key."""
+FONT_KEY_NAMESPACE = "0c7b9c1e-5d2a-5f57-8d0e-3b6f1a9d4e21"
+"""A fixed namespace (a UUID) for the fonts' keys, so that the same font gets the same key."""
+# The modules whose code reads a font's facts or cuts and obfuscates it: a change to them
+# is a change to what the cache folder keeps for a font file.
+FONT_CODE = (__name__, "exporter.fontfaces", "exporter.fontsubset")
 EMBED_ELEMENTS = {
     (False, False): "embedRegular",
     (True, False): "embedBold",
@@ -314,6 +310,26 @@ def _charset(lang: str) -> str:
 @functools.lru_cache(maxsize=32)
 def read_font(path: Path, index: int = 0) -> FontFacts:
     """Return what a font (face `index` of a collection) says of its family and face."""
+
+    def read() -> bytes:
+        return json.dumps(asdict(_read_font(path, index))).encode()
+
+    kept = json.loads(fontcache.kept("docx-font-facts", path, (str(index),), FONT_CODE, read))
+    return FontFacts(**{**kept, "description": FontDescription(**kept["description"])})
+
+
+def _read_font(path: Path, index: int) -> FontFacts:
+    """Return what a font says of its family and face, read with HarfBuzz."""
+    from exporter.fontfaces import (
+        OS2_SELECTION,
+        OS2_WEIGHT_CLASS,
+        family_name,
+        open_face,
+        table,
+        uint16,
+        uint32,
+    )
+
     face = open_face(path, index)
     os2 = table(face, "OS/2")
     post = table(face, "post")
@@ -356,16 +372,34 @@ def _embedded_face(
     path: Path, bold: bool, italic: bool, keep: frozenset[int]
 ) -> EmbeddedFace | None:
     """Return a face subset to the characters to keep and obfuscated; None when Word could
-    not embed it (an OpenType font with PostScript outlines)."""
-    data = _font_data(path)
-    if not data.startswith((b"\x00\x01\x00\x00", b"true")):
+    not embed it (an OpenType font with PostScript outlines).
+
+    The face is kept so in the cache folder, for the characters it has of those to keep:
+    most documents of a layout keep the same ones.
+    """
+    with path.open("rb") as stream:
+        outlines = stream.read(4)
+    if outlines not in (b"\x00\x01\x00\x00", b"true"):
         log.warning("the DOCX leaves out font %s: Word embeds TrueType outlines only", path.name)
         return None
-    subset = subset_font(data, keep)
-    # The key follows from the bytes, so that the same document gets the same file.
-    digest = hashlib.sha256(subset).hexdigest()
-    key = "{" + str(uuid.uuid5(FONT_KEY_NAMESPACE, f"{bold}/{italic}/{digest}")).upper() + "}"
-    return EmbeddedFace(bold, italic, key, obfuscate(subset, key))
+    # HarfBuzz cuts a font to the characters it has, the others asked for or not.
+    shown = array("I", sorted(keep & font_coverage(path))).tobytes()
+
+    def cut() -> bytes:
+        import uuid  # on use: a face kept in the cache folder has its key
+
+        from exporter.fontsubset import subset_font
+
+        subset = subset_font(_font_data(path), array("I", shown))
+        # The key follows from the bytes, so that the same document gets the same file.
+        digest = hashlib.sha256(subset).hexdigest()
+        name = f"{bold}/{italic}/{digest}"
+        key = "{" + str(uuid.uuid5(uuid.UUID(FONT_KEY_NAMESPACE), name)).upper() + "}"
+        return key.encode("ascii") + b"\n" + obfuscate(subset, key)
+
+    parts = (str(bold), str(italic), hashlib.sha256(shown).hexdigest())
+    key, _, obfuscated = fontcache.kept("docx-font", path, parts, FONT_CODE, cut).partition(b"\n")
+    return EmbeddedFace(bold, italic, key.decode("ascii"), obfuscated)
 
 
 @functools.lru_cache(maxsize=16)
