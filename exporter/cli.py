@@ -573,10 +573,12 @@ def _import(args: argparse.Namespace) -> int:
     from exporter.output import write_all_atomic
     from exporter.readers import load_with_media
     from exporter.readers.media import place_media
-    from exporter.validate import validate
+    from exporter.validate import LANGUAGE_TAG, validate
     from exporter.writers import get_writer
 
-    article, media = load_with_media(args.source)
+    if args.lang and not LANGUAGE_TAG.match(args.lang):
+        raise UsageError(f"--lang: {args.lang!r} is not a language tag (BCP 47: fr, pt-BR)")
+    article, media = load_with_media(args.source, args.lang or "", detect_language=True)
     if args.lang:
         try:
             article = validate(dataclasses.replace(article, lang=args.lang))

@@ -207,4 +207,4 @@ def test_bylines_split_by_the_languages_joiners(
     byline: str, creator: str, lang: str, names: list[str] | None
 ) -> None:
     expected = names or [name.strip() for name in creator.split(";")]
-    assert byline_names(byline, creator, lang) == expected
+    assert byline_names(byline, creator, [lang]) == expected

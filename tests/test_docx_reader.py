@@ -571,6 +571,9 @@ def translated(article: model.Article) -> model.Article:
             return T(translate(node.text))
         if isinstance(node, model.Code):
             return model.Code(translate(node.text))
+        if isinstance(node, model.Figure) and node.alt:
+            # The description below the picture is text the translator translates.
+            node = dataclasses.replace(node, alt=translate(node.alt))
         if dataclasses.is_dataclass(node) and not isinstance(node, type):
             changes = {
                 f.name: tuple(swap(v) for v in getattr(node, f.name))
@@ -589,10 +592,15 @@ def translated(article: model.Article) -> model.Article:
         kicker=translate(result.kicker),
         subtitle=translate(result.subtitle),
         summary=translate(result.summary),
-        authors=(
-            model.Author(translate(first.name), translate(first.bio), first.affiliation),
-            *(dataclasses.replace(a, bio=translate(a.bio)) for a in others),
+        authors=tuple(
+            model.Author(
+                translate(a.name) if a is first else a.name,
+                translate(a.bio),
+                translate(a.affiliation) if a.affiliation else "",
+            )
+            for a in (first, *others)
         ),
+        keywords=tuple(translate(keyword) for keyword in result.keywords),
         lang="ja",
     )
 

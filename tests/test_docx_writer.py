@@ -146,6 +146,9 @@ def test_every_part_in_order_in_its_named_style(rich_docx: bytes) -> None:
         ("Summary", article.summary),
         *expected_blocks(article.body),
         *(("Bio", author.bio) for author in article.authors),
+        # What the page prints without a place in the body, for the translator.
+        *(("Affiliation", a.affiliation) for a in article.authors if a.affiliation),
+        *(("Keyword", keyword) for keyword in article.keywords),
     ]
     document = open_docx(rich_docx)
     written = [(p.style.name, p.text) for p in document.paragraphs]

@@ -327,9 +327,39 @@ def test_unknown_extension_is_refused(tmp_path: Path) -> None:
 
 def test_front_matter_texts_get_typographic_quotes_and_dashes() -> None:
     article = read_markdown(
-        '---\ntitle: "The Mekong\'s \'data\' gap -- now"\nsummary: A "quoted" *word*\n'
+        '---\ntitle: "The Mekong\'s \'data\' gap -- now"\nsummary: A "quoted" \\*word\\*\n'
         'authors: [{name: A, bio: "A\'s bio"}]\n---\n'
     )
     assert article.title == "The Mekong\u2019s \u2018data\u2019 gap \u2013 now"
     assert article.summary == "A \u201cquoted\u201d *word*"
     assert article.authors[0].bio == "A\u2019s bio"
+
+
+@pytest.mark.parametrize(
+    ("front", "place"),
+    [
+        ("summary: H~2~O in the rivers", "front matter, line 3: the summary holds Markdown (sub"),
+        ("summary: It rose 10^3^ times", "front matter, line 3: the summary holds Markdown (sup"),
+        (
+            "authors:\n  - name: Ada\n    bio: Writes about *rivers*",
+            "front matter, line 5: authors[0]'s bio holds Markdown (em",
+        ),
+        (
+            "authors:\n  - Ada\n  - name: Bo\n    bio: See [the site](https://example.org)",
+            "front matter, line 6: authors[1]'s bio holds Markdown (link",
+        ),
+    ],
+)
+def test_markdown_in_a_summary_or_bio_is_refused_with_its_line(front: str, place: str) -> None:
+    with pytest.raises(InputError) as caught:
+        read_markdown(f"---\ntitle: T\n{front}\n---\n\nBody.\n")
+    assert str(caught.value).startswith(place), caught.value
+
+
+def test_escaped_marks_in_a_summary_and_bio_are_text() -> None:
+    article = read_markdown(
+        "---\ntitle: T\nsummary: H\\~2\\~O, not \\*so\\*\n"
+        "authors:\n  - name: Ada\n    bio: 10\\^3\\^ \\[x](y)\n---\n\nBody.\n"
+    )
+    assert article.summary == "H~2~O, not *so*"
+    assert article.authors[0].bio == "10^3^ [x](y)"

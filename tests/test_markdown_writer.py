@@ -49,6 +49,16 @@ def test_markup_characters_and_straight_quotes_stay_text() -> None:
     assert round_trip(article) == article
 
 
+def test_marks_in_a_summary_and_bio_read_back_as_text() -> None:
+    article = model.Article(
+        title="T",
+        summary="H~2~O and 10^3^, *as typed*, [x](y) `z` <b>",
+        authors=(model.Author("Ada", bio="Writes on x_y_ and ~tides~"),),
+        body=(para("Body."),),
+    )
+    assert round_trip(article) == article
+
+
 WORD = st.lists(
     st.sampled_from(
         list("abcxyzÀéễĐōー日本語한국") + list("*_[]<>!&#\"'-`\\.,;:()|~^=+") + ["--", "1."]

@@ -11,7 +11,7 @@ import subprocess
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from lxml import etree
 
@@ -188,14 +188,23 @@ def omegat_translate(
 
 
 class Tokens:
-    """A reversible pseudo-translation into Japanese: each piece of text between a
-    segment's inline tags becomes a token of its own (`訳3の2です`, the second piece of
-    the third segment), its surrounding spaces and the tags kept; `back` puts the source
-    pieces back in a translated text."""
+    """A reversible pseudo-translation (into Japanese by default): each piece of text
+    between a segment's inline tags becomes a token of its own (`訳3の2です`, the second
+    piece of the third segment; `template` words it in another language), its surrounding
+    spaces and the tags kept; `back` puts the source pieces back in a translated text."""
 
-    TOKEN = re.compile(r"訳(\d+)の(\d+)です")
+    TEMPLATES: ClassVar[dict[str, str]] = {
+        "ja": "訳{0}の{1}です",
+        "fr": "cette phrase {0} est traduite en français dans la partie {1}",
+        "es": "esta frase {0} está traducida al español en la parte {1}",
+    }
+    """Tokens that read as each language's words (a language identifier takes them so)."""
 
-    def __init__(self) -> None:
+    def __init__(self, lang: str = "ja") -> None:
+        self.template = self.TEMPLATES[lang]
+        self.TOKEN = re.compile(
+            re.escape(self.template).replace(r"\{0\}", r"(\d+)").replace(r"\{1\}", r"(\d+)")
+        )
         self.pieces: dict[str, str] = {}
         self.segments: dict[str, str] = {}
 
@@ -208,7 +217,7 @@ class Tokens:
             if INLINE_TAG.fullmatch(piece) or not piece.strip():
                 out.append(piece)
                 continue
-            token = f"訳{number}の{index}です"
+            token = self.template.format(number, index)
             self.pieces[token] = piece.strip()
             lead, trail = piece[: len(piece) - len(piece.lstrip())], piece[len(piece.rstrip()) :]
             out.append(lead + token + trail)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from exporter import model
 from exporter.errors import InputError
@@ -14,8 +14,19 @@ from exporter.validate import validate
 
 Reader = Callable[[str], model.Article]
 BinaryReader = Callable[[bytes], model.Article]
-MediaReader = Callable[[bytes, str], "tuple[model.Article, Media]"]
-"""A binary reader that also takes the file's name and returns the pictures it extracted."""
+
+
+class MediaReader(Protocol):
+    """A binary reader that also takes the file's name, and returns the pictures it
+    extracted; `lang` is the language the article is said to be in (`--lang`), and
+    `detect_language` has the reader tell the language from the text."""
+
+    def __call__(
+        self, data: bytes, name: str, *, lang: str = "", detect_language: bool = False
+    ) -> tuple[model.Article, Media]:
+        """Return the article in a file's bytes, and its pictures."""
+        ...
+
 
 # Readers as "module:function", imported on use: text readers take the decoded text,
 # binary readers the file's bytes.
@@ -50,14 +61,20 @@ def load(path: str | Path) -> model.Article:
     return load_with_media(path)[0]
 
 
-def load_with_media(path: str | Path) -> tuple[model.Article, Media]:
-    """Read and validate the article in `path`, with the pictures its reader extracted."""
+def load_with_media(
+    path: str | Path, lang: str = "", detect_language: bool = False
+) -> tuple[model.Article, Media]:
+    """Read and validate the article in `path`, with the pictures its reader extracted;
+    `lang` is the language the article is said to be in, if the file's may be wrong;
+    with `detect_language`, a reader that can tells it from the text (`exporter import`)."""
     path = Path(path)
     suffix = path.suffix.lower()
     try:
         if suffix in MEDIA_READERS:
             media_reader: MediaReader = _entry(MEDIA_READERS[suffix])
-            article, media = media_reader(_read_bytes(path), path.name)
+            article, media = media_reader(
+                _read_bytes(path), path.name, lang=lang, detect_language=detect_language
+            )
             return validate(article), media
         return _load(path, suffix), Media()
     except InputError as error:

@@ -153,6 +153,8 @@ def _parser(preset: str = "commonmark", quotes: Quotes = ENGLISH) -> MarkdownIt:
 
 
 TYPESET_KEYS = ("kicker", "title", "subtitle", "summary")
+PLAIN_INLINES = frozenset({"text", "text_special", "softbreak", "hardbreak"})
+"""What a front-matter text may hold: text, no markup (which it would print as typed)."""
 _QUOTES: contextvars.ContextVar[Quotes] = contextvars.ContextVar("quotes", default=ENGLISH)
 """The quotes of the article being read: its front-matter texts and captions take them."""
 _LINES: contextvars.ContextVar[places.Lines | None] = contextvars.ContextVar("lines", default=None)
@@ -486,6 +488,13 @@ def _front_matter(source: str, first_line: int = 2) -> dict[str, Any]:
     if "title" not in data:
         raise InputError("no title (add 'title: ...')", where="front matter")
     data = dict(data)
+    if isinstance(data.get("summary"), str):
+        _refuse_markup(data["summary"], "the summary", place("summary"))
+    authors = data.get("authors")
+    for index, item in enumerate(authors if isinstance(authors, list) else []):
+        if isinstance(item, dict) and isinstance(item.get("bio"), str):
+            where = place(f"authors[{index}].bio")
+            _refuse_markup(item["bio"], f"authors[{index}]'s bio", where)
     for key in TYPESET_KEYS:
         if isinstance(data.get(key), str):
             data[key] = typeset(data[key])
@@ -501,6 +510,20 @@ def _front_matter(source: str, first_line: int = 2) -> dict[str, Any]:
     except InputError as error:
         raise InputError(f"{error.where} {error.what}", where=place(error.where)) from None
     return data
+
+
+def _refuse_markup(text: str, what: str, where: str) -> None:
+    """Refuse a front-matter text with inline Markdown in it (`H~2~O`, `*so*`, a link):
+    the summary and bios are printed as plain text, and would show the marks as typed."""
+    tokens = _parser().parseInline(text)
+    for token in tokens[0].children or [] if tokens else []:
+        if token.type not in PLAIN_INLINES:
+            kind = token.type.removesuffix("_open").replace("_", " ")
+            raise InputError(
+                f"{what} holds Markdown ({kind}: {text[:40]!r}), which it would print as typed: "
+                "write it as plain text, or put a backslash before each mark (H\\~2\\~O)",
+                where=where,
+            )
 
 
 def _author(item: Any, index: int) -> Any:

@@ -70,7 +70,8 @@ def _typed(value: Any) -> Any:
 
 def _protect_typography(text: str) -> str:
     text = text.replace("\\", "\\\\")
-    text = re.sub(r"([\"'])", r"\\\1", text)
+    # Quotes from the typographer; marks the reader refuses in a summary or bio as markup.
+    text = re.sub(r"([\"'*_~^`\[\]<])", r"\\\1", text)
     return HYPHEN_RUN.sub("\\-", text)
 
 

@@ -16,6 +16,7 @@ from exporter.readers.docx.front import (
     core_properties,
     custom_properties,
     document_language,
+    known_byline,
     parse_issue_line,
     source_file,
     text_language,
@@ -44,17 +45,22 @@ def read_docx(data: bytes, name: str = "") -> model.Article:
     return read_docx_with_media(data, name)[0]
 
 
-def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Media]:
-    """Return the article a DOCX holds and its pictures; `name` is the file's name."""
+def read_docx_with_media(
+    data: bytes, name: str = "", *, lang: str = "", detect_language: bool = False
+) -> tuple[model.Article, Media]:
+    """Return the article a DOCX holds and its pictures; `name` is the file's name, `lang`
+    the language the article is said to be in (`--lang`), if any; with `detect_language`
+    the body's language is told from its words (a translator leaves the declared one)."""
     package = open_package(data)
     core = core_properties(package)
     named_lang = text_language(package, document_language(package, core))
-    lang = named_lang or "en"
+    declared = named_lang or "en"
     styles = StyleTable.read(package)
     numbering = Numbering.read(package)
     numbering.style_numbering = styles.numbering
     reader = DocumentReader(package, styles, numbering)
-    reader.document_lang = lang
+    # Runs tagged with a language are told against the one the document declares.
+    reader.document_lang = declared
     custom = custom_properties(package)
     extra = toolkit_metadata(custom)
     reader.toolkit_document = bool(extra)
@@ -67,13 +73,17 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     if plan.source == "property":
         reader.repeated_title = " ".join(core["title"].split())
     body = reader.read_body()
-    if not named_lang:
-        log.warning("the document names no language; assumed English (use --lang to set it)")
+    lang = edition_language(reader, named_lang, lang, detect_language)
     front = {role: " ".join(texts) for role, texts in reader.front.items()}
     title = title_of(plan, reader, core, name)
     names: list[str] = []
+    languages = [lang, declared]
+    known = recorded_authors(extra, core) if reader.toolkit_document else []
     for byline in reader.front.get("byline", []):
-        names.extend(byline_names(byline, core.get("creator", ""), lang))
+        if known:
+            names.extend(known_byline(byline, known, languages))
+        else:
+            names.extend(byline_names(byline, core.get("creator", ""), languages))
     if not names and core.get("creator"):
         candidates = person_in_property(core["creator"])
         if candidates:
@@ -105,10 +115,11 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     summary = front.get("summary", "")
     if not summary and not reader.toolkit_document:
         summary, body = _italic_opening_as_summary(body, reader.guesses)
-    keywords = extra.get("keywords")
-    if not isinstance(keywords, list):
-        keywords = [k.strip() for k in core.get("keywords", "").split(",") if k.strip()]
-    affiliations = extra.get("affiliations")
+    keywords: list[str] = reader.front.get("keyword", [])
+    if not keywords:
+        recorded = extra.get("keywords")
+        keywords = recorded if isinstance(recorded, list) else core_keywords(core)
+    affiliations = body_affiliations(reader.front.get("affiliation", []), extra)
     # The article file the document was written from: a translation of it is its edition.
     source_name, source_version = source_file(custom)
     warn(reader)
@@ -119,9 +130,7 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
         date=date,
         kicker=front.get("kicker", ""),
         subtitle=front.get("subtitle", ""),
-        authors=authors_with_bios(
-            names, bios, [str(a) for a in affiliations] if isinstance(affiliations, list) else []
-        ),
+        authors=authors_with_bios(names, bios, affiliations),
         summary=summary,
         lang=lang,
         keywords=tuple(str(k) for k in keywords),
@@ -132,6 +141,72 @@ def read_docx_with_media(data: bytes, name: str = "") -> tuple[model.Article, Me
     )
     article = called_in_order(unlink_missing(article, reader.anchors))
     return article, Media(reader.pictures.files)
+
+
+def edition_language(reader: DocumentReader, named: str, given: str, detect: bool) -> str:
+    """Return the article's language: `given` (`--lang`) if any, else (with `detect`) the
+    language its body is written in, else the one the document names, else English;
+    warn where the text says otherwise than the document or `--lang`."""
+    found = ""
+    if detect:
+        from exporter.readers.language import detected_language
+
+        body = reader.body_element
+        text = " ".join(t.text or "" for t in body.iter(w("t"))) if body is not None else ""
+        found = detected_language(text)
+    from exporter.readers.language import language_label, primary
+
+    if given:
+        if found and primary(found) != primary(given):
+            log.warning(
+                "the text reads as %s, not %s as --lang says: took %r",
+                language_label(found),
+                language_label(given),
+                given,
+            )
+        return given
+    cjk = ("ja", "ko", "zh")
+    if primary(found) in cjk and primary(named) in cjk:
+        found = ""  # the script has told them apart (`text_language`)
+    if found and primary(found) != primary(named or "en"):
+        log.warning(
+            "the text reads as %s, the document says %s: took %r (use --lang to set another)",
+            language_label(found),
+            language_label(named) if named else "nothing (English assumed)",
+            found,
+        )
+        return found
+    if not named:
+        log.warning("the document names no language; assumed English (use --lang to set it)")
+    return named or "en"
+
+
+def core_keywords(core: dict[str, str]) -> list[str]:
+    """Return the keywords property's keywords (comma-separated)."""
+    return [k.strip() for k in core.get("keywords", "").split(",") if k.strip()]
+
+
+def body_affiliations(found: list[str], extra: dict[str, object]) -> list[str]:
+    """Return each author's affiliation, by position: the Affiliation paragraphs (the
+    translated ones) in place of those the document recorded, where they are as many;
+    else the paragraphs in order, else the record."""
+    recorded = extra.get("affiliations")
+    record = [str(a) for a in recorded] if isinstance(recorded, list) else []
+    if not found:
+        return record
+    if len(found) == sum(1 for a in record if a.strip()):
+        texts = iter(found)
+        return [next(texts) if a.strip() else "" for a in record]
+    return found
+
+
+def recorded_authors(extra: dict[str, object], core: dict[str, str]) -> list[str]:
+    """Return the authors the toolkit recorded when it wrote the document: its custom
+    property's list, else the author property ("; "-separated)."""
+    authors = extra.get("authors")
+    if isinstance(authors, list) and all(isinstance(a, str) for a in authors):
+        return [str(a) for a in authors]
+    return [name.strip() for name in core.get("creator", "").split(";") if name.strip()]
 
 
 def _holds_anything(reader: DocumentReader) -> bool:

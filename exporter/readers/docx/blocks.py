@@ -51,6 +51,15 @@ class BlockBuilder:
         previous = self.blocks[-1] if self.blocks and not self.open_lists else None
         return isinstance(previous, model.Figure) and not previous.caption and _one_line(caption)
 
+    def describe_figure(self, alt: str) -> bool:
+        """Give the figure just before its alternative text (the toolkit writes it below
+        the picture, translatable); return False when there is no figure to take it."""
+        previous = self.blocks[-1] if self.blocks and not self.open_lists else None
+        if not isinstance(previous, model.Figure) or previous.caption or not alt:
+            return False
+        self.blocks[-1] = model.Figure(previous.src, alt, previous.caption)
+        return True
+
     def add_caption(self, caption: tuple[model.Inline, ...]) -> bool:
         """Give the figure just before its caption; return False when there is none."""
         if not self.figure_takes(caption):

@@ -33,6 +33,8 @@ FRONT_MATTER_ROLES = {
     "summary": "summary",
     "abstract": "summary",
     "bio": "bio",
+    "affiliation": "affiliation",
+    "keyword": "keyword",
 }
 # Styles only the toolkit's own documents have: their presence means "ours, edited".
 TOOLKIT_ONLY_ROLES = frozenset(
@@ -251,6 +253,8 @@ class DocumentReader:
         inlines = group(atoms)
         text = plain_text(inlines).strip()
         role = self._front_role(paragraph, role, text)
+        if role == "figure_alt" and builder.describe_figure(text):
+            return
         if role in FRONT_MATTER_ROLES:
             if text:
                 self.front.setdefault(FRONT_MATTER_ROLES[role], []).append(text)

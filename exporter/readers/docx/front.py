@@ -70,18 +70,70 @@ def _parse_long_date(text: str, lang: str) -> datetime.date | None:
     return None
 
 
-def byline_names(byline: str, creator: str, lang: str) -> list[str]:
-    """Return the author names of a byline, as the author property lists them if it can.
+def byline_names(byline: str, creator: str, languages: list[str]) -> list[str]:
+    """Return the author names of a manuscript's byline, as the author property lists
+    them if it can, else split by the joining words of `languages` in turn (the
+    edition's, then the document's): the first that finds more than one name.
 
-    The writer keeps the names "; "-separated in the author property: where the byline
-    is those names, in order, between separators only, they are taken whole, so that a
-    name with a joining word in it ("José Ortega y Gasset") stays one; a byline edited
-    since (translated, transliterated) is split.
+    Where the byline is the property's names ("; "-separated), in order, between
+    separators only, they are taken whole, so that a name with a joining word in it
+    ("José Ortega y Gasset") stays one.
     """
+    languages = list(dict.fromkeys(languages or ["en"]))
     listed = [name.strip() for name in creator.split(";") if name.strip()]
-    if listed and _only_separators(byline, listed, lang):
+    if listed and any(_only_separators(byline, listed, lang) for lang in languages):
         return listed
-    return split_byline(byline, lang)
+    splits = [split_byline(byline, lang) for lang in languages]
+    return next((names for names in splits if len(names) > 1), splits[0])
+
+
+def known_byline(byline: str, known: list[str], languages: list[str]) -> list[str]:
+    """Return the author names of a byline, matched against the names the document
+    records (`known`, the article's authors as the writer kept them).
+
+    Names are usually kept in a translation: where every known name is in the byline,
+    in order, with at most one word or mark between two (any language's "and": "et",
+    "y", "und", "、"), they are the authors. A transliterated byline ("フトリ・ヒデシ")
+    is split by the joining words of `languages` (the edition's, the document's) and,
+    where it has as many names, taken name for name. A byline that names more or fewer
+    authors than the record says is taken as written, with a warning naming both.
+    """
+    if not known:
+        return split_byline(byline, languages[0] if languages else "en")
+    if _names_kept(byline, known):
+        return list(known)
+    # The split that finds the most names: each language's joining words are none of
+    # another's names, and names not kept are matched by position.
+    splits = [split_byline(byline, lang) for lang in dict.fromkeys(languages or ["en"])]
+    names = [name.strip() for name in max(splits, key=len)]
+    if len(names) == len(known):
+        return names
+    log.warning(
+        "the byline names %s, the document was written for %s: took the byline's",
+        "; ".join(names),
+        "; ".join(known),
+    )
+    return names
+
+
+def _names_kept(byline: str, names: list[str]) -> bool:
+    """Return True if the byline is the names, in order, with a joiner at most between."""
+    position = 0
+    for index, name in enumerate(names):
+        found = byline.find(name, position)
+        if found < 0:
+            return False
+        between = byline[position:found]
+        if between.strip() if index == 0 else not _joiner(between):
+            return False
+        position = found + len(name)
+    return not byline[position:].strip(" .")
+
+
+def _joiner(text: str) -> bool:
+    """Return True for what may join two names: marks, and at most one word between them."""
+    words = re.sub(BYLINE_PUNCTUATION, " ", text).split()
+    return len(words) <= 1 and (bool(words) or bool(text))
 
 
 def _only_separators(byline: str, names: list[str], lang: str) -> bool:
@@ -242,9 +294,10 @@ def text_language(package: Package, named: str) -> str:
         slot = lang.get(w("eastAsia"), "") if lang is not None else ""
         found = slot if slot.lower().startswith("zh") and LANGUAGE_TAG.match(slot) else "zh"
     log.warning(
-        "the text is in %s, the document says %r: took %r (use --lang to set another)",
+        "the text reads as %s (%s), the document says %s: took %r (use --lang to set another)",
         SCRIPT_NAMES[found[:2]],
-        named or "en",
+        found,
+        repr(named) if named else "nothing (English assumed)",
         found,
     )
     return found

@@ -66,6 +66,14 @@ def write_docx(article: model.Article, context: RenderContext) -> bytes:
     for author in article.authors:
         if author.bio.strip():
             blocks.text_paragraph("bio", author.bio)
+    # Affiliations and keywords print on the PDF's page and in the EPUB's metadata: here
+    # they are text the translator translates, in styles the import knows.
+    for author in article.authors:
+        if author.affiliation.strip():
+            blocks.text_paragraph("affiliation", author.affiliation)
+    for keyword in article.keywords:
+        if keyword.strip():
+            blocks.text_paragraph("keyword", keyword)
     write_publisher_block(blocks)
     if context.reference_docx is not None:
         adopt_reference_styles(document, context.reference_docx, article.lang)

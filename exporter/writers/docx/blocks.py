@@ -161,6 +161,11 @@ class BlockWriter:
                 embedded = True
             except (UnrecognizedImageError, OSError) as error:
                 log.warning("could not embed %r in the DOCX: %s", figure.src, error)
+        if embedded and figure.alt.strip() and not story.in_note:
+            # The picture's description (its descr) is no text a CAT tool offers: it is
+            # written below the picture too, in a style the import takes it back from.
+            description = self.paragraph(story, "figure_alt")
+            description.append(ooxml.run(clean(figure.alt)))
         if not embedded:
             if figure.alt.strip():
                 paragraph.append(ooxml.run(clean(figure.alt)))

@@ -58,6 +58,9 @@ def set_properties(document: Any, article: model.Article, source: SourceFile | N
     # rewrites the keywords property ("a, b c" becomes "a b c") but keeps custom ones.
     metadata = {
         "series": article.series,
+        # The authors as the article names them: the import matches a translated byline
+        # against them, whatever joins the names.
+        "authors": [author.name for author in article.authors],
         "keywords": list(article.keywords),
         "affiliations": [author.affiliation for author in article.authors],
     }
