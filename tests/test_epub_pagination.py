@@ -29,8 +29,8 @@ from exporter.context import RenderContext
 from exporter.layouts import find_layout
 from exporter.readers import load
 from exporter.writers.epub import write_epub
-from tests.chromium import CHROMIUM, MISSING, launched_chromium
-from tests.test_epub_readium import READIUM_CSS, with_readium_css
+from tests.chromium import launched_chromium
+from tests.test_epub_readium import READIUM_MARKS, with_readium_css
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -48,14 +48,7 @@ body {{ margin: 0; padding: 0 1em; }}
 </style>"""
 """A reading system's pagination without Readium CSS: one column per screen."""
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING),
-    pytest.mark.skipif(
-        not (READIUM_CSS / "ReadiumCSS-before.css").exists(),
-        reason="Readium CSS is not installed (make setup installs it)",
-    ),
-]
+pytestmark = READIUM_MARKS
 
 
 @pytest.fixture(scope="module", params=list(BOOKS))

@@ -46,7 +46,7 @@ SIZES = ["100%", "200%"]
 CANVAS = {"light": [255, 255, 255, 1], "dark": [18, 18, 18, 1]}
 """The canvas Chromium paints in each scheme under `color-scheme: light dark`."""
 
-pytestmark = [
+READIUM_MARKS = [
     pytest.mark.slow,
     pytest.mark.skipif(not CHROMIUM.exists(), reason=MISSING),
     pytest.mark.skipif(
@@ -54,6 +54,8 @@ pytestmark = [
         reason="Readium CSS is not installed (make setup installs it)",
     ),
 ]
+"""Slow, and skipped where Chromium or Readium CSS is missing."""
+pytestmark = READIUM_MARKS
 
 
 def with_readium_css(xhtml: str, folder: Path) -> str:

@@ -7,6 +7,7 @@ import functools
 import json
 import logging
 import re
+from collections.abc import Callable
 from typing import Any
 
 from exporter import model
@@ -118,16 +119,7 @@ def known_byline(byline: str, known: list[str], languages: list[str]) -> list[st
 
 def _names_kept(byline: str, names: list[str]) -> bool:
     """Return True if the byline is the names, in order, with a joiner at most between."""
-    position = 0
-    for index, name in enumerate(names):
-        found = byline.find(name, position)
-        if found < 0:
-            return False
-        between = byline[position:found]
-        if between.strip() if index == 0 else not _joiner(between):
-            return False
-        position = found + len(name)
-    return not byline[position:].strip(" .")
+    return _names_in_order(byline, names, _joiner, left_after=" .")
 
 
 def _joiner(text: str) -> bool:
@@ -139,16 +131,27 @@ def _joiner(text: str) -> bool:
 def _only_separators(byline: str, names: list[str], lang: str) -> bool:
     """Return True if the byline is the names, in order, with only separators between."""
     separators = re.compile(f"(?:{_byline_separators(lang).pattern})+")
+    return _names_in_order(byline, names, lambda between: bool(separators.fullmatch(between)))
+
+
+def _names_in_order(
+    byline: str, names: list[str], joins: Callable[[str], bool], left_after: str | None = None
+) -> bool:
+    """Return True if the byline is the names, in order, each pair joined as `joins` allows.
+
+    Nothing stands before the first name; after the last, only the characters of
+    `left_after` (white space if None).
+    """
     position = 0
     for index, name in enumerate(names):
         found = byline.find(name, position)
         if found < 0:
             return False
         between = byline[position:found]
-        if between.strip() if index == 0 else not separators.fullmatch(between):
+        if between.strip() if index == 0 else not joins(between):
             return False
         position = found + len(name)
-    return not byline[position:].strip()
+    return not byline[position:].strip(left_after)
 
 
 def split_byline(byline: str, lang: str = "en") -> list[str]:
