@@ -12,6 +12,7 @@ import pytest
 from exporter.build import BuildOptions, render_file
 from exporter.readers import load
 from exporter.readers.docx.front import byline_names, known_byline
+from exporter.serve.workers import import_upload
 from tests.test_cli import run
 
 KNOWN = ["Mele Tupou", "Nguyễn Thị Lan"]
@@ -122,3 +123,12 @@ def test_lang_that_contradicts_the_text_is_taken_with_a_warning(
 def test_a_lang_that_is_no_language_tag_is_refused(french_declared_english: Path) -> None:
     code, _out, err = run("import", str(french_declared_english), "--lang", "fr_FR!")
     assert code == 2 and err.count("\n") == 1 and "--lang" in err, err
+
+
+def test_the_web_apps_import_tells_the_language_as_the_command_does(
+    french_declared_english: Path,
+) -> None:
+    imported = import_upload(french_declared_english.read_bytes(), ".docx", "", "returned.docx")
+    assert imported.article.lang == "fr"
+    assert [a.name for a in imported.article.authors] == KNOWN
+    assert any("the text reads as French (fr)" in w for w in imported.warnings), imported.warnings

@@ -147,7 +147,8 @@ def import_upload(data: bytes, suffix: str, lang: str, name: str = "") -> Import
         source.write_bytes(data)
         try:
             with collect_warnings() as messages:
-                article, media = load_with_media(source)
+                # As `exporter import` does: a returned DOCX's language is told by its text.
+                article, media = load_with_media(source, lang, detect_language=True)
                 if lang:
                     article = validate(dataclasses.replace(article, lang=lang))
                 context = RenderContext(known_layout(article.series), Path(folder))
