@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from lxml import etree
@@ -62,8 +63,8 @@ def _tag(name: str, closed: bool = False, **attributes: str) -> str:
     return f"<{name}{pairs}{'/' if closed else ''}>"
 
 
-def code_of(inline: model.Inline, note_number: int = 0) -> Code:
-    """Return how an inline that is not text is written; `note_number` numbers a call."""
+def code_of(inline: model.Inline, note_numbers: Mapping[str, int]) -> Code:
+    """Return how an inline that is not text is written; `note_numbers` number the calls."""
     match inline:
         case model.Emphasis():
             return Code("<em>", "</em>", "fmt", "xlf:i")
@@ -80,6 +81,7 @@ def code_of(inline: model.Inline, note_number: int = 0) -> Code:
         case model.LineBreak():
             return Code("<br/>", type="fmt", sub_type="xlf:lb", display="↵")
         case model.NoteRef(note=label):
+            note_number = note_numbers.get(label, 0)
             display = str(note_number) if note_number else label
             return Code(_tag("note-ref", True, label=label), "", "other", f"{PREFIX}:note", display)
         case model.Code(text=text):

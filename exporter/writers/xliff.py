@@ -190,10 +190,7 @@ class _Codes:
             if isinstance(inline, model.Text):
                 append_text(element, inline.text)
                 continue
-            number = (
-                self.note_numbers.get(inline.note, 0) if isinstance(inline, model.NoteRef) else 0
-            )
-            code = code_of(inline, number)
+            code = code_of(inline, self.note_numbers)
             self.count += 1
             attributes = {"id": str(self.count), "type": code.type, "subType": code.sub_type}
             if isinstance(inline, CONTAINERS):

@@ -143,10 +143,7 @@ class _Codes12:
             if isinstance(inline, model.Text):
                 append_text(element, inline.text)
                 continue
-            number = (
-                self.note_numbers.get(inline.note, 0) if isinstance(inline, model.NoteRef) else 0
-            )
-            code = code_of(inline, number)
+            code = code_of(inline, self.note_numbers)
             self.count += 1
             ident = str(self.count)
             if isinstance(inline, CONTAINERS):
