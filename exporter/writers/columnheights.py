@@ -1,21 +1,30 @@
-"""Balanced columns found by halving, where WeasyPrint would try them a pixel at a time.
+"""Multi-column runs laid out in fewer trials: halving to balance, the first look kept.
 
-WeasyPrint balances a run of columns (`weasyprint.layout.column.columns_layout`) by laying
-it out at the mean of its columns' heights, then higher by the height the next box lacked.
-Where no column tells that height (the box that would move up is kept with its own next,
-or would fit whole), it tries one pixel higher each time: in a bulletin with a table or
-figure across both columns, that took up to 33 trials of one run, two column layouts each.
-In that case the least height that takes the run whole is found here by halving, between
-the height found too short and the page's, in the whole pixels above it that WeasyPrint
-steps through: the same height wherever a run that fits at one height fits at any taller.
-No option of WeasyPrint sets how columns are balanced, so the function is WeasyPrint 70's
-own, copied with the halving added (the lines marked `# halving`), and installed over that
+WeasyPrint (`weasyprint.layout.column.columns_layout`) lays each run of columns out at
+the page's height to learn whether it fits, then balances a run that fits: at the mean
+of its columns' heights, then higher by the height the next box lacked. Two of its ways
+cost layouts that this copy of the function saves:
+
+- Where no column tells the height lacked (the box that would move up is kept with its
+  own next), WeasyPrint tries one pixel higher each time: up to 33 trials of one run, two
+  column layouts each, in bulletins with a table across both columns. Here the least
+  height that takes the run whole is found by halving, between the height found short
+  and the page's, in the same whole pixels above it (lines marked `# halving`).
+- A run that does not fit (the text goes on to the next page) is laid out twice at the
+  same height: once to learn that, once more for the page. Here the first look is made
+  as the final layout is (each column in its place, the page's own emptiness and lists
+  of positioned boxes), and kept (lines marked `# reuse`).
+
+The pages come out the same (byte for byte over the benchmark's articles, the fixtures
+and the examples). No option of WeasyPrint sets how it balances columns, so this is
+WeasyPrint 70's own function, copied and changed where marked, installed over that
 version only. WeasyPrint's licence (BSD 3-Clause) is at the end of this file.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from math import floor, inf
 from typing import Any
 
@@ -59,8 +68,25 @@ class _Halving:
         return self.base + self.high, False
 
 
+def _placed_column_box(
+    box: Any, containing_block: Any, children: list[Any], width: float, gap: float
+) -> Callable[[int, float], Any]:
+    """Return a maker of the column box of a number, placed as WeasyPrint's final layout does."""
+    from weasyprint.layout.column import _create_column_box
+
+    def column_box(number: int, position_y: float) -> Any:
+        placed = _create_column_box(box, containing_block, children, width, position_y)
+        if box.style["direction"] == "rtl":
+            placed.position_x += box.width - (number + 1) * width - number * gap
+        else:
+            placed.position_x += number * (width + gap)
+        return placed
+
+    return column_box
+
+
 def install() -> None:
-    """Balance WeasyPrint's columns by halving, where it is the version copied here."""
+    """Lay WeasyPrint's columns out with this copy, where it is the version copied."""
     global _installed
     if _installed:
         return
@@ -249,7 +275,10 @@ def columns_layout(
         original_page_is_empty = page_is_empty
         page_is_empty = stop_rendering = balancing = False
         halving: _Halving | None = None  # halving
+        kept: list[Any] = []  # reuse
         while True:
+            # reuse: the first look lays the columns out as the final layout would
+            first_look = not balancing and not height_defined
             # Remove extra excluded shapes introduced during the previous loop
             while len(context.excluded_shapes) > len(original_excluded_shapes):
                 context.excluded_shapes.pop()
@@ -258,23 +287,42 @@ def columns_layout(
             column_skip_stack = skip_stack
             consumed_heights = []
             new_boxes = []
-            for _column in range(count):
+            for column_number in range(count):
                 # Render one column
-                new_box, resume_at, next_page, _, _, _ = block_box_layout(
-                    context,
-                    column_box,
-                    context.page_bottom - current_position_y - height,
-                    column_skip_stack,
-                    containing_block,
-                    page_is_empty or not balancing,
-                    [],
-                    [],
-                    [],
-                    first_letter_style,
-                    first_line_style,
-                    discard=False,
-                    max_lines=None,
-                )
+                if first_look:  # reuse
+                    new_box, resume_at, next_page, _, _, _ = block_box_layout(
+                        context,
+                        _placed_column_box(box, containing_block, column_children, width, gap)(
+                            column_number, current_position_y
+                        ),
+                        context.page_bottom - current_position_y - height,
+                        column_skip_stack,
+                        containing_block,
+                        original_page_is_empty,
+                        absolute_boxes,
+                        fixed_boxes,
+                        None,
+                        first_letter_style,
+                        first_line_style,
+                        discard=False,
+                        max_lines=None,
+                    )
+                else:
+                    new_box, resume_at, next_page, _, _, _ = block_box_layout(
+                        context,
+                        column_box,
+                        context.page_bottom - current_position_y - height,
+                        column_skip_stack,
+                        containing_block,
+                        page_is_empty or not balancing,
+                        [],
+                        [],
+                        [],
+                        first_letter_style,
+                        first_line_style,
+                        discard=False,
+                        max_lines=None,
+                    )
                 if new_box is None:
                     # We didn't render anything, retry
                     column_skip_stack = {0: None}
@@ -349,7 +397,18 @@ def columns_layout(
                 if context.current_footnote_area.height == "auto"
                 else context.current_footnote_area.margin_height()
             )
-            remove_placeholders(context, new_boxes, [], [])
+            if (  # reuse: columns the page ends with are the final layout's
+                first_look
+                and not last_loop
+                and last_footnotes_height in footnote_area_heights
+                and len(new_boxes) == count
+                and column_skip_stack
+            ):
+                kept = new_boxes
+            elif first_look:
+                remove_placeholders(context, new_boxes, absolute_boxes, fixed_boxes)
+            else:
+                remove_placeholders(context, new_boxes, [], [])
 
             if last_loop:
                 break
@@ -413,7 +472,10 @@ def columns_layout(
         i = 0
         max_column_height = 0
         columns: list[Any] = []
-        while True:
+        if kept:  # reuse
+            columns = kept
+            max_column_height = max(column.margin_height() for column in kept)
+        while not kept:
             column_box = _create_column_box(
                 box, containing_block, column_children, width, current_position_y
             )
