@@ -24,6 +24,7 @@ from exporter.recent import Recent
 from exporter.resources import allowed_roots
 from exporter.walk import reading_length
 from exporter.writers import (
+    columnheights,
     hyphenruns,
     linebreaks,
     linkareas,
@@ -317,6 +318,7 @@ def _page_layout(
     linebreaks.install()  # each line broken once per layout, however often it is tried
     hyphenruns.install()  # at most two hyphenated lines in a row
     linkareas.install()  # note calls' links clickable, though of no line height
+    columnheights.install()  # balanced columns found by halving
     env = context.layout.environment()
     fonts = font_faces(context.layout.fonts)
     font_config = _font_configuration(context.layout.fonts)
