@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from exporter import model
-from exporter.fontfaces import FONT_SUFFIXES, FontFace, font_faces
 from exporter.walk import walk
 
+if TYPE_CHECKING:
+    from exporter.fontfaces import FontFace
+
 CODE_FOLDER = "code"
+FONT_SUFFIXES = (".ttf", ".otf")
 PDF_SUFFIX = " Shipped"
 """What the PDF's family names of the faces of code add to their own (`--mono` in the CSS)."""
 
@@ -44,6 +48,9 @@ def pdf_family(family: str) -> str:
 
 def all_code_faces(fonts: Path) -> tuple[FontFace, ...]:
     """Return the faces of code in a fonts folder (none when it has no `code/`)."""
+    # Loaded on use: the DOCX, whose font facts come from the cache folder, never needs it.
+    from exporter.fontfaces import font_faces
+
     folder = fonts / CODE_FOLDER
     return font_faces(folder) if folder.is_dir() else ()
 
