@@ -414,9 +414,7 @@ def _embedded_face(
     The face is kept so in the cache folder, for the characters it has of those to keep:
     most documents of a layout keep the same ones.
     """
-    with path.open("rb") as stream:
-        outlines = stream.read(4)
-    if outlines not in (b"\x00\x01\x00\x00", b"true"):
+    if not _has_truetype_outlines(path):
         log.warning("the DOCX leaves out font %s: Word embeds TrueType outlines only", path.name)
         return None
     # HarfBuzz cuts a font to the characters it has, the others asked for or not.
@@ -437,6 +435,13 @@ def _embedded_face(
     parts = (str(bold), str(italic), hashlib.sha256(shown).hexdigest())
     key, _, obfuscated = fontcache.kept("docx-font", path, parts, FONT_CODE, cut).partition(b"\n")
     return EmbeddedFace(bold, italic, key.decode("ascii"), obfuscated)
+
+
+@functools.lru_cache(maxsize=32)
+def _has_truetype_outlines(path: Path) -> bool:
+    """Return whether a font file has TrueType outlines (its first 4 bytes, read once a process)."""
+    with path.open("rb") as stream:
+        return stream.read(4) in (b"\x00\x01\x00\x00", b"true")
 
 
 @functools.lru_cache(maxsize=16)
