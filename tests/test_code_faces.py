@@ -208,8 +208,9 @@ def test_the_epub_carries_the_face_of_code_and_names_it(
     # Cut to what the book prints, the code's characters kept.
     regular = TTFont(io.BytesIO(book.read("EPUB/fonts/NotoSansMono-Regular.ttf")))
     assert {ord(ch) for ch in code_characters(article)} <= set(regular.getBestCmap())
-    _, plain = epub_parts(built["plain epub"].data)
+    plain_book, plain = epub_parts(built["plain epub"].data)
     assert not [i for i in plain.iterfind(".//opf:item", NS) if "Mono" in i.get("href", "")]
+    assert MONO not in plain_book.read("EPUB/styles/epub.css").decode("utf-8")
 
 
 @pytest.mark.slow
