@@ -1,4 +1,4 @@
-"""Subset the Noto Serif and Noto Sans fonts to the Latin ranges the bulletin prints."""
+"""Subset the Noto Serif, Sans and Sans Mono fonts to the Latin ranges the bulletin prints."""
 
 from __future__ import annotations
 
@@ -24,23 +24,35 @@ FONTS = (
     "NotoSans-Italic",
     "NotoSans-BoldItalic",
 )
+# The faces of code, in their own folder: only the outputs of articles with code load them.
+CODE_FOLDER = "code"
+CODE_FONTS = ("NotoSansMono-Regular", "NotoSansMono-Bold")
 
 
 def main(source_dir: str, target_dir: str) -> int:
-    """Write the subset of each font in FONTS from source_dir into target_dir."""
+    """Write the subset of each font in FONTS and CODE_FONTS from source_dir into target_dir."""
     for name in FONTS:
-        options = subset.Options()
-        options.layout_features = ["*"]
-        options.name_IDs = ["*"]
-        options.name_languages = ["*"]
-        options.notdef_outline = True
-        options.hinting = False
-        font = subset.load_font(str(Path(source_dir) / f"{name}.ttf"), options)
-        subsetter = subset.Subsetter(options)
-        subsetter.populate(unicodes=subset.parse_unicodes(UNICODE_RANGES))
-        subsetter.subset(font)
-        subset.save_font(font, str(Path(target_dir) / f"{name}.ttf"), options)
+        subset_file(Path(source_dir) / f"{name}.ttf", Path(target_dir) / f"{name}.ttf")
+    (Path(target_dir) / CODE_FOLDER).mkdir(exist_ok=True)
+    for name in CODE_FONTS:
+        code = Path(target_dir) / CODE_FOLDER
+        subset_file(Path(source_dir) / f"{name}.ttf", code / f"{name}.ttf")
     return 0
+
+
+def subset_file(source: Path, target: Path) -> None:
+    """Write the subset of one font file to the Latin ranges, every layout feature kept."""
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.name_languages = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    font = subset.load_font(str(source), options)
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=subset.parse_unicodes(UNICODE_RANGES))
+    subsetter.subset(font)
+    subset.save_font(font, str(target), options)
 
 
 if __name__ == "__main__":

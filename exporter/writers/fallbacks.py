@@ -4,8 +4,10 @@ A character none of the layout's faces has is set by Pango in whatever system fa
 it: a minus sign (U+2212, which Noto Serif and Sans as shipped lack) in DejaVu Sans, of
 another design beside the text. The faces a PDF was written with are WeasyPrint's
 (`Document.fonts`, each with its family and the characters of its glyphs); each of a
-family that is neither the layout's own nor one its `fonts.yaml` declares for the
-edition's language is named in a warning, with the characters set in it.
+family that is neither the layout's own (its faces of code by the name the PDF gives
+them, `exporter.codefaces`, so that an installed face of their family is warned of) nor
+one its `fonts.yaml` declares for the edition's language is named in a warning, with the
+characters set in it.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ import logging
 import unicodedata
 from typing import Any
 
+from exporter.codefaces import all_code_faces, pdf_family
 from exporter.fontfaces import font_faces
 from exporter.glyphs import INVISIBLE_CATEGORIES, describe
 from exporter.layouts import Layout
@@ -35,6 +38,9 @@ def warn_of_fallbacks(document: Any, layout: Layout, lang: str) -> None:
             characters.update(
                 ch for ch in str(text) if unicodedata.category(ch) not in INVISIBLE_CATEGORIES
             )
+    if found:  # the faces of code are read only for a document set in other faces
+        for face in all_code_faces(layout.fonts):
+            found.pop(pdf_family(face.family), None)
     for family, characters in sorted(found.items()):
         if characters:
             log.warning(

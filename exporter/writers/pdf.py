@@ -15,6 +15,7 @@ from urllib.parse import unquote
 from weasyprint.text.fonts import FontConfiguration
 
 from exporter import model
+from exporter.codefaces import pdf_code_faces
 from exporter.context import RenderContext
 from exporter.errors import RefusedError
 from exporter.fontfaces import font_faces
@@ -320,7 +321,8 @@ def _page_layout(
     linkareas.install()  # note calls' links clickable, though of no line height
     columnheights.install()  # balanced columns found by halving
     env = context.layout.environment()
-    fonts = font_faces(context.layout.fonts)
+    # The faces of code only for an article with code: the others load no more fonts.
+    fonts = font_faces(context.layout.fonts) + pdf_code_faces(article, context.layout.fonts)
     font_config = _font_configuration(context.layout.fonts)
     fetcher = PolicyFetcher(context)
     base_url = context.source_dir.resolve().as_uri() + "/"

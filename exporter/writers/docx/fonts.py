@@ -35,12 +35,14 @@ from docx.oxml.parser import parse_xml
 from lxml import etree
 
 from exporter import fontcache
+from exporter.codefaces import code_font_files
 from exporter.context import RenderContext
 from exporter.docx_styles import StyleSheet
 from exporter.glyphs import font_coverage
 from exporter.language_fonts import installed_faces
 from exporter.layouts import language_prefix
 from exporter.writers import ooxml
+from exporter.writers.docx.unused_styles import STYLE_REFERENCES
 
 log = logging.getLogger("exporter")
 
@@ -146,9 +148,11 @@ def write_font_table(
 
     `embed` false leaves the fonts out and says nothing of embedding in the settings.
     """
-    faces = _layout_faces(tuple(context.layout.font_files()))
+    fonts = context.layout.fonts
+    faces = _layout_faces((*context.layout.font_files(), *code_font_files(fonts)))
     edition_families = set(context.layout.fonts_for(lang).values())
     table = _FontTable(document, document_characters(document) if embed else set())
+    used = used_families(document) if embed else set()
     for family in named_families(document.styles.element):
         entry = _font_entry(
             family,
@@ -156,7 +160,7 @@ def write_font_table(
             sheet.fallbacks.get(family, ()),
             _charset(lang) if family in edition_families else ANSI_CHARSET,
         )
-        if embed:
+        if family in used:  # a family only an unused style names (code's) is not carried
             table.embed(entry, faces.get(family, {}))
         table.root.append(entry)
     table.save()
@@ -171,6 +175,39 @@ def named_families(styles: Any) -> list[str]:
             if family:
                 families.setdefault(family, None)
     return list(families)
+
+
+def used_families(document: Any) -> set[str]:
+    """Return the families the document sets text in: those of its default font, of the
+    styles its parts name or that are defaults (with the styles those are based on), and
+    its parts' own (list markers)."""
+    styles = document.styles.element
+    by_id = {style.get(qn("w:styleId")): style for style in styles.iter(qn("w:style"))}
+    waiting = [sid for sid, style in by_id.items() if style.get(qn("w:default")) in ("1", "true")]
+    holders = list(styles.iter(qn("w:docDefaults")))
+    for part in document.part.package.iter_parts():
+        if isinstance(part, XmlPart) and part.element is not styles:
+            holders.append(part.element)
+            for tag in STYLE_REFERENCES:
+                waiting += [ref.get(qn("w:val")) for ref in part.element.iter(qn(tag))]
+    seen: set[str] = set()
+    while waiting:
+        style_id = waiting.pop()
+        style = by_id.get(style_id)
+        if style is None or style_id in seen:
+            continue
+        seen.add(style_id)
+        holders.append(style)
+        based_on = style.find(qn("w:basedOn"))
+        if based_on is not None:
+            waiting.append(based_on.get(qn("w:val")))
+    return {
+        family
+        for holder in holders
+        for fonts in holder.iter(qn("w:rFonts"))
+        for slot in FONT_SLOTS
+        if (family := fonts.get(qn(f"w:{slot}")))
+    }
 
 
 def document_characters(document: Any) -> set[int]:
@@ -377,9 +414,7 @@ def _embedded_face(
     The face is kept so in the cache folder, for the characters it has of those to keep:
     most documents of a layout keep the same ones.
     """
-    with path.open("rb") as stream:
-        outlines = stream.read(4)
-    if outlines not in (b"\x00\x01\x00\x00", b"true"):
+    if not _has_truetype_outlines(path):
         log.warning("the DOCX leaves out font %s: Word embeds TrueType outlines only", path.name)
         return None
     # HarfBuzz cuts a font to the characters it has, the others asked for or not.
@@ -400,6 +435,13 @@ def _embedded_face(
     parts = (str(bold), str(italic), hashlib.sha256(shown).hexdigest())
     key, _, obfuscated = fontcache.kept("docx-font", path, parts, FONT_CODE, cut).partition(b"\n")
     return EmbeddedFace(bold, italic, key.decode("ascii"), obfuscated)
+
+
+@functools.lru_cache(maxsize=32)
+def _has_truetype_outlines(path: Path) -> bool:
+    """Return whether a font file has TrueType outlines (its first 4 bytes, read once a process)."""
+    with path.open("rb") as stream:
+        return stream.read(4) in (b"\x00\x01\x00\x00", b"true")
 
 
 @functools.lru_cache(maxsize=16)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
+from pathlib import Path
 
-from exporter import model
+from exporter import fontfaces, model
+from exporter.codefaces import code_faces
 from exporter.fontfaces import font_faces
 from exporter.glyphs import edition_text, shipped_coverage
 from exporter.language_fonts import subset_faces
@@ -43,11 +47,12 @@ class FontFace:
 
 
 def book_fonts(article: model.Article, layout: Layout) -> list[FontFace]:
-    """Return the layout's fonts and, for a CJK edition, its system families' subsets.
+    """Return the layout's fonts, its faces of code if the article has code, and, for a
+    CJK edition, its system families' subsets.
 
     `layout` is the edition's (its series texts in the article's language).
     """
-    fonts = layout_fonts(layout)
+    fonts = layout_fonts(layout) + packed_faces(code_faces(article, layout.fonts))
     if not layout.fonts_for(article.lang):
         return fonts
     # A CJK edition also carries its system CJK families, subset to the characters it
@@ -73,8 +78,13 @@ def book_fonts(article: model.Article, layout: Layout) -> list[FontFace]:
 
 def layout_fonts(layout: Layout) -> list[FontFace]:
     """Return the layout's fonts with the family, weight and style their own tables declare."""
+    return packed_faces(font_faces(layout.fonts))
+
+
+def packed_faces(font_files: Iterable[fontfaces.FontFace]) -> list[FontFace]:
+    """Return font files as the EPUB packs them, in its `fonts/` folder."""
     faces = []
-    for face in font_faces(layout.fonts):
+    for face in font_files:
         media_type = FONT_MEDIA_TYPES.get(face.path.suffix.lower())
         if media_type is None:
             continue
@@ -84,9 +94,15 @@ def layout_fonts(layout: Layout) -> list[FontFace]:
             )
             continue
         href = f"{FONT_FOLDER}/{face.path.name}"
-        data = face.path.read_bytes()
+        data = _font_bytes(face.path)
         faces.append(FontFace(href, face.family, face.weight, face.style, media_type, data))
     return faces
+
+
+@functools.lru_cache(maxsize=16)
+def _font_bytes(path: Path) -> bytes:
+    """Return a font file's bytes, read once a process: every book of a layout packs them."""
+    return path.read_bytes()
 
 
 def printed_characters(texts: list[str]) -> set[int]:
