@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from exporter import model, walk
 from exporter.errors import InputError
-from exporter.readers import load
+from exporter.readers import lines, load
 from exporter.readers.markdown import read_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -354,6 +355,26 @@ def test_markdown_in_a_summary_or_bio_is_refused_with_its_line(front: str, place
     with pytest.raises(InputError) as caught:
         read_markdown(f"---\ntitle: T\n{front}\n---\n\nBody.\n")
     assert str(caught.value).startswith(place), caught.value
+
+
+def test_the_front_matter_is_read_again_for_a_place_only_when_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    composed: list[str] = []
+    compose = lines.yaml_node
+
+    def counted(source: str, path: str, loader: type[Any]) -> tuple[Any, Any] | None:
+        composed.append(path)
+        return compose(source, path, loader)
+
+    monkeypatch.setattr(lines, "yaml_node", counted)
+    front = "title: T\nsummary: Plain\nauthors:\n  - name: Ada\n    bio: Writes\n  - name: Bo\n"
+    article = read_markdown(f"---\n{front}    bio: Reads\n---\n\nBody.\n")
+    assert [author.bio for author in article.authors] == ["Writes", "Reads"]
+    assert composed == []  # nothing was refused: no place was looked for
+    with pytest.raises(InputError, match=r"line 8: authors\[1\]'s bio"):
+        read_markdown(f"---\n{front}    bio: Reads *so*\n---\n\nBody.\n")
+    assert composed == ["authors[1].bio"]
 
 
 def test_escaped_marks_in_a_summary_and_bio_are_text() -> None:
