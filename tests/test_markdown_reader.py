@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from exporter import model, walk
+from exporter import codec, model, readers, validate, walk
 from exporter.errors import InputError
 from exporter.readers import lines, load
 from exporter.readers.markdown import read_markdown
@@ -375,6 +376,32 @@ def test_the_front_matter_is_read_again_for_a_place_only_when_refused(
     with pytest.raises(InputError, match=r"line 8: authors\[1\]'s bio"):
         read_markdown(f"---\n{front}    bio: Reads *so*\n---\n\nBody.\n")
     assert composed == ["authors[1].bio"]
+
+
+def test_a_file_is_checked_once_whatever_its_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+    check = validate.validate
+
+    def counted(article: model.Article) -> model.Article:
+        checked.append(article.title)
+        return check(article)
+
+    monkeypatch.setattr(validate, "validate", counted)
+    monkeypatch.setattr(readers, "validate", counted)
+    article = load(FIXTURES / "rich-article.md")
+    assert checked == [article.title]  # by the Markdown reader, which places its faults
+    (tmp_path / "a.json").write_text(json.dumps(codec.to_data(article)), encoding="utf-8")
+    assert load(tmp_path / "a.json") == article
+    assert checked == [article.title] * 2
+    with pytest.raises(InputError, match=r"b\.md: front matter, line 2: the title is empty"):
+        load(_written(tmp_path / "b.md", "---\ntitle: ' '\n---\n\nBody.\n"))
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_escaped_marks_in_a_summary_and_bio_are_text() -> None:
