@@ -105,10 +105,10 @@ def test_a_docx_from_the_cache_folder_is_the_same_and_needs_no_babel(
     assert outputs["made"] == outputs["off"]
     assert outputs["kept"] == outputs["off"]
     # The byline's list pattern and the issue line's date came from the cache folder, and
-    # the fonts' facts and subsets, and the data of the layout's YAML files.
+    # the fonts' facts, subsets and deflated parts, and the data of the layout's YAML files.
     assert "babel" not in loaded and "uharfbuzz" not in loaded
     kinds = {p.name.split("-")[0] for p in (tmp_path / "cache").iterdir()}
-    assert kinds == {"cldr", "docx", "fonts", "yaml"}
+    assert kinds == {"cldr", "deflated", "docx", "fonts", "yaml"}
 
 
 def test_a_damaged_or_foreign_cache_entry_is_made_again(article: Path, tmp_path: Path) -> None:

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import datetime
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from exporter import model, walk
+from exporter import codec, model, readers, validate, walk
 from exporter.errors import InputError
-from exporter.readers import load
+from exporter.readers import lines, load
 from exporter.readers.markdown import read_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -354,6 +356,52 @@ def test_markdown_in_a_summary_or_bio_is_refused_with_its_line(front: str, place
     with pytest.raises(InputError) as caught:
         read_markdown(f"---\ntitle: T\n{front}\n---\n\nBody.\n")
     assert str(caught.value).startswith(place), caught.value
+
+
+def test_the_front_matter_is_read_again_for_a_place_only_when_refused(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    composed: list[str] = []
+    compose = lines.yaml_node
+
+    def counted(source: str, path: str, loader: type[Any]) -> tuple[Any, Any] | None:
+        composed.append(path)
+        return compose(source, path, loader)
+
+    monkeypatch.setattr(lines, "yaml_node", counted)
+    front = "title: T\nsummary: Plain\nauthors:\n  - name: Ada\n    bio: Writes\n  - name: Bo\n"
+    article = read_markdown(f"---\n{front}    bio: Reads\n---\n\nBody.\n")
+    assert [author.bio for author in article.authors] == ["Writes", "Reads"]
+    assert composed == []  # nothing was refused: no place was looked for
+    with pytest.raises(InputError, match=r"line 8: authors\[1\]'s bio"):
+        read_markdown(f"---\n{front}    bio: Reads *so*\n---\n\nBody.\n")
+    assert composed == ["authors[1].bio"]
+
+
+def test_a_file_is_checked_once_whatever_its_reader(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked: list[str] = []
+    check = validate.validate
+
+    def counted(article: model.Article) -> model.Article:
+        checked.append(article.title)
+        return check(article)
+
+    monkeypatch.setattr(validate, "validate", counted)
+    monkeypatch.setattr(readers, "validate", counted)
+    article = load(FIXTURES / "rich-article.md")
+    assert checked == [article.title]  # by the Markdown reader, which places its faults
+    (tmp_path / "a.json").write_text(json.dumps(codec.to_data(article)), encoding="utf-8")
+    assert load(tmp_path / "a.json") == article
+    assert checked == [article.title] * 2
+    with pytest.raises(InputError, match=r"b\.md: front matter, line 2: the title is empty"):
+        load(_written(tmp_path / "b.md", "---\ntitle: ' '\n---\n\nBody.\n"))
+
+
+def _written(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
 
 
 def test_escaped_marks_in_a_summary_and_bio_are_text() -> None:

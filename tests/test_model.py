@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
 import json
 
 import jsonschema
@@ -103,6 +105,30 @@ articles = st.builds(
 def test_any_article_round_trips_and_matches_the_schema(article: model.Article) -> None:
     assert round_trip(article) == article
     VALIDATOR.validate(codec.to_data(article))
+
+
+@settings(max_examples=60, deadline=None)
+@given(articles)
+def test_nodes_compare_hash_and_print_by_their_fields(article: model.Article) -> None:
+    namespace = {**vars(model), "datetime": datetime}
+    for node in walk.walk(article):
+        copy = dataclasses.replace(node)
+        assert copy == node and copy is not node and hash(copy) == hash(node)
+        assert eval(repr(node), namespace) == node
+        assert repr(node).startswith(f"{type(node).__name__}(")
+    changed = dataclasses.replace(article, title=article.title + "!")
+    assert changed != article
+    assert len({article, dataclasses.replace(article), changed}) == 2
+
+
+def test_nodes_of_different_kinds_with_the_same_fields_differ() -> None:
+    words = (model.Text("a"),)
+    assert model.Emphasis(words) != model.Strong(words)
+    assert model.Text("a") != model.Code("a") and model.Text("a") != "a"
+    assert model.LineBreak() == model.LineBreak() and hash(model.LineBreak()) == hash(())
+    link = model.Link("https://example.org", words)
+    assert repr(link) == "Link(url='https://example.org', content=(Text(text='a'),), title='')"
+    assert {model.Paragraph(words): 1}[model.Paragraph((model.Text("a"),))] == 1
 
 
 @pytest.mark.parametrize(

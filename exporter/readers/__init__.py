@@ -30,7 +30,6 @@ class MediaReader(Protocol):
 
 # Readers as "module:function", imported on use: text readers take the decoded text,
 # binary readers the file's bytes.
-# Markdown's reader checks the article too, so that a fault of the model names its line.
 READERS: dict[str, str] = {
     ".md": "exporter.readers.markdown:read_checked_markdown",
     ".markdown": "exporter.readers.markdown:read_checked_markdown",
@@ -51,6 +50,9 @@ BINARY_READERS: dict[str, str] = {
 MEDIA_READERS: dict[str, str] = {
     ".docx": "exporter.readers.docx:read_docx_with_media",
 }
+# Readers that check the article themselves, so that a fault of the model names its line
+# (Markdown's): what they return is not checked again.
+CHECKING_READERS = frozenset({"exporter.readers.markdown:read_checked_markdown"})
 MAX_INPUT_BYTES = 5_000_000
 # A manuscript's pictures make it larger than any text; its ZIP reader keeps its own limits.
 MAX_INPUT_BYTES_BY_SUFFIX = {".docx": 50_000_000}
@@ -92,7 +94,8 @@ def _load(path: Path, suffix: str) -> model.Article:
             known = ", ".join([*READERS, *BINARY_READERS])
             raise InputError(f"unknown input format {path.suffix or '(none)'!r} (known: {known})")
         reader: Reader = _entry(READERS[suffix])
-        return validate(reader(_decode_text(_read_bytes(path))))
+        article = reader(_decode_text(_read_bytes(path)))
+        return article if READERS[suffix] in CHECKING_READERS else validate(article)
     except InputError as error:
         raise error.in_file(str(path)) from None
     except RecursionError:

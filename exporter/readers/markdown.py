@@ -8,7 +8,7 @@ import dataclasses
 import functools
 import logging
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from html import escape
 from typing import Any
 
@@ -489,12 +489,12 @@ def _front_matter(source: str, first_line: int = 2) -> dict[str, Any]:
         raise InputError("no title (add 'title: ...')", where="front matter")
     data = dict(data)
     if isinstance(data.get("summary"), str):
-        _refuse_markup(data["summary"], "the summary", place("summary"))
+        _refuse_markup(data["summary"], "the summary", functools.partial(place, "summary"))
     authors = data.get("authors")
     for index, item in enumerate(authors if isinstance(authors, list) else []):
         if isinstance(item, dict) and isinstance(item.get("bio"), str):
-            where = place(f"authors[{index}].bio")
-            _refuse_markup(item["bio"], f"authors[{index}]'s bio", where)
+            bio_place = functools.partial(place, f"authors[{index}].bio")
+            _refuse_markup(item["bio"], f"authors[{index}]'s bio", bio_place)
     for key in TYPESET_KEYS:
         if isinstance(data.get(key), str):
             data[key] = typeset(data[key])
@@ -512,9 +512,12 @@ def _front_matter(source: str, first_line: int = 2) -> dict[str, Any]:
     return data
 
 
-def _refuse_markup(text: str, what: str, where: str) -> None:
+def _refuse_markup(text: str, what: str, where: Callable[[], str]) -> None:
     """Refuse a front-matter text with inline Markdown in it (`H~2~O`, `*so*`, a link):
-    the summary and bios are printed as plain text, and would show the marks as typed."""
+    the summary and bios are printed as plain text, and would show the marks as typed.
+
+    `where` tells the text's place, found (by reading the YAML again) only for a refusal.
+    """
     tokens = _parser().parseInline(text)
     for token in tokens[0].children or [] if tokens else []:
         if token.type not in PLAIN_INLINES:
@@ -522,7 +525,7 @@ def _refuse_markup(text: str, what: str, where: str) -> None:
             raise InputError(
                 f"{what} holds Markdown ({kind}: {text[:40]!r}), which it would print as typed: "
                 "write it as plain text, or put a backslash before each mark (H\\~2\\~O)",
-                where=where,
+                where=where(),
             )
 
 

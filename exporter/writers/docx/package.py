@@ -16,6 +16,7 @@ from exporter import model
 from exporter.context import SourceFile
 from exporter.docx_styles import METADATA_PROPERTY, SOURCE_PROPERTY, SOURCE_VERSION_PROPERTY
 from exporter.writers import ooxml
+from exporter.writers.docx import deflated
 
 FALLBACK_DATE = datetime.date(2000, 1, 1)
 # The content types item python-docx writes (untyped, and private to it: a change there
@@ -102,7 +103,7 @@ def package_bytes(
         def write(uri: PackURI, blob: bytes) -> None:
             entry = zipfile.ZipInfo(uri.membername, date_time=stamp)
             entry.compress_type = compression
-            archive.writestr(entry, blob)
+            deflated.write_entry(archive, entry, blob)
 
         # python-docx's own order: content types, package relationships, then each part
         # followed by its relationships.
