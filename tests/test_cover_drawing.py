@@ -24,12 +24,14 @@ from exporter.readers import load
 from exporter.recent import Recent
 from exporter.writers.epub import cover as cover_module
 from exporter.writers.epub.cover import (
+    PIXELS,
     TITLE_LINES,
     TITLE_SIZES,
     clear_caches,
     cover_image,
     layout,
     picture,
+    png,
 )
 from exporter.writers.epub.cover.palette import PALETTE_COLOURS, palette_image
 from exporter.writers.epub.cover.png import adler32_combine, deflate, palette_png
@@ -149,6 +151,43 @@ def test_the_frame_is_drawn_once_per_edition_and_covers_match_the_page_drawn_who
     # An edition in another language: its own masthead (the page's language, its texts).
     made(dataclasses.replace(rich_article(), lang="ja"), context_for("ja"))
     assert len(picture._frames) == 2
+
+
+def test_a_frame_compresses_each_different_run_of_rows_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compressed: list[bytes] = []
+    deflate_run = picture.deflate
+
+    def counted(rows: bytes, *args: int) -> png.Run:
+        compressed.append(rows)
+        return deflate_run(rows, *args)
+
+    monkeypatch.setattr(picture, "deflate", counted)
+    made(rich_article(), context_for())
+    source = layout.CoverRenderer(rich_article(), context_for()).frame()
+    assert source is not None
+    frame = picture._frames.get(source.key)
+    assert frame is not None
+    frame_rows = compressed[:-1]  # then the cover's own run
+    assert len(frame_rows) == len(set(frame_rows)) < len(frame.runs) / 2
+    # The white paper's runs are one run's bytes, and the picture is whole.
+    assert len({run.data for run in frame.runs}) == len(frame_rows)
+    assert sum(run.length for run in frame.runs) == PIXELS[1] * (PIXELS[0] + 1)
+
+
+def test_pixels_as_pdfium_draws_them_map_to_the_palette_as_pillow_maps_rgb() -> None:
+    article = rich_article()
+    render = layout.CoverRenderer(article, context_for())
+    palette = palette_image(render.colours)
+    with picture._Rasteriser(layout.lay_out(render, article).document) as pdf:
+        drawn = pdf.rows(0, 1200)  # the band, the rule, the title
+    assert drawn.mode == "RGBX"
+    expected = drawn.convert("RGB").quantize(palette=palette, dither=Image.Dither.NONE)
+    mapped = picture._mapped(drawn, palette)
+    assert mapped.size == drawn.size
+    assert mapped.tobytes() == expected.tobytes()
+    assert len(set(mapped.tobytes())) > 8  # paper, band, inks and their edges
 
 
 def test_language_variants_share_a_frame_and_draw_the_same_cover_either_way() -> None:
