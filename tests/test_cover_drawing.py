@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import io
 import os
 import random
@@ -13,6 +14,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageChops
@@ -174,6 +176,12 @@ def test_a_frame_compresses_each_different_run_of_rows_once(
     # The white paper's runs are one run's bytes, and the picture is whole.
     assert len({run.data for run in frame.runs}) == len(frame_rows)
     assert sum(run.length for run in frame.runs) == PIXELS[1] * (PIXELS[0] + 1)
+    # Another edition's frame, whose rows are the same (its series texts are the same
+    # English ones): laid out and drawn, but no run compressed again.
+    compressed.clear()
+    made(dataclasses.replace(rich_article(), lang="fr"), context_for("fr"))
+    assert len(picture._frames) == 2
+    assert len(compressed) == 1  # the cover's own rows
 
 
 def test_pixels_as_pdfium_draws_them_map_to_the_palette_as_pillow_maps_rgb() -> None:
@@ -223,6 +231,32 @@ def test_the_same_cover_again_is_not_laid_out_again(layouts_made: list[int]) -> 
     assert made(rich_article(), context) == first
     assert made(rich_article(), context_for()) == first  # another context, the same layout
     assert layouts_made == []
+
+
+def test_the_stylesheet_is_made_once_per_title_size_for_a_series(
+    monkeypatch: pytest.MonkeyPatch, layouts_made: list[int]
+) -> None:
+    made_sheets: list[int] = []
+    make = layout._stylesheet_text.__wrapped__
+
+    def counted(*args: Any) -> str:
+        made_sheets.append(args[3])
+        return make(*args)
+
+    monkeypatch.setattr(layout, "_stylesheet_text", functools.lru_cache(counted))
+    context = context_for()
+    for number in (612, 613, 614):
+        made(dataclasses.replace(rich_article(), number=number), context)
+    made(EXAMPLE_ARTICLE, context)  # a longer title: other sizes
+    assert sorted(made_sheets) == sorted(set(layouts_made))
+    assert TITLE_SIZES[0] in made_sheets and len(layouts_made) > len(made_sheets)
+    # A series' other colours: its own stylesheets.
+    series = context.layout.series
+    recoloured = dataclasses.replace(series, colours={**series.colours, "band": "#3c2f6c"})
+    made_sheets.clear()
+    other = RenderContext(dataclasses.replace(context.layout, series=recoloured), REPOSITORY)
+    made(rich_article(), other)
+    assert made_sheets == [TITLE_SIZES[0]]
 
 
 def cover_variants() -> dict[str, model.Article]:

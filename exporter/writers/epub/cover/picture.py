@@ -28,7 +28,10 @@ RUN_ROWS = 32
 """The rows of a frame's run: the text's rows are drawn in whole runs."""
 FRAME_LEVEL = 9
 """zlib's level for a frame, compressed once per worker: the smallest."""
+FRAME_RUNS_KEPT = 64
+"""Different frame runs a worker keeps compressed (a run is 51 kB of rows as its key)."""
 _frames: Recent[Frame] = Recent(8)
+_frame_runs: Recent[Run] = Recent(FRAME_RUNS_KEPT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ def _text_runs(page: Any, frame: Frame) -> tuple[int, int] | None:
 def clear_frames() -> None:
     """Forget the frames drawn so far."""
     _frames.clear()
+    _frame_runs.clear()
 
 
 def _frame(source: FrameSource, palette: Any) -> Frame:
@@ -99,12 +103,20 @@ def _frame(source: FrameSource, palette: Any) -> Frame:
             rows = _filtered_rows(_mapped(pdf.whole(), palette))
         stride = RUN_ROWS * (PIXELS[0] + 1)
         pieces = [rows[start : start + stride] for start in range(0, len(rows), stride)]
-        # Most runs are white paper or the band's colour, the same rows again: each
-        # different run is compressed once (deflate gives the same bytes each time).
-        compressed = {piece: deflate(piece, FRAME_LEVEL) for piece in dict.fromkeys(pieces)}
-        runs = tuple(compressed[piece] for piece in pieces)
+        runs = tuple(_frame_run(piece) for piece in pieces)
         found = _frames.put(source.key, Frame(runs, outside(page, "main")))
     return found
+
+
+def _frame_run(rows: bytes) -> Run:
+    """Return a frame's run of rows compressed, once per worker for the same rows.
+
+    Most runs of a frame are white paper or the band, the same rows again, and the
+    frames of an edition's languages differ in few runs if any: deflate gives the same
+    bytes for the same rows, so each different run is compressed once.
+    """
+    found = _frame_runs.get(rows)
+    return found if found is not None else _frame_runs.put(rows, deflate(rows, FRAME_LEVEL))
 
 
 def _run(image: Any, palette: Any) -> Run:
