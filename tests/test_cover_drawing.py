@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
+import functools
 import io
 import os
 import random
@@ -13,6 +14,7 @@ import struct
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image, ImageChops
@@ -24,12 +26,14 @@ from exporter.readers import load
 from exporter.recent import Recent
 from exporter.writers.epub import cover as cover_module
 from exporter.writers.epub.cover import (
+    PIXELS,
     TITLE_LINES,
     TITLE_SIZES,
     clear_caches,
     cover_image,
     layout,
     picture,
+    png,
 )
 from exporter.writers.epub.cover.palette import PALETTE_COLOURS, palette_image
 from exporter.writers.epub.cover.png import adler32_combine, deflate, palette_png
@@ -151,6 +155,49 @@ def test_the_frame_is_drawn_once_per_edition_and_covers_match_the_page_drawn_who
     assert len(picture._frames) == 2
 
 
+def test_a_frame_compresses_each_different_run_of_rows_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    compressed: list[bytes] = []
+    deflate_run = picture.deflate
+
+    def counted(rows: bytes, *args: int) -> png.Run:
+        compressed.append(rows)
+        return deflate_run(rows, *args)
+
+    monkeypatch.setattr(picture, "deflate", counted)
+    made(rich_article(), context_for())
+    source = layout.CoverRenderer(rich_article(), context_for()).frame()
+    assert source is not None
+    frame = picture._frames.get(source.key)
+    assert frame is not None
+    frame_rows = compressed[:-1]  # then the cover's own run
+    assert len(frame_rows) == len(set(frame_rows)) < len(frame.runs) / 2
+    # The white paper's runs are one run's bytes, and the picture is whole.
+    assert len({run.data for run in frame.runs}) == len(frame_rows)
+    assert sum(run.length for run in frame.runs) == PIXELS[1] * (PIXELS[0] + 1)
+    # Another edition's frame, whose rows are the same (its series texts are the same
+    # English ones): laid out and drawn, but no run compressed again.
+    compressed.clear()
+    made(dataclasses.replace(rich_article(), lang="fr"), context_for("fr"))
+    assert len(picture._frames) == 2
+    assert len(compressed) == 1  # the cover's own rows
+
+
+def test_pixels_as_pdfium_draws_them_map_to_the_palette_as_pillow_maps_rgb() -> None:
+    article = rich_article()
+    render = layout.CoverRenderer(article, context_for())
+    palette = palette_image(render.colours)
+    with picture._Rasteriser(layout.lay_out(render, article).document) as pdf:
+        drawn = pdf.rows(0, 1200)  # the band, the rule, the title
+    assert drawn.mode == "RGBX"
+    expected = drawn.convert("RGB").quantize(palette=palette, dither=Image.Dither.NONE)
+    mapped = picture._mapped(drawn, palette)
+    assert mapped.size == drawn.size
+    assert mapped.tobytes() == expected.tobytes()
+    assert len(set(mapped.tobytes())) > 8  # paper, band, inks and their edges
+
+
 def test_language_variants_share_a_frame_and_draw_the_same_cover_either_way() -> None:
     """en-AU and en-US show the same band: one frame; the cover's bytes do not depend on
     which variant drew it first. A language whose fonts go by region keeps its own."""
@@ -184,6 +231,32 @@ def test_the_same_cover_again_is_not_laid_out_again(layouts_made: list[int]) -> 
     assert made(rich_article(), context) == first
     assert made(rich_article(), context_for()) == first  # another context, the same layout
     assert layouts_made == []
+
+
+def test_the_stylesheet_is_made_once_per_title_size_for_a_series(
+    monkeypatch: pytest.MonkeyPatch, layouts_made: list[int]
+) -> None:
+    made_sheets: list[int] = []
+    make = layout._stylesheet_text.__wrapped__
+
+    def counted(*args: Any) -> str:
+        made_sheets.append(args[3])
+        return make(*args)
+
+    monkeypatch.setattr(layout, "_stylesheet_text", functools.lru_cache(counted))
+    context = context_for()
+    for number in (612, 613, 614):
+        made(dataclasses.replace(rich_article(), number=number), context)
+    made(EXAMPLE_ARTICLE, context)  # a longer title: other sizes
+    assert sorted(made_sheets) == sorted(set(layouts_made))
+    assert TITLE_SIZES[0] in made_sheets and len(layouts_made) > len(made_sheets)
+    # A series' other colours: its own stylesheets.
+    series = context.layout.series
+    recoloured = dataclasses.replace(series, colours={**series.colours, "band": "#3c2f6c"})
+    made_sheets.clear()
+    other = RenderContext(dataclasses.replace(context.layout, series=recoloured), REPOSITORY)
+    made(rich_article(), other)
+    assert made_sheets == [TITLE_SIZES[0]]
 
 
 def cover_variants() -> dict[str, model.Article]:

@@ -28,6 +28,7 @@ from exporter.writers.epub.cover.layout import (
     CoverLayout,
     CoverRenderer,
     byline,
+    clear_stylesheets,
     lay_out,
     lay_out_cover,
 )
@@ -114,9 +115,10 @@ def clear_kept_covers() -> None:
 
 
 def clear_caches() -> None:
-    """Forget the covers and frames a worker has drawn (for measuring, and for tests)."""
+    """Forget the covers, frames and stylesheets a worker has made (for measuring, tests)."""
     clear_kept_covers()
     clear_frames()
+    clear_stylesheets()
 
 
 def cover_alt(article: model.Article, context: RenderContext) -> str:

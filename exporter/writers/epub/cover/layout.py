@@ -146,18 +146,8 @@ class CoverRenderer:
         return html
 
     def _css(self, title_size: int, breakable: bool) -> str:
-        css: str = self._stylesheet.render(
-            fonts=font_faces(self._fonts),
-            colours=css_colours(self.colours),
-            width=PAGE[0],
-            height=PAGE[1],
-            side=SIDE,
-            foot=FOOT,
-            title_size=title_size,
-            byline_size=min(BYLINE_SIZE, max(18, round(title_size * 0.6))),
-            breakable=breakable,
-        )
-        return css
+        colours = tuple(self.colours.items())
+        return _stylesheet_text(self._stylesheet, self._fonts, colours, title_size, breakable)
 
     def _lay_out(self, html: str, css: str) -> Any:
         from weasyprint import HTML
@@ -296,6 +286,36 @@ def _title_lines(document: Any) -> list[str]:
         for title in elements(document.pages[0]._page_box, "h1")
         for line in boxes(title, "LineBox")
     ]
+
+
+@functools.lru_cache(maxsize=4 * len(TITLE_SIZES))
+def _stylesheet_text(
+    stylesheet: Any,
+    fonts: Path,
+    colours: tuple[tuple[str, str], ...],
+    title_size: int,
+    breakable: bool,
+) -> str:
+    """Return the cover's stylesheet at a title size, made once per worker: it holds the
+    series' fonts and colours alone, the same for every article (the template object is
+    new when its file changes)."""
+    css: str = stylesheet.render(
+        fonts=font_faces(fonts),
+        colours=css_colours(dict(colours)),
+        width=PAGE[0],
+        height=PAGE[1],
+        side=SIDE,
+        foot=FOOT,
+        title_size=title_size,
+        byline_size=min(BYLINE_SIZE, max(18, round(title_size * 0.6))),
+        breakable=breakable,
+    )
+    return css
+
+
+def clear_stylesheets() -> None:
+    """Forget the cover stylesheets made so far."""
+    _stylesheet_text.cache_clear()
 
 
 def _parsed_stylesheet(css: str, base_url: str, fonts: Path, fetcher: Any) -> Any:

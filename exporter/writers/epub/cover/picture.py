@@ -28,7 +28,10 @@ RUN_ROWS = 32
 """The rows of a frame's run: the text's rows are drawn in whole runs."""
 FRAME_LEVEL = 9
 """zlib's level for a frame, compressed once per worker: the smallest."""
+FRAME_RUNS_KEPT = 64
+"""Different frame runs a worker keeps compressed (a run is 51 kB of rows as its key)."""
 _frames: Recent[Frame] = Recent(8)
+_frame_runs: Recent[Run] = Recent(FRAME_RUNS_KEPT)
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +84,7 @@ def _text_runs(page: Any, frame: Frame) -> tuple[int, int] | None:
 def clear_frames() -> None:
     """Forget the frames drawn so far."""
     _frames.clear()
+    _frame_runs.clear()
 
 
 def _frame(source: FrameSource, palette: Any) -> Frame:
@@ -98,16 +102,25 @@ def _frame(source: FrameSource, palette: Any) -> Frame:
                 return _frames.put(source.key, Frame((), ()))
             rows = _filtered_rows(_mapped(pdf.whole(), palette))
         stride = RUN_ROWS * (PIXELS[0] + 1)
-        runs = tuple(
-            deflate(rows[start : start + stride], FRAME_LEVEL)
-            for start in range(0, len(rows), stride)
-        )
+        pieces = [rows[start : start + stride] for start in range(0, len(rows), stride)]
+        runs = tuple(_frame_run(piece) for piece in pieces)
         found = _frames.put(source.key, Frame(runs, outside(page, "main")))
     return found
 
 
+def _frame_run(rows: bytes) -> Run:
+    """Return a frame's run of rows compressed, once per worker for the same rows.
+
+    Most runs of a frame are white paper or the band, the same rows again, and the
+    frames of an edition's languages differ in few runs if any: deflate gives the same
+    bytes for the same rows, so each different run is compressed once.
+    """
+    found = _frame_runs.get(rows)
+    return found if found is not None else _frame_runs.put(rows, deflate(rows, FRAME_LEVEL))
+
+
 def _run(image: Any, palette: Any) -> Run:
-    """Return an RGB picture's rows in the palette, filtered and compressed."""
+    """Return an RGB or RGBX picture's rows in the palette, filtered and compressed."""
     # Runs of one index are most of a flat picture: zlib's run-length strategy finds them
     # in two fifths of the time of its default (level 6), for a PNG 6% larger; the
     # default at level 9, as the frame is, takes twenty times as long for 15% less.
@@ -115,9 +128,16 @@ def _run(image: Any, palette: Any) -> Run:
 
 
 def _mapped(image: Any, palette: Any) -> Any:
-    """Return an RGB picture in the palette: each pixel its nearest colour, undithered."""
+    """Return an RGB or RGBX picture in the palette: each pixel its nearest colour, undithered."""
     from PIL import Image
 
+    if image.mode == "RGBX":
+        # Pillow holds an RGB pixel in four bytes, as RGBX, and its mapping to a palette
+        # reads the first three of either. `quantize` takes RGB alone, and the copy to
+        # RGB costs about as much as the mapping: the mapping `quantize` calls is called
+        # on the RGBX picture as pdfium drew it (the same indices, `test_cover_drawing`).
+        palette.load()  # its colours to Pillow's core, as `quantize` does first
+        return image._new(image.im.convert("P", Image.Dither.NONE, palette.im))
     return image.quantize(palette=palette, dither=Image.Dither.NONE)
 
 
@@ -162,22 +182,22 @@ class _Rasteriser:
         )
 
     def whole(self) -> Any:
-        """Return the page as an RGB picture of PIXELS."""
+        """Return the page as an RGBX picture of PIXELS."""
         from PIL import Image
 
         image = self._draw((0, 0, 0, 0))
         return image if image.size == PIXELS else image.resize(PIXELS, Image.Resampling.LANCZOS)
 
     def rows(self, top: int, bottom: int) -> Any:
-        """Return the rows from `top` to `bottom` (excluded) as an RGB picture."""
+        """Return the rows from `top` to `bottom` (excluded) as an RGBX picture."""
         # pypdfium2 rounds a crop up to whole pixels: half a pixel less makes it exact.
         height = self.size()[1]
         crop = (0, (height - bottom - 0.5) / self._scale, 0, (top - 0.5) / self._scale)
         return self._draw(crop)
 
     def _draw(self, crop: tuple[float, float, float, float]) -> Any:
-        # pdfium draws 4-byte pixels faster than 3-byte ones, by more than the conversion.
+        # pdfium draws 4-byte pixels faster than 3-byte ones; Pillow reads them in place.
         bitmap = self._page.render(
             scale=self._scale, crop=crop, rev_byteorder=True, prefer_bgrx=True
         )
-        return bitmap.to_pil().convert("RGB")
+        return bitmap.to_pil()
