@@ -70,6 +70,9 @@ class FitResult:
     extra_layouts: int = 0
     """Layouts besides the passes: a short article's again with its closing on page 2,
     or one laid out so at once whose body reached page 2."""
+    placement: str = ""
+    """How a figure was set otherwise than as written, in words (`figureplaces`): none
+    when every figure is as the text puts it."""
 
     @property
     def passes(self) -> int:
@@ -93,8 +96,9 @@ class FitResult:
             for a in self.attempts
         )
         fill = self.report.fill if self.report is not None else self.chosen.measure.fill
+        placement = f", {self.placement}" if self.placement else ""
         return (
-            f"fitted at {self.setting.describe()}, page 2 {fill:.0%} full "
+            f"fitted at {self.setting.describe()}, page 2 {fill:.0%} full{placement} "
             f"(step {self.setting.step}) in {self.passes} passes ({trail})"
         )
 

@@ -42,6 +42,10 @@ class HtmlOptions:
     link_labels: dict[str, str] | None = None
     """Where links go in words (`Series.links`), given each link as its `aria-label`: the
     PDF's link descriptions (none: links have no label)."""
+    figure_classes: dict[int, str] = field(default_factory=dict)
+    """A class for some of the body's figures (and the heading right above one), by their
+    place among the body's blocks: how the PDF sets a figure the fitter placed otherwise
+    (`figureplaces.FIGURE_CLASSES`)."""
 
 
 @dataclass(slots=True)
@@ -71,10 +75,15 @@ def body_html(article: model.Article, options: HtmlOptions) -> Markup:
     """
     notes = _Notes(note_numbers(article))
     repeated = _repeated_pull_quotes(article.body)
+    placed = options.figure_classes
     return Markup(
         "".join(
             _block(block, notes, options).replace("<aside ", '<aside aria-hidden="true" ', 1)
             if i in repeated
+            else _figure(block, notes, options, placed[i])
+            if i in placed and isinstance(block, model.Figure)
+            else _heading(block, notes, options, placed[i])
+            if i in placed and isinstance(block, model.Heading)
             else _block(block, notes, options)
             for i, block in enumerate(article.body)
         )
@@ -117,7 +126,7 @@ def _block(block: model.Block, notes: _Notes, options: HtmlOptions) -> str:
         content = _tied(block.content) if options.tie_last_words else block.content
         return f"<p>{_inlines(content, notes, options)}</p>"
     if isinstance(block, model.Heading):
-        return f"<h{block.level}>{_inlines(block.content, notes, options)}</h{block.level}>"
+        return _heading(block, notes, options)
     if isinstance(block, model.ListBlock):
         tag = "ol" if block.ordered else "ul"
         start = ""
@@ -134,11 +143,23 @@ def _block(block: model.Block, notes: _Notes, options: HtmlOptions) -> str:
         return f'<aside class="pullquote" role="doc-pullquote">{inner}</aside>'
     if isinstance(block, model.Table):
         return _table(block, notes, options)
-    caption = _inlines(block.caption, notes, options)
+    return _figure(block, notes, options)
+
+
+def _heading(heading: model.Heading, notes: _Notes, options: HtmlOptions, kind: str = "") -> str:
+    """Return a heading's HTML, of the class `kind` when one is given."""
+    tag = f"h{heading.level}"
+    opening = f'<{tag} class="{escape(kind)}">' if kind else f"<{tag}>"
+    return f"{opening}{_inlines(heading.content, notes, options)}</{tag}>"
+
+
+def _figure(figure: model.Figure, notes: _Notes, options: HtmlOptions, kind: str = "") -> str:
+    """Return a figure's HTML, of the class `kind` when one is given."""
+    caption = _inlines(figure.caption, notes, options)
     figcaption = f"<figcaption>{caption}</figcaption>" if caption else ""
-    return (
-        f'<figure><img src="{escape(block.src)}" alt="{escape(block.alt)}"/>{figcaption}</figure>'
-    )
+    opening = f'<figure class="{escape(kind)}">' if kind else "<figure>"
+    picture = f'<img src="{escape(figure.src)}" alt="{escape(figure.alt)}"/>'
+    return f"{opening}{picture}{figcaption}</figure>"
 
 
 def _tied(inlines: tuple[model.Inline, ...]) -> tuple[model.Inline, ...]:

@@ -184,11 +184,12 @@ def _fitted(article: model.Article, context: RenderContext, start: int | None = 
                 return cached
     result = _fit_layout(article, context, context.fit_start)
     if not result.chosen.clean and result.chosen.fits:
-        # A column left short by a figure that moved on: try the figure further down.
+        # A column left short by a figure that moved on: set a figure otherwise.
         for placed in other_placements(article):
-            again = _fit_layout(placed, context, context.fit_start)
+            again = _fit_layout(placed.article, context, context.fit_start, placed.figure_classes)
             if again.chosen.clean:
                 again.extra_layouts += result.passes
+                again.placement = placed.description
                 result = again
                 break
             result.extra_layouts += again.passes
@@ -242,12 +243,16 @@ def subsetting_engine() -> str:
 
 
 def _fit_layout(
-    article: model.Article, context: RenderContext, start: int | None = None
+    article: model.Article,
+    context: RenderContext,
+    start: int | None = None,
+    figure_classes: dict[int, str] | None = None,
 ) -> FitResult:
+    """Fit the article, its figures at `figure_classes` set so (`figureplaces`)."""
     subsetting_engine()
     require_fonts(context.layout, article.lang)  # a CJK edition without its fonts: an error
     bounds = read_bounds(context.layout.path("fit.yaml"))
-    lay_out_at = _page_layout(article, context)
+    lay_out_at = _page_layout(article, context, figure_classes)
     series = context.layout.series
     predicted = bounds.predictor(
         article, context.layout.fonts, series.column_characters, _picture_shapes(context)
@@ -307,9 +312,13 @@ def _no_hyphen_at_column_feet(result: FitResult, lay_out: Callable[[], Any]) -> 
 
 
 def _page_layout(
-    article: model.Article, context: RenderContext
+    article: model.Article,
+    context: RenderContext,
+    figure_classes: dict[int, str] | None = None,
 ) -> Callable[[FitSetting, bool], Any]:
     """Return a function that lays the article's bulletin out at a setting.
+
+    The figures at `figure_classes` (by their index in the body) are of those classes.
 
     The page is parsed once and the design's stylesheet once per process
     (`exporter.writers.sheets`); each layout parses only its setting's small sheet.
@@ -332,6 +341,7 @@ def _page_layout(
         column_characters=context.layout.series.column_characters,
         link_labels=context.layout.series.links,
         tie_last_words=True,
+        figure_classes=figure_classes or {},
     )
     parts = {
         "article": article,
