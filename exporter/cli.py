@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from exporter.collector import collect_rarely
-from exporter.context import RenderContext
 from exporter.errors import ExportError, UsageError
 from exporter.limits import (
     DEFAULT_MEMORY,
@@ -30,6 +29,7 @@ from exporter.writers import DEFAULT_FORMATS, WRITERS
 if TYPE_CHECKING:
     from exporter.build import BuildOptions
     from exporter.incremental import Incremental
+    from exporter.workpool import WorkerPool
 
 log = logging.getLogger("exporter")
 
@@ -384,8 +384,7 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from exporter.batch import build_all, default_jobs, expand_sources
-    from exporter.build import BuildOptions
+    from exporter.batchpool import default_jobs
 
     if args.explain:
         log.setLevel(min(log.level, logging.INFO))
@@ -409,6 +408,44 @@ def _build(args: argparse.Namespace) -> int:
         if variant not in VARIANTS:
             known = ", ".join(sorted(VARIANTS))
             raise UsageError(f"unknown PDF variant {variant!r} (known: {known}, none)")
+    jobs = args.jobs if args.jobs is not None else default_jobs()
+    if jobs < 1:
+        raise UsageError(f"--jobs {jobs} is not a positive number")
+    limits = _limits(args)
+    pool = _early_pool(args, formats, jobs, limits)
+    try:
+        return _build_with(args, formats, variant, jobs, limits, pool)
+    finally:
+        if pool is not None:  # shut down by build_all, unless it never got there
+            pool.shutdown(wait=True, cancel_waiting=True)
+
+
+def _early_pool(
+    args: argparse.Namespace, formats: tuple[str, ...], jobs: int, limits: Limits
+) -> WorkerPool | None:
+    """Start the workers of a build of several named files now, before the articles are
+    read: they load their libraries while this process loads its own. None for one file,
+    one process, a cluster, or folders (their manifest tells which articles are built)."""
+    files = list(dict.fromkeys(args.articles))
+    if jobs <= 1 or args.scheduler or len(files) <= 1 or any(path.is_dir() for path in files):
+        return None
+    from exporter.batchpool import start_pool
+
+    return start_pool(min(jobs, len(files)), formats, limits)
+
+
+def _build_with(
+    args: argparse.Namespace,
+    formats: tuple[str, ...],
+    variant: str,
+    jobs: int,
+    limits: Limits,
+    pool: WorkerPool | None,
+) -> int:
+    """Build the articles of `args` with the checked options, in `pool` if started."""
+    from exporter.batch import build_all, expand_sources
+    from exporter.build import BuildOptions
+
     options = BuildOptions(
         formats=formats,
         out_dir=args.out,
@@ -424,10 +461,6 @@ def _build(args: argparse.Namespace) -> int:
     sources = expand_sources(args.articles)
     if not sources:
         raise UsageError("no article files (.md, .markdown, .json) in the folders given")
-    jobs = args.jobs if args.jobs is not None else default_jobs()
-    if jobs < 1:
-        raise UsageError(f"--jobs {jobs} is not a positive number")
-    limits = _limits(args)
     incremental = _incremental(args, options)
     wanted = {
         source: options.formats if incremental is None else incremental.out_of_date(source)
@@ -449,7 +482,7 @@ def _build(args: argparse.Namespace) -> int:
 
                 outcomes_of = build_on_cluster(pending, options, args.scheduler, wanted, record)
             else:
-                outcomes_of = build_all(pending, options, jobs, limits, wanted, record)
+                outcomes_of = build_all(pending, options, jobs, limits, wanted, record, pool)
             for outcome in outcomes_of:
                 outcomes.append(outcome)
                 if incremental is not None:
@@ -600,6 +633,8 @@ def _import(args: argparse.Namespace) -> int:
     # The pictures go beside the article, named after it: NAME-image1.png.
     stem = (output or args.source).stem
     article, pictures = place_media(article, media, stem)
+    from exporter.context import RenderContext
+
     context = RenderContext(find_layout(None, article.series), args.source.resolve().parent)
     data = get_writer(fmt)(article, context)
     if output is None:

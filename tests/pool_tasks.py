@@ -45,3 +45,10 @@ def exit_at_start() -> None:
 def start_slowly() -> None:
     """An initializer that takes longer than a task's time limit."""
     time.sleep(2)
+
+
+def loaded_modules() -> list[str]:
+    """Return the modules the worker running this has loaded."""
+    import sys
+
+    return sorted(sys.modules)
