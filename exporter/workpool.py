@@ -12,6 +12,7 @@ is replaced. Workers end by themselves when the process that started them is gon
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import multiprocessing
 import os
@@ -184,8 +185,12 @@ class WorkerPool:
             while self._step():
                 pass
         finally:
-            for worker in list(self._workers):
-                self._retire(worker)
+            # Every worker is told to stop before any is waited for: they end together.
+            workers = list(self._workers)
+            for worker in workers:
+                self._stop(worker)
+            for worker in workers:
+                self._reap(worker)
             self._fail_waiting(RuntimeError("the worker pool is shut down"))
 
     def _step(self) -> bool:
@@ -330,6 +335,11 @@ class WorkerPool:
 
     def _retire(self, worker: _Worker) -> None:
         """End a worker: politely when idle, by force when it still runs a task."""
+        self._stop(worker)
+        self._reap(worker)
+
+    def _stop(self, worker: _Worker) -> None:
+        """Take a worker out of the pool and tell it to stop, or kill it if it runs a task."""
         with self._lock:
             if worker in self._workers:
                 self._workers.remove(worker)
@@ -339,6 +349,9 @@ class WorkerPool:
         else:
             with contextlib.suppress(OSError, EOFError):
                 worker.connection.send(None)
+
+    def _reap(self, worker: _Worker) -> None:
+        """Wait for a stopped worker to end (killing it after a while) and close its pipe."""
         worker.process.join(timeout=5)
         if worker.process.is_alive():
             worker.process.kill()
@@ -389,6 +402,17 @@ def _worker_main(
     threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
     if initializer is not None:
         initializer()
+    try:
+        _serve(connection)
+    finally:
+        # Nothing the worker made is needed any more: frozen, it is spared the collections
+        # of the interpreter's exit, which scan every object its libraries made (0.5 s and
+        # more after a build in three formats, waited for by the pool's shutdown).
+        gc.freeze()
+
+
+def _serve(connection: Connection) -> None:
+    """Say the worker is ready, then run tasks until told to stop or the pipe closes."""
     try:
         connection.send(("ready", None))
     except (OSError, EOFError):
