@@ -54,6 +54,13 @@ def loaded_modules() -> list[str]:
     return sorted(sys.modules)
 
 
+def collection_threshold() -> int:
+    """Return the new objects after which the worker running this collects cycles."""
+    import gc
+
+    return gc.get_threshold()[0]
+
+
 def meet_at_exit(folder: str, name: str, other: str) -> None:
     """Wait until `other` runs too (in another worker); then, at this worker's exit, leave
     a mark, wait for the other's and write down how many objects the worker had frozen."""

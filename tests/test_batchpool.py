@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from exporter.batchpool import start_pool
+from exporter.collector import COLLECT_AFTER
 from tests import pool_tasks
 from tests.test_batch import run, write_articles
 
@@ -61,6 +62,14 @@ def test_a_worker_has_its_formats_writers_loaded_before_its_first_article(
     assert loaded <= modules
     assert not not_loaded & modules
     assert "exporter.writers.xliff" not in modules
+
+
+def test_a_worker_collects_cycles_as_rarely_as_the_command_line() -> None:
+    pool = start_pool(1, ("json",))
+    try:
+        assert pool.submit(pool_tasks.collection_threshold).result(timeout=60) == COLLECT_AFTER
+    finally:
+        pool.shutdown()
 
 
 def test_the_workers_of_named_files_start_before_the_articles_are_read(tmp_path: Path) -> None:
