@@ -384,6 +384,84 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    formats, variant, jobs, limits = _build_settings(args)
+    pool = _early_pool(args, formats, jobs, limits)
+    try:
+        from exporter.batch import build_all, expand_sources
+        from exporter.build import BuildOptions
+
+        options = BuildOptions(
+            formats=formats,
+            out_dir=args.out,
+            layout=args.layout,
+            paper=args.paper,
+            pdf_variant=variant,
+            print_marks=args.print_marks,
+            reference_docx=args.reference_docx,
+            strict=args.strict,
+            embed_fonts=args.embed_fonts,
+            shift_headings=args.shift_headings,
+        )
+        sources = expand_sources(args.articles)
+        if not sources:
+            raise UsageError("no article files (.md, .markdown, .json) in the folders given")
+        incremental = _incremental(args, options)
+        wanted = {
+            source: options.formats if incremental is None else incremental.out_of_date(source)
+            for source in sources
+        }
+        pending = [source for source in sources if wanted[source]]
+        for source in sources:
+            if not wanted[source]:
+                log.info("%s: up to date", source)
+        progress = _Progress(len(pending), quiet=args.quiet)
+        outcomes = []
+        # Termination is taken as Ctrl-C: the articles not started are dropped, the ones
+        # being written are finished whole, and no worker is left behind.
+        try:
+            with progress, _terminate_as_interrupt():
+                record = incremental is not None
+                if args.scheduler:
+                    from exporter.cluster import build_on_cluster
+
+                    outcomes_of = build_on_cluster(pending, options, args.scheduler, wanted, record)
+                else:
+                    outcomes_of = build_all(pending, options, jobs, limits, wanted, record, pool)
+                for outcome in outcomes_of:
+                    outcomes.append(outcome)
+                    if incremental is not None:
+                        incremental.record(outcome, wanted[outcome.source])
+                    if outcome.message:
+                        progress.print(f"exporter: {outcome.message}")
+                    for path in outcome.paths:
+                        log.info("wrote %s", path)
+                    progress.advance(outcome)
+        finally:
+            if incremental is not None:
+                incremental.save(final=True)
+        if not args.quiet:
+            for outcome in outcomes:
+                for message in outcome.warnings:
+                    print(f"warning: {outcome.source}: {message}", file=sys.stderr)
+        counts = {status: sum(o.status == status for o in outcomes) for status in _STATUSES}
+        if len(sources) > 1 and not args.quiet:
+            summary = [f"{status} {counts[status]}" for status in _STATUSES]
+            if incremental is not None:
+                summary.insert(1, f"up to date {len(sources) - len(pending)}")
+            print(", ".join(summary), file=sys.stderr)
+        if counts["failed"]:
+            return EXIT_INTERNAL
+        return EXIT_BAD_INPUT if counts["refused"] else EXIT_OK
+    finally:
+        if pool is not None:  # shut down by build_all, unless it never got there
+            pool.shutdown(wait=True, cancel_waiting=True)
+
+
+_STATUSES = ("built", "refused", "failed")
+
+
+def _build_settings(args: argparse.Namespace) -> tuple[tuple[str, ...], str, int, Limits]:
+    """Return the formats, PDF variant, processes and limits of a build, checked."""
     from exporter.batchpool import default_jobs
 
     if args.explain:
@@ -411,13 +489,7 @@ def _build(args: argparse.Namespace) -> int:
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
         raise UsageError(f"--jobs {jobs} is not a positive number")
-    limits = _limits(args)
-    pool = _early_pool(args, formats, jobs, limits)
-    try:
-        return _build_with(args, formats, variant, jobs, limits, pool)
-    finally:
-        if pool is not None:  # shut down by build_all, unless it never got there
-            pool.shutdown(wait=True, cancel_waiting=True)
+    return formats, variant, jobs, _limits(args)
 
 
 def _early_pool(
@@ -432,85 +504,6 @@ def _early_pool(
     from exporter.batchpool import start_pool
 
     return start_pool(min(jobs, len(files)), formats, limits)
-
-
-def _build_with(
-    args: argparse.Namespace,
-    formats: tuple[str, ...],
-    variant: str,
-    jobs: int,
-    limits: Limits,
-    pool: WorkerPool | None,
-) -> int:
-    """Build the articles of `args` with the checked options, in `pool` if started."""
-    from exporter.batch import build_all, expand_sources
-    from exporter.build import BuildOptions
-
-    options = BuildOptions(
-        formats=formats,
-        out_dir=args.out,
-        layout=args.layout,
-        paper=args.paper,
-        pdf_variant=variant,
-        print_marks=args.print_marks,
-        reference_docx=args.reference_docx,
-        strict=args.strict,
-        embed_fonts=args.embed_fonts,
-        shift_headings=args.shift_headings,
-    )
-    sources = expand_sources(args.articles)
-    if not sources:
-        raise UsageError("no article files (.md, .markdown, .json) in the folders given")
-    incremental = _incremental(args, options)
-    wanted = {
-        source: options.formats if incremental is None else incremental.out_of_date(source)
-        for source in sources
-    }
-    pending = [source for source in sources if wanted[source]]
-    for source in sources:
-        if not wanted[source]:
-            log.info("%s: up to date", source)
-    progress = _Progress(len(pending), quiet=args.quiet)
-    outcomes = []
-    # Termination is taken as Ctrl-C: the articles not started are dropped, the ones
-    # being written are finished whole, and no worker is left behind.
-    try:
-        with progress, _terminate_as_interrupt():
-            record = incremental is not None
-            if args.scheduler:
-                from exporter.cluster import build_on_cluster
-
-                outcomes_of = build_on_cluster(pending, options, args.scheduler, wanted, record)
-            else:
-                outcomes_of = build_all(pending, options, jobs, limits, wanted, record, pool)
-            for outcome in outcomes_of:
-                outcomes.append(outcome)
-                if incremental is not None:
-                    incremental.record(outcome, wanted[outcome.source])
-                if outcome.message:
-                    progress.print(f"exporter: {outcome.message}")
-                for path in outcome.paths:
-                    log.info("wrote %s", path)
-                progress.advance(outcome)
-    finally:
-        if incremental is not None:
-            incremental.save(final=True)
-    if not args.quiet:
-        for outcome in outcomes:
-            for message in outcome.warnings:
-                print(f"warning: {outcome.source}: {message}", file=sys.stderr)
-    counts = {status: sum(o.status == status for o in outcomes) for status in _STATUSES}
-    if len(sources) > 1 and not args.quiet:
-        summary = [f"{status} {counts[status]}" for status in _STATUSES]
-        if incremental is not None:
-            summary.insert(1, f"up to date {len(sources) - len(pending)}")
-        print(", ".join(summary), file=sys.stderr)
-    if counts["failed"]:
-        return EXIT_INTERNAL
-    return EXIT_BAD_INPUT if counts["refused"] else EXIT_OK
-
-
-_STATUSES = ("built", "refused", "failed")
 
 
 def _incremental(args: argparse.Namespace, options: BuildOptions) -> Incremental | None:

@@ -403,17 +403,6 @@ def _worker_main(
     if initializer is not None:
         initializer()
     try:
-        _serve(connection)
-    finally:
-        # Nothing the worker made is needed any more: frozen, it is spared the collections
-        # of the interpreter's exit, which scan every object its libraries made (0.5 s and
-        # more after a build in three formats, waited for by the pool's shutdown).
-        gc.freeze()
-
-
-def _serve(connection: Connection) -> None:
-    """Say the worker is ready, then run tasks until told to stop or the pipe closes."""
-    try:
         connection.send(("ready", None))
     except (OSError, EOFError):
         return
@@ -421,9 +410,9 @@ def _serve(connection: Connection) -> None:
         try:
             message = connection.recv()
         except (EOFError, OSError):
-            return
+            break
         if message is None:
-            return
+            break
         function, args = message
         try:
             answer: tuple[str, Any] = ("ok", function(*args))
@@ -434,11 +423,15 @@ def _serve(connection: Connection) -> None:
         try:
             connection.send(answer)
         except (OSError, EOFError):
-            return
+            break
         except Exception as error:  # a result or error that cannot be pickled
             connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
         if answer[0] == "memory":
-            return
+            break
+    # Nothing the worker made is needed any more: frozen, it is spared the collections of
+    # the interpreter's exit, which scan every object its libraries made (0.5 s and more
+    # after a build in three formats, waited for by the pool's shutdown).
+    gc.freeze()
 
 
 def _watch_parent(parent: int) -> None:
