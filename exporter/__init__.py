@@ -9,6 +9,8 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from exporter import nativelibs
+
 if TYPE_CHECKING:
     from exporter.build import BuildOptions, build_file, render
     from exporter.context import RenderContext
@@ -38,6 +40,10 @@ __all__ = [
     "load",
     "render",
 ]
+
+
+# WeasyPrint, wherever it is first imported, finds its native libraries quickly.
+nativelibs.install()
 
 
 def __getattr__(name: str) -> Any:

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import logging
-import os
-import signal
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +17,7 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
 
     from exporter.incremental import Record
+    from exporter.workpool import WorkerPool
 
 # Folders are searched for the article formats only: a web page or DOCX is imported
 # with `exporter import`, not built as found.
@@ -100,13 +98,15 @@ def build_all(
     limits: Limits = DEFAULT_LIMITS,
     formats: Mapping[Path, tuple[str, ...]] | None = None,
     record: bool = False,
+    pool: WorkerPool | None = None,
 ) -> Iterator[Outcome]:
     """Yield the outcome of each article as it is done, in worker processes when jobs > 1.
 
     Every article has the time and memory of `limits`; one that passes them, or whose
     worker dies, is reported and the others go on. `formats` names the formats to build
     of an article when not all of the options' (an incremental build); with `record`,
-    each outcome says what its build read and wrote.
+    each outcome says what its build read and wrote. A `pool` started beforehand
+    (`batchpool.start_pool`) builds the articles, and is shut down at the end.
     """
 
     def options_of(source: Path) -> BuildOptions:
@@ -114,16 +114,17 @@ def build_all(
             return options
         return dataclasses.replace(options, formats=formats[source])
 
-    if jobs <= 1 or len(sources) <= 1:
+    if pool is None and (jobs <= 1 or len(sources) <= 1):
         for source in sources:
             yield build_limited(source, options_of(source), limits, record)
         return
     # Imported here: a build of one article, or in one process, needs no pool.
     from concurrent.futures import as_completed
 
-    from exporter.workpool import WorkerPool
+    from exporter.batchpool import start_pool
 
-    pool = WorkerPool(jobs, initializer=_quiet_worker, limits=limits)
+    if pool is None:
+        pool = start_pool(min(jobs, len(sources)), options.formats, limits)
     try:
         # Longest first, so that no long article is left to one worker at the end.
         ordered = sorted(sources, key=_size, reverse=True)
@@ -168,23 +169,3 @@ def _size(path: Path) -> int:
         return path.stat().st_size
     except OSError:  # reported by the build itself
         return 0
-
-
-def default_jobs() -> int:
-    """Return the number of cores this process may use."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on every platform
-        return os.cpu_count() or 1
-
-
-def _quiet_worker() -> None:
-    """Keep a worker's library chatter off the terminal; its warnings travel in Outcome.
-
-    Ctrl-C is the main process's to handle: it cancels the articles not yet started and
-    lets the workers finish the ones they are writing, each file whole.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    logging.getLogger("exporter").propagate = False
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.ERROR)

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NoReturn
 
 from exporter.collector import collect_rarely
-from exporter.context import RenderContext
 from exporter.errors import ExportError, UsageError
 from exporter.limits import (
     DEFAULT_MEMORY,
@@ -30,6 +29,7 @@ from exporter.writers import DEFAULT_FORMATS, WRITERS
 if TYPE_CHECKING:
     from exporter.build import BuildOptions
     from exporter.incremental import Incremental
+    from exporter.workpool import WorkerPool
 
 log = logging.getLogger("exporter")
 
@@ -384,8 +384,85 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 def _build(args: argparse.Namespace) -> int:
-    from exporter.batch import build_all, default_jobs, expand_sources
-    from exporter.build import BuildOptions
+    formats, variant, jobs, limits = _build_settings(args)
+    pool = _early_pool(args, formats, jobs, limits)
+    try:
+        from exporter.batch import build_all, expand_sources
+        from exporter.build import BuildOptions
+
+        options = BuildOptions(
+            formats=formats,
+            out_dir=args.out,
+            layout=args.layout,
+            paper=args.paper,
+            pdf_variant=variant,
+            print_marks=args.print_marks,
+            reference_docx=args.reference_docx,
+            strict=args.strict,
+            embed_fonts=args.embed_fonts,
+            shift_headings=args.shift_headings,
+        )
+        sources = expand_sources(args.articles)
+        if not sources:
+            raise UsageError("no article files (.md, .markdown, .json) in the folders given")
+        incremental = _incremental(args, options)
+        wanted = {
+            source: options.formats if incremental is None else incremental.out_of_date(source)
+            for source in sources
+        }
+        pending = [source for source in sources if wanted[source]]
+        for source in sources:
+            if not wanted[source]:
+                log.info("%s: up to date", source)
+        progress = _Progress(len(pending), quiet=args.quiet)
+        outcomes = []
+        # Termination is taken as Ctrl-C: the articles not started are dropped, the ones
+        # being written are finished whole, and no worker is left behind.
+        try:
+            with progress, _terminate_as_interrupt():
+                record = incremental is not None
+                if args.scheduler:
+                    from exporter.cluster import build_on_cluster
+
+                    outcomes_of = build_on_cluster(pending, options, args.scheduler, wanted, record)
+                else:
+                    outcomes_of = build_all(pending, options, jobs, limits, wanted, record, pool)
+                for outcome in outcomes_of:
+                    outcomes.append(outcome)
+                    if incremental is not None:
+                        incremental.record(outcome, wanted[outcome.source])
+                    if outcome.message:
+                        progress.print(f"exporter: {outcome.message}")
+                    for path in outcome.paths:
+                        log.info("wrote %s", path)
+                    progress.advance(outcome)
+        finally:
+            if incremental is not None:
+                incremental.save(final=True)
+        if not args.quiet:
+            for outcome in outcomes:
+                for message in outcome.warnings:
+                    print(f"warning: {outcome.source}: {message}", file=sys.stderr)
+        counts = {status: sum(o.status == status for o in outcomes) for status in _STATUSES}
+        if len(sources) > 1 and not args.quiet:
+            summary = [f"{status} {counts[status]}" for status in _STATUSES]
+            if incremental is not None:
+                summary.insert(1, f"up to date {len(sources) - len(pending)}")
+            print(", ".join(summary), file=sys.stderr)
+        if counts["failed"]:
+            return EXIT_INTERNAL
+        return EXIT_BAD_INPUT if counts["refused"] else EXIT_OK
+    finally:
+        if pool is not None:  # shut down by build_all, unless it never got there
+            pool.shutdown(wait=True, cancel_waiting=True)
+
+
+_STATUSES = ("built", "refused", "failed")
+
+
+def _build_settings(args: argparse.Namespace) -> tuple[tuple[str, ...], str, int, Limits]:
+    """Return the formats, PDF variant, processes and limits of a build, checked."""
+    from exporter.batchpool import default_jobs
 
     if args.explain:
         log.setLevel(min(log.level, logging.INFO))
@@ -409,75 +486,24 @@ def _build(args: argparse.Namespace) -> int:
         if variant not in VARIANTS:
             known = ", ".join(sorted(VARIANTS))
             raise UsageError(f"unknown PDF variant {variant!r} (known: {known}, none)")
-    options = BuildOptions(
-        formats=formats,
-        out_dir=args.out,
-        layout=args.layout,
-        paper=args.paper,
-        pdf_variant=variant,
-        print_marks=args.print_marks,
-        reference_docx=args.reference_docx,
-        strict=args.strict,
-        embed_fonts=args.embed_fonts,
-        shift_headings=args.shift_headings,
-    )
-    sources = expand_sources(args.articles)
-    if not sources:
-        raise UsageError("no article files (.md, .markdown, .json) in the folders given")
     jobs = args.jobs if args.jobs is not None else default_jobs()
     if jobs < 1:
         raise UsageError(f"--jobs {jobs} is not a positive number")
-    limits = _limits(args)
-    incremental = _incremental(args, options)
-    wanted = {
-        source: options.formats if incremental is None else incremental.out_of_date(source)
-        for source in sources
-    }
-    pending = [source for source in sources if wanted[source]]
-    for source in sources:
-        if not wanted[source]:
-            log.info("%s: up to date", source)
-    progress = _Progress(len(pending), quiet=args.quiet)
-    outcomes = []
-    # Termination is taken as Ctrl-C: the articles not started are dropped, the ones
-    # being written are finished whole, and no worker is left behind.
-    try:
-        with progress, _terminate_as_interrupt():
-            record = incremental is not None
-            if args.scheduler:
-                from exporter.cluster import build_on_cluster
-
-                outcomes_of = build_on_cluster(pending, options, args.scheduler, wanted, record)
-            else:
-                outcomes_of = build_all(pending, options, jobs, limits, wanted, record)
-            for outcome in outcomes_of:
-                outcomes.append(outcome)
-                if incremental is not None:
-                    incremental.record(outcome, wanted[outcome.source])
-                if outcome.message:
-                    progress.print(f"exporter: {outcome.message}")
-                for path in outcome.paths:
-                    log.info("wrote %s", path)
-                progress.advance(outcome)
-    finally:
-        if incremental is not None:
-            incremental.save(final=True)
-    if not args.quiet:
-        for outcome in outcomes:
-            for message in outcome.warnings:
-                print(f"warning: {outcome.source}: {message}", file=sys.stderr)
-    counts = {status: sum(o.status == status for o in outcomes) for status in _STATUSES}
-    if len(sources) > 1 and not args.quiet:
-        summary = [f"{status} {counts[status]}" for status in _STATUSES]
-        if incremental is not None:
-            summary.insert(1, f"up to date {len(sources) - len(pending)}")
-        print(", ".join(summary), file=sys.stderr)
-    if counts["failed"]:
-        return EXIT_INTERNAL
-    return EXIT_BAD_INPUT if counts["refused"] else EXIT_OK
+    return formats, variant, jobs, _limits(args)
 
 
-_STATUSES = ("built", "refused", "failed")
+def _early_pool(
+    args: argparse.Namespace, formats: tuple[str, ...], jobs: int, limits: Limits
+) -> WorkerPool | None:
+    """Start the workers of a build of several named files now, before the articles are
+    read: they load their libraries while this process loads its own. None for one file,
+    one process, a cluster, or folders (their manifest tells which articles are built)."""
+    files = list(dict.fromkeys(args.articles))
+    if jobs <= 1 or args.scheduler or len(files) <= 1 or any(path.is_dir() for path in files):
+        return None
+    from exporter.batchpool import start_pool
+
+    return start_pool(min(jobs, len(files)), formats, limits)
 
 
 def _incremental(args: argparse.Namespace, options: BuildOptions) -> Incremental | None:
@@ -600,6 +626,8 @@ def _import(args: argparse.Namespace) -> int:
     # The pictures go beside the article, named after it: NAME-image1.png.
     stem = (output or args.source).stem
     article, pictures = place_media(article, media, stem)
+    from exporter.context import RenderContext
+
     context = RenderContext(find_layout(None, article.series), args.source.resolve().parent)
     data = get_writer(fmt)(article, context)
     if output is None:

@@ -12,6 +12,7 @@ is replaced. Workers end by themselves when the process that started them is gon
 from __future__ import annotations
 
 import contextlib
+import gc
 import itertools
 import multiprocessing
 import os
@@ -184,8 +185,12 @@ class WorkerPool:
             while self._step():
                 pass
         finally:
-            for worker in list(self._workers):
-                self._retire(worker)
+            # Every worker is told to stop before any is waited for: they end together.
+            workers = list(self._workers)
+            for worker in workers:
+                self._stop(worker)
+            for worker in workers:
+                self._reap(worker)
             self._fail_waiting(RuntimeError("the worker pool is shut down"))
 
     def _step(self) -> bool:
@@ -330,6 +335,11 @@ class WorkerPool:
 
     def _retire(self, worker: _Worker) -> None:
         """End a worker: politely when idle, by force when it still runs a task."""
+        self._stop(worker)
+        self._reap(worker)
+
+    def _stop(self, worker: _Worker) -> None:
+        """Take a worker out of the pool and tell it to stop, or kill it if it runs a task."""
         with self._lock:
             if worker in self._workers:
                 self._workers.remove(worker)
@@ -339,6 +349,9 @@ class WorkerPool:
         else:
             with contextlib.suppress(OSError, EOFError):
                 worker.connection.send(None)
+
+    def _reap(self, worker: _Worker) -> None:
+        """Wait for a stopped worker to end (killing it after a while) and close its pipe."""
         worker.process.join(timeout=5)
         if worker.process.is_alive():
             worker.process.kill()
@@ -397,9 +410,9 @@ def _worker_main(
         try:
             message = connection.recv()
         except (EOFError, OSError):
-            return
+            break
         if message is None:
-            return
+            break
         function, args = message
         try:
             answer: tuple[str, Any] = ("ok", function(*args))
@@ -410,11 +423,15 @@ def _worker_main(
         try:
             connection.send(answer)
         except (OSError, EOFError):
-            return
+            break
         except Exception as error:  # a result or error that cannot be pickled
             connection.send(("error", RuntimeError(f"{type(error).__name__}: {error}")))
         if answer[0] == "memory":
-            return
+            break
+    # Nothing the worker made is needed any more: frozen, it is spared the collections of
+    # the interpreter's exit, which scan every object its libraries made (0.5 s and more
+    # after a build in three formats, waited for by the pool's shutdown).
+    gc.freeze()
 
 
 def _watch_parent(parent: int) -> None:

@@ -45,3 +45,44 @@ def exit_at_start() -> None:
 def start_slowly() -> None:
     """An initializer that takes longer than a task's time limit."""
     time.sleep(2)
+
+
+def loaded_modules() -> list[str]:
+    """Return the modules the worker running this has loaded."""
+    import sys
+
+    return sorted(sys.modules)
+
+
+def collection_threshold() -> int:
+    """Return the new objects after which the worker running this collects cycles."""
+    import gc
+
+    return gc.get_threshold()[0]
+
+
+def meet_at_exit(folder: str, name: str, other: str) -> None:
+    """Wait until `other` runs too (in another worker); then, at this worker's exit, leave
+    a mark, wait for the other's and write down how many objects the worker had frozen."""
+    import atexit
+    import gc
+    from pathlib import Path
+
+    here = Path(folder)
+
+    def wait_for(path: Path) -> bool:
+        for _ in range(200):  # 20 s at most
+            if path.exists():
+                return True
+            time.sleep(0.1)
+        return False
+
+    (here / f"{name}.running").touch()
+    wait_for(here / f"{other}.running")
+
+    def at_exit() -> None:
+        (here / f"{name}.ending").touch()
+        if wait_for(here / f"{other}.ending"):
+            (here / f"{name}.ended").write_text(str(gc.get_freeze_count()))
+
+    atexit.register(at_exit)

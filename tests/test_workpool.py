@@ -180,3 +180,20 @@ def test_a_tasks_time_counts_from_its_start_not_from_the_workers_start() -> None
         assert pool.submit(pool_tasks.pid_after, 0.2).result(timeout=60) > 0
     finally:
         pool.kill()
+
+
+def test_a_shut_down_pools_workers_are_all_told_to_stop_and_end_frozen(tmp_path: Path) -> None:
+    # Each worker, at its exit, waits for the other's: a pool that waited for one worker
+    # to end before telling the next to stop would leave the first waiting in vain.
+    pool = WorkerPool(2)
+    futures = [
+        pool.submit(pool_tasks.meet_at_exit, str(tmp_path), name, other)
+        for name, other in (("a", "b"), ("b", "a"))
+    ]
+    for future in futures:
+        future.result(timeout=60)
+    pool.shutdown(wait=True)
+    ended = {path.stem: int(path.read_text()) for path in tmp_path.glob("*.ended")}
+    assert set(ended) == {"a", "b"}
+    # Frozen before the interpreter's exit, which then scans none of the worker's objects.
+    assert all(count > 0 for count in ended.values())

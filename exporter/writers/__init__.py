@@ -9,12 +9,15 @@ from __future__ import annotations
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeAlias
 
-from exporter import model
-from exporter.context import RenderContext
 from exporter.errors import UsageError
 
-Writer = Callable[[model.Article, RenderContext], bytes]
+if TYPE_CHECKING:  # the registry itself loads no model: the command line reads it first
+    from exporter import model
+    from exporter.context import RenderContext
+
+Writer: TypeAlias = "Callable[[model.Article, RenderContext], bytes]"
 
 
 @dataclass(frozen=True, slots=True)
