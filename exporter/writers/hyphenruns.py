@@ -47,8 +47,6 @@ RUNS = "_exporter_hyphen_runs"
 """The attribute of WeasyPrint's layout context that holds the counts."""
 SHORTEST_START = 12
 """The fewest characters a line kept whole is named by: fewer might name another line."""
-STRUT = "_exporter_strut_height"
-"""The attribute of a WeasyPrint style that holds its line height, once asked for."""
 _unbroken: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("unbroken", default=())
 _at_foot: contextvars.ContextVar[bool] = contextvars.ContextVar("at_foot", default=False)
 FOOT_EXPECTED = [
@@ -153,17 +151,12 @@ def _install_foot_watch(inline: Any) -> None:
     )
     if begin is None:
         return
-    from weasyprint.text.line_break import strut
+    from exporter.writers.struts import strut
 
     def get_next_linebox(
         context: Any, linebox: Any, position_y: float, bottom_space: float, *rest: Any
     ) -> Any:
-        style = linebox.style
-        height = getattr(style, STRUT, None)
-        if height is None:
-            # WeasyPrint caches struts by a key it builds from 14 properties per call.
-            height = strut(style)[0]
-            setattr(style, STRUT, height)
+        height = strut(linebox.style)[0]
         foot = bool(height) and (
             not context.overflows_page(bottom_space, position_y + height)
             and context.overflows_page(bottom_space, position_y + 2 * height)

@@ -31,6 +31,7 @@ from exporter.writers import (
     linkareas,
     pdftags,
     sheets,
+    struts,
     subsetarrays,
 )
 from exporter.writers.copyfit import (
@@ -328,7 +329,8 @@ def _page_layout(
     linebreaks.install()  # each line broken once per layout, however often it is tried
     hyphenruns.install()  # at most two hyphenated lines in a row
     linkareas.install()  # note calls' links clickable, though of no line height
-    columnheights.install()  # balanced columns found by halving
+    columnheights.install()  # columns laid out fewer times
+    struts.install()  # each style's line height found once
     env = context.layout.environment()
     # The faces of code only for an article with code: the others load no more fonts.
     fonts = font_faces(context.layout.fonts) + pdf_code_faces(article, context.layout.fonts)
