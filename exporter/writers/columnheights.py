@@ -148,8 +148,8 @@ def columns_layout(
     else:
         height_defined = False
 
-    # TODO: the columns container width can be unknown if the containing block
-    # needs the size of this block to know its own size
+    # As in WeasyPrint, the container's width is taken as known here, though it may not
+    # be when the containing block needs this block's size to know its own.
     block_level_width(box, containing_block)
 
     if style["column_gap"] == "normal":
@@ -265,6 +265,9 @@ def columns_layout(
         column_box = _create_column_box(
             box, containing_block, column_children, width, current_position_y
         )
+        placed_column_box = _placed_column_box(  # reuse
+            box, containing_block, column_children, width, gap
+        )
         height = max_height = context.page_bottom - current_position_y - original_bottom_space
 
         # Try to render columns until the content fits, increase the column
@@ -292,9 +295,7 @@ def columns_layout(
                 if first_look:  # reuse
                     new_box, resume_at, next_page, _, _, _ = block_box_layout(
                         context,
-                        _placed_column_box(box, containing_block, column_children, width, gap)(
-                            column_number, current_position_y
-                        ),
+                        placed_column_box(column_number, current_position_y),
                         context.page_bottom - current_position_y - height,
                         column_skip_stack,
                         containing_block,
@@ -465,7 +466,7 @@ def columns_layout(
                     stop_rendering = True
                     break
 
-        # TODO: check style['max']-height
+        # As in WeasyPrint, the columns' max-height is not applied.
         bottom_space = max(bottom_space, context.page_bottom - current_position_y - height)
 
         # Replace the current box children with real columns
@@ -476,13 +477,7 @@ def columns_layout(
             columns = kept
             max_column_height = max(column.margin_height() for column in kept)
         while not kept:
-            column_box = _create_column_box(
-                box, containing_block, column_children, width, current_position_y
-            )
-            if style["direction"] == "rtl":
-                column_box.position_x += box.width - (i + 1) * width - i * gap
-            else:
-                column_box.position_x += i * (width + gap)
+            column_box = placed_column_box(i, current_position_y)
             new_child, column_skip_stack, column_next_page, _, _, _ = block_box_layout(
                 context,
                 column_box,
