@@ -384,6 +384,13 @@ def _terminate_as_interrupt() -> Iterator[None]:
 
 
 def _build(args: argparse.Namespace) -> int:
+    """Build the articles named, in a pool started before they are read; return the exit code.
+
+    One function rather than several on purpose: Python 3.11 keeps its frames in chunks
+    of 16 KiB, and a build whose deepest calls straddle a chunk's end maps and unmaps one
+    at every call there. One more level of call here made 90,000 such pairs of a 5-article
+    build instead of 17,000, and cost 0.3 s.
+    """
     formats, variant, jobs, limits = _build_settings(args)
     pool = _early_pool(args, formats, jobs, limits)
     try:
