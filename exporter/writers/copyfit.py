@@ -20,6 +20,7 @@ from typing import Any
 from exporter.errors import RefusedError
 from exporter.writers.fitreport import FitReport, far_over_message, over_message, report_of
 from exporter.writers.fitscale import (
+    MIDDLE_ROOM,
     Attempt,
     FitBounds,
     FitSetting,
@@ -48,10 +49,10 @@ __all__ = [
 # Pages beyond its pages an overflowing layout is taken to reach, at the least.
 OVER_MARGIN = 0.01
 # Predicted room (pages) a looser step must leave to be tried after a pass that fitted
-# short of the fill target: the middle of the band of pages that reach the target (0.9
-# of page 2's type area to its foot is about 0.09 pages), so that the step tried next
-# most often lands in it rather than on its edge, where a line more overflows.
-ROOM_MARGIN = 0.045
+# short of the fill target: the middle of the layouts that reach it, so that the step
+# tried next most often lands among them rather than on their edge, where a line more
+# overflows.
+ROOM_MARGIN = MIDDLE_ROOM
 # Predicted room (pages) the step tried after an overflowing pass must leave: less than
 # ROOM_MARGIN, as the estimate corrected by an overflow errs on the side of room.
 AFTER_OVER_MARGIN = 0.03
