@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING
 
 from exporter.build import BuildOptions, build_file
 from exporter.errors import ExportError
+from exporter.framestack import in_large_block
 from exporter.limits import DEFAULT_LIMITS, Limits, TaskError, limited
 from exporter.report import collect_warnings
 
@@ -116,7 +117,7 @@ def build_all(
 
     if pool is None and (jobs <= 1 or len(sources) <= 1):
         for source in sources:
-            yield build_limited(source, options_of(source), limits, record)
+            yield in_large_block(build_limited, source, options_of(source), limits, record)
         return
     # Imported here: a build of one article, or in one process, needs no pool.
     from concurrent.futures import as_completed

@@ -27,6 +27,7 @@ from exporter.batch import ARTICLE_SUFFIXES, Outcome
 from exporter.build import BuildOptions, prepare, render, write_outputs
 from exporter.errors import ExportError, UsageError
 from exporter.fingerprint import Stamp, stamp_of, toolkit_digest
+from exporter.framestack import in_large_block
 from exporter.layouts import BUNDLED_LAYOUTS, find_layout
 from exporter.report import collect_warnings
 
@@ -150,7 +151,7 @@ def render_remote(
         source = folder / payload.name
         with collect_warnings() as messages:
             try:
-                return _render_in(source, options, messages)
+                return in_large_block(_render_in, source, options, messages)
             except ExportError as error:
                 status = "refused" if error.exit_code == 2 else "failed"
                 message = str(error.in_file(str(source)))

@@ -27,6 +27,8 @@ from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from exporter.framestack import in_large_block
+
 # The limits are held in this process by `exporter.limits`, which a build of one article
 # loads without this module; its names stay importable from here for the pool's callers.
 from exporter.limits import DEFAULT_LIMITS as DEFAULT_LIMITS
@@ -415,7 +417,7 @@ def _worker_main(
             break
         function, args = message
         try:
-            answer: tuple[str, Any] = ("ok", function(*args))
+            answer: tuple[str, Any] = ("ok", in_large_block(function, *args))
         except MemoryError:
             answer = ("memory", None)
         except BaseException as error:  # every error travels back to the task's caller

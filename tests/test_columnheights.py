@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # time), and an article of text alone (whose first page's columns it lays out twice).
 ARTICLES = [
     ("docx-oxsdk-drinking-water.md", 0.8),
-    ("docx-pt-dispute-resolution.md", 0.7),
+    ("docx-docx4j-output-conversion.md", 0.85),
     ("example-japan-rok-relations.md", 0.9),
 ]
 

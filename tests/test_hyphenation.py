@@ -164,6 +164,32 @@ def test_no_column_or_page_ends_in_a_hyphen(example: model.Article, seed: int) -
     assert sum(end.endswith(LAYOUT_HYPHEN) for ends in columns for end in ends) >= 5
 
 
+@pytest.mark.parametrize(
+    ("name", "page"), [("docx-pt-team-agreement.md", 1), ("docx-tika-healthcare-act.md", 2)]
+)
+def test_a_column_ended_early_by_a_widow_ends_unhyphenated_without_another_layout(
+    name: str, page: int
+) -> None:
+    # A paragraph's last line would go on alone to the next column: WeasyPrint moves the
+    # line before it along too, and the line above that ends the column.
+    source = ROOT / "benchmarks" / "articles" / name
+    result = layout_bulletin(load(source), RenderContext(find_layout(None), source.parent))
+    assert len(result.document.pages) == 2
+    for ends in column_line_ends(result.document):
+        assert not ends or not ends[-1].endswith(LAYOUT_HYPHEN), f"a column ends {ends[-1]!r}"
+    assert result.extra_layouts == 0, result.explain()
+    # The column did end early: a line's height or more is left at its foot.
+    page_box = result.document.pages[page - 1]._page_box
+    feet = [
+        (column.position_y + column.height, max(b.position_y + b.height for b in lines), lines)
+        for column in page_box.descendants()
+        if getattr(column, "is_column", False)
+        for lines in [[b for b in column.descendants() if type(b).__name__ == "LineBox"]]
+        if lines
+    ]
+    assert any(bottom - last >= lines[-1].height for bottom, last, lines in feet)
+
+
 def paragraph_last_lines(document: Any) -> list[str]:
     """Return the last line of each paragraph of the layout set in more than one line."""
     found: list[str] = []

@@ -96,12 +96,16 @@ def note_texts(article: model.Article) -> list[str]:
 
 
 def find_in_order(text: str, needles: list[str], article: model.Article) -> list[int]:
-    """Return where each needle is found in the text, each after the one before."""
-    haystack = squeezed(text, article)
+    """Return where each needle is found in the text, each after the one before.
+
+    Hyphens are left out of both: a typed hyphen at a line end ("future-" above
+    "oriented") reads as a word broken there, as `reader_text` says.
+    """
+    haystack = squeezed(text, article).replace("-", "")
     places: list[int] = []
     position = 0
     for needle in needles:
-        wanted = squeezed(needle, article)
+        wanted = squeezed(needle, article).replace("-", "")
         found = haystack.find(wanted, position)
         assert found >= 0, f"not found in order: {needle[:80]!r}"
         places.append(found)

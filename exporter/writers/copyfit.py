@@ -1,14 +1,15 @@
-"""Copyfitting: find the loosest type setting whose layout fills the article's pages.
+"""Copyfitting: find a type setting whose layout fills the article's pages.
 
 The layout declares a scale of settings in `fit.yaml`, from the loosest through its ideal
 to the tightest. The first pass is at the setting the layout's estimate predicts from
 the body's length; each pass then predicts the pages of every other setting from its
-own measurement, and the fitter jumps to the loosest setting predicted to fit, narrowing
-down between two measurements by interpolation; it never walks step by step. It stops
-at a setting that fits once page 2 is full enough, or the setting above it overflows
-(measured, or predicted clearly). A short article ends at the loosest setting and is
-reported short, in words; a long one that overflows at the tightest is refused.
-"""
+own measurement, and the fitter jumps to the setting predicted to land in the middle of
+the fill wanted, narrowing down between two measurements by interpolation; it never
+walks step by step. It stops at a setting that fits once page 2 is full enough (a
+setting that reaches the layout's `fill.enough` is kept though a looser one might fit
+too: each pass costs a whole layout), or once the setting above it overflows (measured,
+or predicted clearly). A short article ends at the loosest setting and is reported
+short, in words; a long one that overflows at the tightest is refused."""
 
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from typing import Any
 from exporter.errors import RefusedError
 from exporter.writers.fitreport import FitReport, far_over_message, over_message, report_of
 from exporter.writers.fitscale import (
-    FIRST_MARGIN,
+    MIDDLE_ROOM,
     Attempt,
     FitBounds,
     FitSetting,
@@ -47,12 +48,22 @@ __all__ = [
 
 # Pages beyond its pages an overflowing layout is taken to reach, at the least.
 OVER_MARGIN = 0.01
-# Predicted room (pages) a step must leave to be tried on a prediction alone.
-JUMP_MARGIN = 0.02
+# Predicted room (pages) a looser step must leave to be tried after a pass that fitted
+# short of the fill target: the middle of the layouts that reach it, so that the step
+# tried next most often lands among them rather than on their edge, where a line more
+# overflows.
+ROOM_MARGIN = MIDDLE_ROOM
+# Predicted room (pages) the step tried after an overflowing pass must leave: less than
+# ROOM_MARGIN, as the estimate corrected by an overflow errs on the side of room.
+AFTER_OVER_MARGIN = 0.03
 # Predicted overflow (pages) beyond which the step above a fitting one is not tried:
 # a one-pass prediction was measured never more than 0.032 pages above the real
 # overflow of the step above.
 SURE_MARGIN = 0.04
+# Passes that fit with a column short, none fitting without, after which the fitter
+# stops: one step tighter most often pulls the block that left the gap back up; where
+# it does not, the gap stays over many steps (a table that fits nowhere in the column).
+SHORT_COLUMN_TRIES = 2
 
 
 @dataclass(slots=True)
@@ -115,12 +126,13 @@ def fit(
     unit: str = "words",
     start: int | None = None,
 ) -> FitResult:
-    """Return the loosest setting whose layout fills exactly `bounds.pages` pages.
+    """Return the loosest setting measured whose layout fills exactly `bounds.pages` pages.
 
     The first pass is at `start` when given (the setting an earlier version of the
     article was fitted at), else at the setting the layout's estimate (`predicted`,
     see `FitBounds.predictor`) says leaves a little room; each pass then predicts the
-    pages of the others from its own measurement. A setting whose columns before the last page
+    pages of the others from its own measurement, until one fills the last page enough
+    (`FitBounds.fill_enough`). A setting whose columns before the last page
     end too short counts as just too big, unless no other setting fits or reaches the
     fill target. Raise
     RefusedError, saying by about how many words the article is over, when even the
@@ -189,14 +201,16 @@ def _next_step(
     """Return the next step to lay out, or None when the loosest clean one is the answer.
 
     The loosest clean pass predicts the others (`FitBounds.predict`), and the loosest
-    step predicted to fit, between it and the tightest step measured too big looser
-    than it, is tried; once such a prediction failed, never looser than halfway between
-    the two, so that predictions that fail still narrow the search. It is the answer
-    when it fills its last page enough, when the step above it was measured too big, or
-    when that step is predicted to overflow clearly. Before any pass fits: after a
-    first one that overflowed, the estimate `predicted` corrected by it; after more,
-    the prediction of the tightest one, which errs on the side of room (its last page
-    holds what overflowed).
+    step predicted to leave ROOM_MARGIN, between it and the tightest step measured too
+    big looser than it, is tried; once such a prediction failed, never looser than
+    halfway between the two, so that predictions that fail still narrow the search. It
+    is the answer when it fills its last page enough, when the step above it was
+    measured too big, or when that step is predicted to overflow clearly. Before any
+    pass fits cleanly: after an overflow, the estimate `predicted` corrected by it (after
+    two, or the further of that and what the tightest overflow's pages predict: an
+    overflowing layout's last page holds what overflowed, so it errs on the side of
+    room); after a pass that fits with a column short, the step below, until
+    SHORT_COLUMN_TRIES such passes.
     """
     fitting = _loosest_clean(attempts)
     faults = [
@@ -207,17 +221,29 @@ def _next_step(
     too_big = max(faults, key=lambda a: a.setting.step) if faults else None
     if fitting is None:
         assert too_big is not None
-        if predicted is not None and len(attempts) == 1:
-            return _past_overflow(bounds, too_big, predicted)
-        after = range(too_big.setting.step + 1, bounds.steps + 1)
-        return next((s for s in after if bounds.predict(too_big, s) <= -JUMP_MARGIN), bounds.steps)
+        if attempts[-1].fits:  # a column short, and no pass without
+            short = sum(a.fits for a in attempts)
+            if short >= SHORT_COLUMN_TRIES or too_big.setting.step == bounds.steps:
+                return None
+            return too_big.setting.step + 1
+        overs = [a for a in attempts if not a.fits]
+        over = max(overs, key=lambda a: a.setting.step)
+        after = range(over.setting.step + 1, bounds.steps + 1)
+        measured = next(
+            (s for s in after if bounds.predict(over, s) <= -AFTER_OVER_MARGIN), bounds.steps
+        )
+        if predicted is None:
+            return measured
+        corrected = _past_overflow(bounds, over, predicted)
+        # After two overflows the estimate is far out: the pages measured move further.
+        return corrected if len(overs) == 1 else max(corrected, measured)
     step = fitting.setting.step
     if step == 0 or fitting.measure.fill >= bounds.fill_enough:
         return None
     low = too_big.setting.step + 1 if too_big is not None else 0
     if step - low < 1:
         return None
-    found = next((s for s in range(low, step) if bounds.predict(fitting, s) <= -JUMP_MARGIN), None)
+    found = next((s for s in range(low, step) if bounds.predict(fitting, s) <= -ROOM_MARGIN), None)
     if found is None:
         found = step - 1
         if bounds.predict(fitting, found) > SURE_MARGIN:
@@ -245,6 +271,6 @@ def _past_overflow(bounds: FitBounds, too_big: Attempt, predicted: Predicted) ->
     start = too_big.setting.step
     low = max(bounds.pages + OVER_MARGIN - predicted(start), 0.0)
     for step in range(start + 1, bounds.steps + 1):
-        if predicted(step) + low - bounds.pages <= -FIRST_MARGIN:
+        if predicted(step) + low - bounds.pages <= -AFTER_OVER_MARGIN:
             return step
     return bounds.steps

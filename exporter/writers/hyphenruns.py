@@ -18,8 +18,11 @@ afresh. Installed once, over `linebreaks`, where the function has the shape it e
 Nor does the last line of a column or page end in a hyphen: a reader would turn the page
 or go up to the next column in mid-word. WeasyPrint places each line below the last, so
 when a line is begun (`get_next_linebox`) it is known whether it is the last of its
-column that a line of the paragraph's height fits: that line is broken at a space.
-Widows, a footnote taking room or a taller line can still leave a hyphen at a foot, so
+column that a line of the paragraph's height fits: that line is broken at a space. So
+is the line above it, when what follows it takes exactly two lines: the second would
+go on alone to the next column, and WeasyPrint's widows rule takes the first along, so
+that the line above ends the column (one in 20 articles was laid out again for it). A
+footnote taking room or a taller line can still leave a hyphen at a foot, so
 the PDF writer looks at the foot lines of a finished layout (`pagefill.foot_hyphens`)
 and, where one ends in a hyphen, lays it out again with it broken at a space:
 `unbroken_lines` names them by the text they start with, as the line breaker sees it.
@@ -34,6 +37,7 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
+import functools
 import types
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
@@ -49,6 +53,7 @@ SHORTEST_START = 12
 """The fewest characters a line kept whole is named by: fewer might name another line."""
 _unbroken: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("unbroken", default=())
 _at_foot: contextvars.ContextVar[bool] = contextvars.ContextVar("at_foot", default=False)
+_above_foot: contextvars.ContextVar[bool] = contextvars.ContextVar("above_foot", default=False)
 FOOT_EXPECTED = [
     "context",
     "linebox",
@@ -132,6 +137,28 @@ def install() -> None:
                 breaker, True, text, style, context, max_width, justification_spacing, is_line_start
             )
             rest, hyphenated = _hyphenated(answer, text, style)
+        elif hyphenated and not unhyphenated and rest and _above_foot.get():
+            # The line above the column's last: it ends the column when the text's last
+            # line alone would go on (WeasyPrint's widows then take the next line along).
+            following = functools.partial(
+                breaker,
+                style=style,
+                context=context,
+                max_width=max_width,
+                justification_spacing=justification_spacing,
+            )
+            if _ends_in_two_lines(following, rest):
+                answer = _break(
+                    breaker,
+                    True,
+                    text,
+                    style,
+                    context,
+                    max_width,
+                    justification_spacing,
+                    is_line_start,
+                )
+                rest, hyphenated = _hyphenated(answer, text, style)
         if rest is not None:
             runs[(id(style), rest)] = before + 1 if hyphenated else 0
         return answer
@@ -157,14 +184,16 @@ def _install_foot_watch(inline: Any) -> None:
         context: Any, linebox: Any, position_y: float, bottom_space: float, *rest: Any
     ) -> Any:
         height = strut(linebox.style)[0]
-        foot = bool(height) and (
-            not context.overflows_page(bottom_space, position_y + height)
-            and context.overflows_page(bottom_space, position_y + 2 * height)
-        )
-        token = _at_foot.set(foot)
+        fits = [
+            not context.overflows_page(bottom_space, position_y + lines * height)
+            for lines in (1, 2, 3)
+        ]
+        token = _at_foot.set(bool(height) and fits[0] and not fits[1])
+        above = _above_foot.set(bool(height) and fits[1] and not fits[2])
         try:
             return begin(context, linebox, position_y, bottom_space, *rest)
         finally:
+            _above_foot.reset(above)
             _at_foot.reset(token)
 
     inline.get_next_linebox = get_next_linebox
@@ -185,6 +214,16 @@ def _break(
         return breaker(text, style, *rest, False)
     finally:
         style["hyphens"] = "auto"
+
+
+def _ends_in_two_lines(breaker: Callable[..., Any], text: str) -> bool:
+    """Return True when `text` takes exactly two lines (`breaker` breaks its first)."""
+    encoded = text.encode()
+    first = breaker(text)[2]
+    if first is None:
+        return False
+    second = encoded[first:].decode(errors="ignore").lstrip(" ")
+    return bool(second) and breaker(second)[2] is None
 
 
 def _hyphenated(answer: Any, text: str, style: Any) -> tuple[str | None, bool]:
