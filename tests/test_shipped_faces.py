@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import subprocess
 import sys
+import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -23,8 +25,11 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from exporter.codefaces import all_code_faces
+from exporter.context import RenderContext
 from exporter.fontfaces import SHIPPED_SUFFIX, FontFace, font_faces, shipped_family
 from exporter.layouts import find_layout
+from exporter.readers import load
+from exporter.writers import get_writer
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTICLE = ROOT / "tests" / "fixtures" / "code-article.md"
@@ -296,3 +301,14 @@ def pages(data: bytes) -> list[tuple[list[str], list[bytes]]]:
             )
             found.append((operations, programs))
     return found
+
+
+def test_the_epub_names_the_families_as_they_are() -> None:
+    # An e-reader takes the book's own fonts by their @font-face names: no suffix there.
+    article = load(ARTICLE)
+    book = get_writer("epub")(article, RenderContext(find_layout(None), ARTICLE.parent))
+    with zipfile.ZipFile(io.BytesIO(book)) as epub:
+        stylesheet = epub.read("EPUB/styles/epub.css").decode("utf-8")
+    declared = set(re.findall(r'@font-face\s*\{\s*font-family: "([^"]+)"', stylesheet))
+    assert declared == {face.family for face in shipped_faces()}
+    assert SHIPPED_SUFFIX.strip() not in stylesheet
