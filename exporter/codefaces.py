@@ -5,14 +5,13 @@ for the bundled fonts): a face of the series' design, so that code never falls t
 whatever monospace family a machine has. An article without code loads and embeds none
 of them: each output asks `code_faces` with the article.
 
-The PDF's @font-face rules name them by their family and PDF_SUFFIX: Pango sets text in
-an installed face rather than an @font-face one of the same family name (WeasyPrint issue
-1073), and Noto Sans Mono is installed on many machines, in other versions.
+The PDF's stylesheet names them, as it does the other faces of the layout, by their
+family and `exporter.fontfaces.SHIPPED_SUFFIX`, so that an installed Noto Sans Mono never
+stands in for them.
 """
 
 from __future__ import annotations
 
-import dataclasses
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -24,26 +23,11 @@ if TYPE_CHECKING:
 
 CODE_FOLDER = "code"
 FONT_SUFFIXES = (".ttf", ".otf")
-PDF_SUFFIX = " Shipped"
-"""What the PDF's family names of the faces of code add to their own (`--mono` in the CSS)."""
 
 
 def code_faces(article: model.Article, fonts: Path) -> tuple[FontFace, ...]:
     """Return the faces of code in a fonts folder if the article has code, else none."""
     return all_code_faces(fonts) if has_code(article) else ()
-
-
-def pdf_code_faces(article: model.Article, fonts: Path) -> tuple[FontFace, ...]:
-    """Return the faces of code as the PDF's @font-face rules name them (`pdf_family`)."""
-    return tuple(
-        dataclasses.replace(face, family=pdf_family(face.family))
-        for face in code_faces(article, fonts)
-    )
-
-
-def pdf_family(family: str) -> str:
-    """Return the family name the PDF gives a face of code of `family`."""
-    return family + PDF_SUFFIX
 
 
 def all_code_faces(fonts: Path) -> tuple[FontFace, ...]:

@@ -2,6 +2,14 @@
 
 The tables are read with HarfBuzz (uharfbuzz), in C: fontTools parses them in Python,
 about 5 ms a font for what is read here, and a build reads eight fonts.
+
+Where WeasyPrint sets the text (the PDF, the EPUB's cover picture), the stylesheets name
+the layout's faces by their family and SHIPPED_SUFFIX (`shipped_family`): Pango sets text
+in an installed face rather than an @font-face one of the same family name (WeasyPrint
+issue 1073), and Noto Serif, Sans and Sans Mono are installed on many machines, in
+other versions, of other metrics (Debian's fonts-noto-core and fonts-noto-mono). The
+EPUB's stylesheet, which e-readers read, and the DOCX, which Word reads, keep the
+families' own names.
 """
 
 from __future__ import annotations
@@ -17,6 +25,8 @@ FONT_SUFFIXES = (".ttf", ".otf")
 # OS/2 and Windows Metrics Table").
 OS2_WEIGHT_CLASS = 4  # usWeightClass, uint16
 OS2_SELECTION = 62  # fsSelection, uint16: bit 0 italic
+SHIPPED_SUFFIX = " Shipped"
+"""What WeasyPrint's name of a family of the layout's own adds to the family's name."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,6 +46,11 @@ class FontFace:
     def url(self) -> str:
         """Return the file's URL."""
         return self.path.resolve().as_uri()
+
+
+def shipped_family(family: str) -> str:
+    """Return the name WeasyPrint's stylesheets give a family of the layout's own faces."""
+    return family + SHIPPED_SUFFIX
 
 
 @functools.cache

@@ -21,6 +21,7 @@ from PIL import Image
 from exporter.build import BuildOptions, render_file
 from exporter.context import RenderContext
 from exporter.errors import LayoutError
+from exporter.fontfaces import shipped_family
 from exporter.glyphs import article_text, missing_characters
 from exporter.language_fonts import installed_faces
 from exporter.layouts import find_layout
@@ -97,7 +98,8 @@ def test_pdf_embeds_every_font_latin_and_cjk(
     assert fonts and all(fonts.values()), fonts
     names = set(fonts)
     # Latin names and figures keep the shipped Latin fonts; CJK text is in the CJK family.
-    assert {"Noto-Serif", "Noto-Sans-Bold"} <= names
+    serif, sans = (shipped_family(name).replace(" ", "-") for name in ("Noto Serif", "Noto Sans"))
+    assert {serif, f"{sans}-Bold"} <= names
     assert CJK_FAMILIES[lang].replace(" ", "-") in names
     assert CJK_SANS[lang].replace(" ", "-") + "-Bold" in names
     reader = pypdf.PdfReader(io.BytesIO(editions[lang]["pdf"]))

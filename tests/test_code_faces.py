@@ -18,8 +18,9 @@ from fontTools.ttLib import TTFont
 from lxml import etree
 
 from exporter import model
-from exporter.codefaces import all_code_faces, code_font_files, has_code, pdf_family
+from exporter.codefaces import all_code_faces, code_font_files, has_code
 from exporter.context import RenderContext
+from exporter.fontfaces import shipped_family
 from exporter.layouts import find_layout
 from exporter.readers import load
 from exporter.walk import walk
@@ -136,11 +137,13 @@ def test_the_shipped_faces_of_code_are_noto_sans_mono_regular_and_bold() -> None
 
 def test_the_pdf_sets_code_in_the_shipped_face_and_warns_of_none(built: dict[str, Built]) -> None:
     names = pdf_font_names(built["pdf"].data)
-    shipped = pdf_family(MONO).replace(" ", "-")
+    shipped = shipped_family(MONO).replace(" ", "-")
     # The code in bold ("**`3.12 m`**") takes the bold face.
     assert {shipped, f"{shipped}-Bold"} <= names, names
     # No monospace face of the system: each is one of the series' families.
-    assert all(name.startswith(("Noto-Serif", "Noto-Sans")) for name in names), names
+    families = ("Noto Serif", "Noto Sans", MONO)
+    own = tuple(shipped_family(family).replace(" ", "-") for family in families)
+    assert all(name.startswith(own) for name in names), names
     assert not [name for name in names if "Mono" in name and shipped not in name], names
     assert not [said for said in built["pdf"].said if FALLBACK in said]
 
@@ -160,7 +163,7 @@ def test_a_character_in_code_that_no_declared_face_has_is_named(
     said = [s for s in write("pdf", integral, FIXTURE.parent).said if FALLBACK in s]
     assert len(said) == 1, said
     assert said[0].startswith("\u222e (U+222E) set in ")
-    assert pdf_family(MONO) not in said[0]
+    assert shipped_family(MONO) not in said[0]
 
 
 def test_an_installed_face_of_the_code_family_is_warned_of() -> None:
@@ -176,12 +179,16 @@ def test_an_installed_face_of_the_code_family_is_warned_of() -> None:
     said = _Said()
     logger.addHandler(said)
     try:
-        warn_of_fallbacks(document(pdf_family(MONO)), layout, "en")
+        warn_of_fallbacks(document(shipped_family(MONO)), layout, "en")
         assert said.messages == []
         warn_of_fallbacks(document(MONO), layout, "en")
     finally:
         logger.removeHandler(said)
-    assert said.messages == [f"x (U+0078), {{ (U+007B) set in {MONO}, a face {FALLBACK}"]
+    assert said.messages == [
+        f"x (U+0078), {{ (U+007B) set in {MONO}, a face {FALLBACK}: the layout's stylesheets"
+        f" name its own '{shipped_family(MONO)}', else an installed font of the name may stand"
+        " in for it"
+    ]
 
 
 def epub_parts(data: bytes) -> tuple[zipfile.ZipFile, etree._Element]:

@@ -15,10 +15,10 @@ from urllib.parse import unquote
 from weasyprint.text.fonts import FontConfiguration
 
 from exporter import model
-from exporter.codefaces import pdf_code_faces
+from exporter.codefaces import code_faces
 from exporter.context import RenderContext
 from exporter.errors import RefusedError
-from exporter.fontfaces import font_faces
+from exporter.fontfaces import font_faces, shipped_family
 from exporter.language_fonts import require_fonts
 from exporter.layouts import issue_line
 from exporter.recent import Recent
@@ -333,7 +333,7 @@ def _page_layout(
     struts.install()  # each style's line height found once
     env = context.layout.environment()
     # The faces of code only for an article with code: the others load no more fonts.
-    fonts = font_faces(context.layout.fonts) + pdf_code_faces(article, context.layout.fonts)
+    fonts = font_faces(context.layout.fonts) + code_faces(article, context.layout.fonts)
     font_config = _font_configuration(context.layout.fonts)
     fetcher = PolicyFetcher(context)
     base_url = context.source_dir.resolve().as_uri() + "/"
@@ -362,6 +362,7 @@ def _page_layout(
         colours.update(press.colours)
     design = {
         "fonts": fonts,
+        "shipped": shipped_family,
         "series": context.layout.series,
         "colours": colours,
         "press": press,

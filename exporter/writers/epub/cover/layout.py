@@ -22,7 +22,7 @@ from typing import Any
 
 from exporter import model
 from exporter.context import RenderContext
-from exporter.fontfaces import font_faces
+from exporter.fontfaces import font_faces, shipped_family
 from exporter.layouts import Series, issue_line
 from exporter.linebreak import unit_markup
 from exporter.writers import sheets
@@ -301,6 +301,7 @@ def _stylesheet_text(
     new when its file changes)."""
     css: str = stylesheet.render(
         fonts=font_faces(fonts),
+        shipped=shipped_family,
         colours=css_colours(dict(colours)),
         width=PAGE[0],
         height=PAGE[1],
