@@ -37,7 +37,6 @@ from __future__ import annotations
 
 import contextlib
 import contextvars
-import functools
 import types
 from collections.abc import Callable, Collection, Iterator
 from typing import Any
@@ -131,34 +130,26 @@ def install() -> None:
             is_line_start,
         )
         rest, hyphenated = _hyphenated(answer, text, style)
-        if hyphenated and not unhyphenated and rest and " " not in rest.rstrip():
-            # The text's last word broken: its tail alone would be a runt last line.
+
+        def following(line: str) -> Any:
+            return breaker(line, style, context, max_width, justification_spacing)
+
+        if (
+            hyphenated
+            and not unhyphenated
+            and rest
+            # The text's last word broken: its tail alone would be a runt last line. Or
+            # the line above the column's last, which ends the column when the text's
+            # last line alone would go on (WeasyPrint's widows take the next one along).
+            and (
+                " " not in rest.rstrip()
+                or (_above_foot.get() and _ends_in_two_lines(following, rest))
+            )
+        ):
             answer = _break(
                 breaker, True, text, style, context, max_width, justification_spacing, is_line_start
             )
             rest, hyphenated = _hyphenated(answer, text, style)
-        elif hyphenated and not unhyphenated and rest and _above_foot.get():
-            # The line above the column's last: it ends the column when the text's last
-            # line alone would go on (WeasyPrint's widows then take the next line along).
-            following = functools.partial(
-                breaker,
-                style=style,
-                context=context,
-                max_width=max_width,
-                justification_spacing=justification_spacing,
-            )
-            if _ends_in_two_lines(following, rest):
-                answer = _break(
-                    breaker,
-                    True,
-                    text,
-                    style,
-                    context,
-                    max_width,
-                    justification_spacing,
-                    is_line_start,
-                )
-                rest, hyphenated = _hyphenated(answer, text, style)
         if rest is not None:
             runs[(id(style), rest)] = before + 1 if hyphenated else 0
         return answer
