@@ -14,13 +14,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import yaml
-from markupsafe import Markup, escape
 
 from exporter.errors import LayoutError
 from exporter.yamlfile import read_yaml
 
-if TYPE_CHECKING:  # Jinja is loaded by the writers that render templates, on use.
+if TYPE_CHECKING:  # Jinja and MarkupSafe are loaded by the writers that make HTML, on use.
     import jinja2
+    from markupsafe import Markup
 
 log = logging.getLogger("exporter")
 PACKAGE_DIR = Path(__file__).resolve().parent
@@ -542,6 +542,8 @@ def lang_attr(series: Series, text: str, xml: bool = False) -> Markup:
 
     `xml` adds `xml:lang`, as XHTML (the EPUB) wants both.
     """
+    from markupsafe import Markup
+
     if series.lang_of(text) == series.lang:
         return Markup("")
     return Markup(' lang="en" xml:lang="en"' if xml else ' lang="en"')
@@ -551,6 +553,8 @@ def issue_line_markup(
     series: Series, number: int | None, date: datetime.date | None, lang: str, xml: bool = False
 ) -> Markup:
     """Return the issue line as HTML, its number label marked English if it fell back."""
+    from markupsafe import Markup, escape
+
     line = escape(issue_line(series, number, date, lang))
     if number is None or series.lang_of("number_label") == series.lang:
         return line

@@ -27,22 +27,29 @@ from tests.articles import full_article
 ROOT = Path(__file__).resolve().parent.parent
 # What each build must not load: the PDF's engine (WeasyPrint, Pango through cffi,
 # pikepdf), the EPUB cover's pdfium and Pillow, the writers of other formats, the worker
-# pool (a build of one article runs in this process), the DOCX reader, and the raw HTML
-# sanitiser of an article that has no raw HTML.
+# pool (a build of one article runs in this process), the DOCX reader, the raw HTML
+# sanitiser of an article that has no raw HTML, and HTML's templating (Jinja, MarkupSafe).
 PRINT = {"weasyprint", "cffi", "pikepdf", "pypdfium2", "PIL", "fontTools", "pyphen"}
 HTML = {"nh3", "html.parser", "exporter.readers.sanitize", "exporter.readers.html_table"}
 NOT_LOADED = {
     "docx": PRINT
     | HTML
-    | {"ebooklib", "jinja2", "multiprocessing", "concurrent.futures", "exporter.readers.docx"}
+    | {
+        "ebooklib",
+        "jinja2",
+        "markupsafe",
+        "multiprocessing",
+        "concurrent.futures",
+        "exporter.readers.docx",
+    }
     | {"urllib.request", "http.client", "ssl"},
     "json": PRINT
     | HTML
-    | {"docx", "lxml", "uharfbuzz", "babel", "ebooklib", "jinja2"}
+    | {"docx", "lxml", "uharfbuzz", "babel", "ebooklib", "jinja2", "markupsafe"}
     | {"multiprocessing", "concurrent.futures", "urllib.request"},
     "md": PRINT
     | HTML
-    | {"docx", "lxml", "uharfbuzz", "babel", "ebooklib", "jinja2"}
+    | {"docx", "lxml", "uharfbuzz", "babel", "ebooklib", "jinja2", "markupsafe"}
     | {"multiprocessing", "concurrent.futures", "urllib.request"},
     "pdf": {"docx", "ebooklib", "pypdfium2", "multiprocessing", "exporter.readers.docx"},
 }

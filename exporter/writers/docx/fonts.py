@@ -211,16 +211,18 @@ def used_families(document: Any) -> set[str]:
 
 
 def document_characters(document: Any) -> set[int]:
-    """Return the characters the document prints: its text and its list markers."""
-    characters: set[int] = set()
+    """Return the characters the document prints: its text and its list markers.
+
+    The texts are joined and their distinct characters taken in one go: a character at a
+    time through a generator was most of this function's time.
+    """
+    texts: list[str] = []
     for part in document.part.package.iter_parts():
-        if not isinstance(part, XmlPart):
-            continue
-        for text in part.element.iter(qn("w:t")):
-            characters.update(ord(char) for char in text.text or "")
-        for marker in part.element.iter(qn("w:lvlText")):
-            characters.update(ord(char) for char in marker.get(qn("w:val"), ""))
-    return characters
+        if isinstance(part, XmlPart):
+            texts.extend(text.text or "" for text in part.element.iter(qn("w:t")))
+            markers = part.element.iter(qn("w:lvlText"))
+            texts.extend(marker.get(qn("w:val"), "") for marker in markers)
+    return set(map(ord, set("".join(texts))))
 
 
 def obfuscate(data: bytes, key: str) -> bytes:
