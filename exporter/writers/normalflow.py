@@ -47,7 +47,8 @@ def is_in_normal_flow(box: Any) -> bool:
 
 def _asked_otherwise(box_class: type) -> bool:
     """Return whether a kind of box below `box_class` answers one of the questions itself."""
-    for kind in box_class.__subclasses__():
+    kinds: list[type] = box_class.__subclasses__()
+    for kind in kinds:
         if any(name in vars(kind) for name in QUESTIONS) or _asked_otherwise(kind):
             return True
     return False
@@ -71,4 +72,4 @@ def install() -> None:
         log.info("WeasyPrint's boxes answer their flow their own ways")
         return
     weasyprint_is_in_normal_flow = Box.is_in_normal_flow
-    Box.is_in_normal_flow = is_in_normal_flow  # type: ignore[method-assign]
+    Box.is_in_normal_flow = is_in_normal_flow
