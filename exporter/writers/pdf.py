@@ -29,6 +29,7 @@ from exporter.writers import (
     hyphenruns,
     linebreaks,
     linkareas,
+    normalflow,
     pdftags,
     sheets,
     struts,
@@ -331,6 +332,7 @@ def _page_layout(
     linkareas.install()  # note calls' links clickable, though of no line height
     columnheights.install()  # columns laid out fewer times
     struts.install()  # each style's line height found once
+    normalflow.install()  # each box's flow asked of its style in one call
     env = context.layout.environment()
     # The faces of code only for an article with code: the others load no more fonts.
     fonts = font_faces(context.layout.fonts) + code_faces(article, context.layout.fonts)
