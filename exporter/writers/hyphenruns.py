@@ -130,10 +130,6 @@ def install() -> None:
             is_line_start,
         )
         rest, hyphenated = _hyphenated(answer, text, style)
-
-        def following(line: str) -> Any:
-            return breaker(line, style, context, max_width, justification_spacing)
-
         if (
             hyphenated
             and not unhyphenated
@@ -143,7 +139,15 @@ def install() -> None:
             # last line alone would go on (WeasyPrint's widows take the next one along).
             and (
                 " " not in rest.rstrip()
-                or (_above_foot.get() and _ends_in_two_lines(following, rest))
+                or (
+                    _above_foot.get()
+                    and _ends_in_two_lines(
+                        lambda line: breaker(
+                            line, style, context, max_width, justification_spacing
+                        ),
+                        rest,
+                    )
+                )
             )
         ):
             answer = _break(
