@@ -164,7 +164,13 @@ def _decode_node(data: Any, allowed: tuple[type[Any], ...], where: str) -> Any:
 
 
 def json_schema() -> dict[str, Any]:
-    """Return the JSON Schema (draft 2020-12) of the article's JSON form."""
+    """Return the JSON Schema (draft 2020-12) of the article's JSON form.
+
+    A node's "type" names its definition, so a place that takes several kinds of node
+    checks the node against its own kind's definition alone (`if`/`then` on "type"),
+    not against each kind in turn: an `anyOf` of the kinds makes a validator descend
+    into every kind's children, which takes time exponential in the nesting.
+    """
     defs = {kind: _node_schema(cls) for kind, cls in NODE_TYPES.items()}
     return {
         "$schema": "https://json-schema.org/draft/2020-12/schema",
@@ -177,7 +183,8 @@ def json_schema() -> dict[str, Any]:
 
 def _node_schema(cls: type[Any]) -> dict[str, Any]:
     properties: dict[str, Any] = {"type": {"const": cls.kind}}
-    required = []
+    # The article may leave its "type" out (article_from_data); a node in it may not.
+    required = [] if cls is model.Article else ["type"]
     for f, hint in _field_hints(cls):
         properties[f.name] = _hint_schema(hint)
         if _default(f) is dataclasses.MISSING:
@@ -196,7 +203,7 @@ def _node_schema(cls: type[Any]) -> dict[str, Any]:
 def _hint_schema(hint: Any) -> dict[str, Any]:
     origin = typing.get_origin(hint)
     if origin in (Union, types.UnionType):
-        return {"anyOf": [_hint_schema(option) for option in typing.get_args(hint)]}
+        return _union_schema(typing.get_args(hint))
     if origin is tuple:
         return {"type": "array", "items": _hint_schema(typing.get_args(hint)[0])}
     simple = {str: "string", bool: "boolean", int: "integer", type(None): "null"}
@@ -205,3 +212,20 @@ def _hint_schema(hint: Any) -> dict[str, Any]:
     if hint is datetime.date:
         return {"type": "string", "format": "date"}
     return {"$ref": f"#/$defs/{hint.kind}"}
+
+
+def _union_schema(options: tuple[Any, ...]) -> dict[str, Any]:
+    kinds = [kind for kind, cls in NODE_TYPES.items() if cls in options]
+    if len(kinds) < 2:
+        return {"anyOf": [_hint_schema(option) for option in options]}
+    nodes = {
+        "type": "object",
+        "required": ["type"],
+        "properties": {"type": {"enum": kinds}},
+        "allOf": [
+            {"if": {"properties": {"type": {"const": kind}}}, "then": {"$ref": f"#/$defs/{kind}"}}
+            for kind in kinds
+        ],
+    }
+    others = [_hint_schema(option) for option in options if option not in NODE_TYPES.values()]
+    return {"anyOf": [nodes, *others]} if others else nodes

@@ -34,6 +34,54 @@ def test_json_form_matches_the_schema() -> None:
     jsonschema.Draft202012Validator.check_schema(SCHEMA)
 
 
+def nested_subscripts(depth: int) -> model.Article:
+    """Return an article whose one paragraph holds `depth` subscripts one inside another.
+
+    Subscript is the last kind of inline with content that `model.Inline` names.
+    """
+    inline: model.Inline = model.Text("deep")
+    for _ in range(depth):
+        inline = model.Subscript((inline,))
+    return model.Article(title="Nested", body=(model.Paragraph((inline,)),))
+
+
+def references_followed(data: object) -> int:
+    """Validate data against the schema; return how many `$ref`s the validator followed."""
+    followed = 0
+    follow = jsonschema.Draft202012Validator.VALIDATORS["$ref"]
+
+    def counting(*args: object) -> object:
+        nonlocal followed
+        followed += 1
+        return follow(*args)
+
+    counter = jsonschema.validators.extend(jsonschema.Draft202012Validator, {"$ref": counting})
+    counter(SCHEMA).validate(data)
+    return followed
+
+
+def test_a_node_is_checked_against_its_own_kind_alone() -> None:
+    # An anyOf of the kinds made the validator descend into every kind's children: the
+    # work grew by the number of kinds at each level of nesting.
+    shallower = references_followed(codec.to_data(nested_subscripts(3)))
+    deeper = references_followed(codec.to_data(nested_subscripts(6)))
+    assert deeper - shallower <= 3 * 2  # a subscript and its content: two at most a level
+
+
+def test_the_schema_refuses_what_the_reader_refuses_for_a_node_s_type() -> None:
+    data = codec.to_data(rich_article())
+    del data["type"]  # the article alone may leave its type out
+    VALIDATOR.validate(data)
+    codec.article_from_data(data)
+    inline = data["body"][0]["content"][0]
+    untyped = {key: value for key, value in inline.items() if key != "type"}
+    for broken in (untyped, {**inline, "type": "pull_quote"}):
+        data["body"][0]["content"][0] = broken
+        assert not VALIDATOR.is_valid(data)
+        with pytest.raises(InputError):
+            codec.article_from_data(data)
+
+
 text = st.text(min_size=1, max_size=20)
 inline_leaf = st.one_of(
     st.builds(model.Text, text),
