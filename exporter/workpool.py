@@ -63,6 +63,9 @@ class _Task:
     args: tuple[Any, ...]
     future: Future[Any] = field(default_factory=Future)
     started: float = 0.0
+    stop_reason: TaskError | None = None
+    """Why the task is to be stopped. It is the task's, not its worker's: a task stopped
+    just as it ends must not stop the next task its worker takes."""
 
 
 @dataclass(slots=True)
@@ -71,7 +74,6 @@ class _Worker:
     connection: Connection
     task: _Task | None = None
     done: int = 0
-    stop_reason: TaskError | None = None
     ready: bool = False
     """True once the worker has started and run its initializer: a task's time counts
     from there, not from a spawn that a loaded machine makes slow."""
@@ -152,7 +154,7 @@ class WorkerPool:
                     return
             for worker in self._workers:
                 if worker.task is not None and worker.task.future is future:
-                    worker.stop_reason = TaskAbortedError("nobody waits for it any longer")
+                    worker.task.stop_reason = TaskAbortedError("nobody waits for it any longer")
         self._wake()
 
     def shutdown(self, *, wait: bool = True, cancel_waiting: bool = True) -> None:
@@ -173,7 +175,7 @@ class WorkerPool:
             self._closing = self._cancel_waiting = True
             for worker in self._workers:
                 if worker.task is not None:
-                    worker.stop_reason = TaskAbortedError("the pool was stopped")
+                    worker.task.stop_reason = TaskAbortedError("the pool was stopped")
         self._wake()
         self._thread.join()
 
@@ -269,10 +271,10 @@ class WorkerPool:
             task = worker.task
             if task is None:
                 continue
-            if seconds is not None and now - task.started > seconds and not worker.stop_reason:
+            if seconds is not None and now - task.started > seconds and not task.stop_reason:
                 limit = f"{seconds:g}"
-                worker.stop_reason = TaskTimeoutError(f"took longer than the limit of {limit} s")
-            if worker.stop_reason is not None:
+                task.stop_reason = TaskTimeoutError(f"took longer than the limit of {limit} s")
+            if task.stop_reason is not None:
                 self._retire(worker)  # killed: the task ends with the reason
 
     def _next_deadline(self) -> float:
@@ -346,7 +348,8 @@ class WorkerPool:
             if worker in self._workers:
                 self._workers.remove(worker)
         if worker.task is not None:
-            self._end_task(worker, worker.stop_reason or TaskAbortedError("the pool was stopped"))
+            reason = worker.task.stop_reason or TaskAbortedError("the pool was stopped")
+            self._end_task(worker, reason)
             worker.process.kill()
         else:
             with contextlib.suppress(OSError, EOFError):

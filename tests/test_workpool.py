@@ -8,6 +8,7 @@ import sys
 import time
 from concurrent.futures import CancelledError, Future, wait
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,6 +104,28 @@ def test_an_aborted_task_stops_its_worker_and_a_waiting_one_is_cancelled() -> No
             running.result(timeout=15)
         with pytest.raises(CancelledError):
             waiting.result(timeout=1)
+    finally:
+        pool.shutdown()
+
+
+class GoneAsItEnds(WorkerPool):
+    """A pool in which the first task is aborted just as its answer comes in."""
+
+    first: Future[Any] | None = None
+
+    def _collect(self, worker: Any) -> None:
+        task = worker.task
+        if task is not None and task.future is self.first and worker.connection.poll():
+            self.abort(task.future)  # the editor's page closed at that moment
+        super()._collect(worker)
+
+
+def test_a_task_aborted_as_it_ends_does_not_stop_the_next_task() -> None:
+    pool = GoneAsItEnds(1)
+    try:
+        pool.first = pool.submit(pool_tasks.pid_after, 0.2)
+        following = pool.submit(pool_tasks.pid_after, 0.2)
+        assert following.result(timeout=30) == pool.first.result(timeout=1)  # same worker
     finally:
         pool.shutdown()
 
